@@ -1,0 +1,161 @@
+"""Exogenous drivers: trajectories with noise, plus dated injects.
+
+Everything here is exogenous to the nations' choices, so the whole path of each driver is
+drawn once when a run starts (vectorised, and independent of policy: the same seed gives
+the same threat and US commitment whatever the nations do). Index 0 of every path is the
+starting state; index t the value during step t.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.schema import Inject, InjectMode, InjectTarget, Scenario, Trajectory
+
+
+@dataclass
+class NodeAttack:
+    """A scripted attack on industrial nodes (an inject)."""
+
+    nations: np.ndarray
+    area: int | None
+    duration: int | None
+
+
+@dataclass
+class DriverPaths:
+    threat: np.ndarray  # [T+1] in [0, 1], after any negotiation
+    us_commitment: np.ndarray  # [T+1] in [0, 1]
+    attack_rate: np.ndarray  # [T+1] expected hybrid attacks per quarter
+    migration_salience: np.ndarray  # [T+1, N] in [0, 1]
+    political_pressure: np.ndarray  # [T+1, N] in [0, 1]
+    growth: np.ndarray  # [T+1, N] GDP growth per step (fraction)
+    negotiation_step: int  # first step with Moscow negotiating; T+1 if never
+    node_attacks: dict[int, list[NodeAttack]] = field(default_factory=dict)
+
+
+def trajectory_path(trajectory: Trajectory, steps: int) -> np.ndarray:
+    """Keyframes joined by straight lines, flat before the first and after the last."""
+    points = trajectory.points
+    return np.interp(np.arange(steps + 1), list(points), list(points.values()))
+
+
+def ar1_noise(rng: np.random.Generator, sd: float, persistence: float,
+              shape: tuple[int, ...]) -> np.ndarray:
+    """AR(1) noise along axis 0 with stationary standard deviation ``sd``, starting at 0."""
+    noise = np.zeros(shape)
+    if sd == 0:
+        return noise
+    shocks = rng.normal(0.0, sd * np.sqrt(1 - persistence**2), size=shape)
+    for t in range(1, shape[0]):
+        noise[t] = persistence * noise[t - 1] + shocks[t]
+    return noise
+
+
+def apply_inject(path: np.ndarray, inject: Inject, columns: np.ndarray | None = None) -> None:
+    """Apply a driver inject in place from its step, for its duration or to the end."""
+    end = path.shape[0] if inject.duration is None else inject.step + inject.duration
+    window = (slice(inject.step, end),) if columns is None else \
+        (slice(inject.step, end), columns)
+    if inject.mode is InjectMode.SET:
+        path[window] = inject.value
+    elif inject.mode is InjectMode.ADD:
+        path[window] += inject.value
+    else:
+        path[window] *= inject.value
+
+
+def _driver(scenario: Scenario, name: str, rng: np.random.Generator, lower: float,
+            upper: float) -> np.ndarray:
+    """A model-level driver: trajectory and its injects, noise on top, clipped."""
+    trajectory: Trajectory = getattr(scenario.drivers, name)
+    steps = scenario.simulation.steps
+    path = trajectory_path(trajectory, steps)
+    for inject in scenario.injects:
+        if inject.target.value == name:
+            apply_inject(path, inject)
+    noise = ar1_noise(rng, trajectory.noise_sd, trajectory.persistence, (steps + 1,))
+    return np.clip(path + noise, lower, upper)
+
+
+def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
+                      politics_rng: np.random.Generator) -> DriverPaths:
+    """Draw every exogenous path of one run."""
+    steps = scenario.simulation.steps
+    nations = scenario.nations.members
+    n = len(nations)
+    code_index = {nation.code: i for i, nation in enumerate(nations)}
+    drivers = scenario.drivers
+
+    def columns(inject: Inject) -> np.ndarray:
+        if not inject.nations:
+            return np.arange(n)
+        return np.array([code_index[code.upper()] for code in inject.nations], dtype=int)
+
+    # Fixed order of draws from each stream keeps the pairing of common random numbers.
+    threat = _driver(scenario, "threat", drivers_rng, 0.0, 1.0)
+    us_commitment = _driver(scenario, "us_commitment", drivers_rng, 0.0, 1.0)
+    attack_rate = _driver(scenario, "hybrid_attack_rate", drivers_rng, 0.0, np.inf)
+    negotiation_chance = _driver(scenario, "negotiation_chance", drivers_rng, 0.0, 1.0)
+    negotiating = drivers_rng.random(steps + 1) < negotiation_chance
+    negotiating[0] = False
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.NEGOTIATION:
+            negotiating[inject.step] = True
+    negotiation_step = int(np.argmax(negotiating)) if negotiating.any() else steps + 1
+    threat[negotiation_step:] *= 1.0 - drivers.negotiation_threat_drop
+
+    # Migration salience: each nation's own level times an alliance-wide multiplier.
+    base_salience = np.array([nation.migration_salience for nation in nations])
+    multiplier = trajectory_path(drivers.migration_salience, steps)
+    salience = multiplier[:, None] * base_salience[None, :]
+    salience += ar1_noise(drivers_rng, drivers.migration_salience.noise_sd,
+                          drivers.migration_salience.persistence, (steps + 1, n))
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.MIGRATION_SALIENCE:
+            apply_inject(salience, inject, columns(inject))
+    salience = np.clip(salience, 0.0, 1.0)
+
+    # Domestic pressure: a base level, migration salience, and election shocks that fade.
+    shocks = np.zeros((steps + 1, n))
+    phase = politics_rng.integers(0, drivers.election_interval, size=n)
+    election = (np.arange(steps + 1)[:, None] % drivers.election_interval) == phase[None, :]
+    election[0] = False
+    shocks[election] = politics_rng.normal(0.0, drivers.election_shock_sd,
+                                           size=int(election.sum()))
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.ELECTION:
+            shocks[inject.step, columns(inject)] += inject.value
+    election_effect = np.zeros_like(shocks)
+    for t in range(1, steps + 1):
+        election_effect[t] = drivers.pressure_persistence * election_effect[t - 1] + shocks[t]
+    base_pressure = np.array([nation.political_pressure for nation in nations])
+    pressure = base_pressure[None, :] + drivers.migration_weight * salience + election_effect
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.POLITICAL_PRESSURE:
+            apply_inject(pressure, inject, columns(inject))
+    pressure = np.clip(pressure, 0.0, 1.0)
+
+    # Growth in % per year: trend plus the shared cycle plus injects, per step as a fraction.
+    trend = np.array([nation.gdp_growth for nation in nations])
+    shift = _driver(scenario, "gdp_growth_shift", drivers_rng, -100.0, 100.0)
+    growth = trend[None, :] + shift[:, None]
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.GDP_GROWTH:
+            apply_inject(growth, inject, columns(inject))
+    growth = np.clip(growth, -50.0, 50.0) / 100.0 / scenario.simulation.steps_per_year
+
+    area_index = {area.name: k for k, area in enumerate(scenario.alliance.areas)}
+    node_attacks: dict[int, list[NodeAttack]] = {}
+    for inject in scenario.injects:
+        if inject.target is InjectTarget.NODE_ATTACK:
+            area = None if inject.area is None else area_index[inject.area]
+            node_attacks.setdefault(inject.step, []).append(
+                NodeAttack(columns(inject), area, inject.duration))
+
+    return DriverPaths(threat=threat, us_commitment=us_commitment,
+                       attack_rate=attack_rate * threat, migration_salience=salience,
+                       political_pressure=pressure, growth=growth,
+                       negotiation_step=negotiation_step, node_attacks=node_attacks)

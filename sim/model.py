@@ -1,0 +1,758 @@
+"""The alliance model: nations choosing how to build capability together, quarter by quarter.
+
+``AllianceModel(scenario, rng=seed, **overrides)`` takes a validated scenario, a seed (or
+SeedSequence) and dotted-path overrides as keyword arguments, so that Mesa's own
+``batch_run`` can drive it (``parameters={"alliance.governance": [...]}``). The step order
+and every rule are described in docs/MODEL.md; the rules themselves live in
+``sim/rules/`` as functions of explicit state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import metrics
+from sim.drivers import draw_driver_paths
+from sim.enums import Governance, MilestoneStatus, Pathway, VentureKind, VentureState
+from sim.loader import apply_overrides
+from sim.nation import NationAgent
+from sim.rules import (
+    attacks,
+    budget,
+    choice,
+    cohesion,
+    formation,
+    production,
+    standards,
+    sustainment,
+)
+from sim.rules.learning_curve import price_factor
+from sim.schema import Scenario
+from sim.streams import RandomStreams
+from sim.venture import Milestone, Venture
+
+PATHWAYS = len(Pathway)
+SETTLED = (MilestoneStatus.ON_TIME, MilestoneStatus.DELIVERED_LATE, MilestoneStatus.MISSED)
+KIND_PATHWAY = {VentureKind.PROGRAMME: Pathway.POOLED, VentureKind.HUB: Pathway.HUBS}
+# Learning-curve position is clipped to this factor of the reference either way: legacy
+# stock is only a rough proxy of a standard's cumulative output.
+LEARNING_RATIO_BOUNDS = (0.25, 4.0)
+
+
+class AllianceModel(mesa.Model):
+    """An alliance of nations building military capability through four pathways."""
+
+    def __init__(self, scenario: Scenario, *, rng: Any = None, **overrides: Any) -> None:
+        scenario = apply_overrides(scenario, overrides)
+        if not scenario.nations.members:
+            raise ValueError("the scenario has no nations")
+        seed = scenario.simulation.seed if rng is None else rng
+        self.streams = RandomStreams.from_seed(seed)
+        super().__init__(rng=self.streams.mesa)
+        self.scenario = scenario
+        self.horizon = scenario.simulation.steps
+        self._setup_nations(scenario)
+        self._setup_areas(scenario)
+        self.paths = draw_driver_paths(scenario, self.streams.drivers, self.streams.politics)
+        self._setup_budgets(scenario)
+        self._setup_industry(scenario)
+        self._setup_ventures()
+        self.agents_by_index = [
+            NationAgent(self, i, nation.code, nation.name)
+            for i, nation in enumerate(scenario.nations.members)
+        ]
+        self.threat = float(self.paths.threat[0])
+        self.us_commitment = float(self.paths.us_commitment[0])
+        self.pressure = self.paths.political_pressure[0].copy()
+        self.kept = self.broken = np.zeros(self.n)
+        self.hub_funding = np.zeros((self.n, self.n_areas))
+        self._update_readiness_and_capability()
+        self._measure_cohesion()
+        self.reference_standard = self._reference_standards()
+        self.allocation = self._target_allocation()
+        self.initial_capability = float(self.effective_capability)
+        self.figures = metrics.model_figures(self)
+        self.datacollector = metrics.build_datacollector(self)
+
+    # ----------------------------------------------------------------- set-up
+    def _setup_nations(self, scenario: Scenario) -> None:
+        members = scenario.nations.members
+        self.n = len(members)
+        self.codes = [nation.code for nation in members]
+        self.gdp = np.array([nation.gdp_usd_bn for nation in members], dtype=float)
+        self.share = np.array([nation.defence_pct_gdp for nation in members], dtype=float)
+        self.spends = self.share > 0
+        self.equipment = np.array([nation.equipment_pct for nation in members]) / 100.0
+        self.is_us = np.array([nation.is_us for nation in members])
+        self.exposure = np.array([nation.threat_exposure for nation in members])
+        self.sovereignty = np.array([nation.sovereignty_preference for nation in members])
+        self.w_speed = np.array([nation.speed_weight for nation in members])
+        self.w_cost = np.array([nation.cost_weight for nation in members])
+        self.trust_allies = np.array([nation.trust_allies for nation in members])
+        self.trust_us = np.array([nation.trust_us for nation in members])
+        derived_weight = self.gdp * self.share * np.maximum(self.equipment, 0.01)
+        self.industrial_weight = np.array([
+            derived if nation.industrial_weight is None else nation.industrial_weight
+            for nation, derived in zip(members, derived_weight, strict=True)
+        ])
+
+    def _setup_areas(self, scenario: Scenario) -> None:
+        areas = scenario.alliance.areas
+        self.area_names = [area.name for area in areas]
+        self.n_areas = len(areas)
+        shares = np.array([area.budget_share for area in areas])
+        self.area_share = shares / shares.sum()
+        self.lead_time = np.array([area.lead_time for area in areas], dtype=int)
+        self.wear = np.array([area.wear_rate for area in areas])
+        self.learning_rate = np.array([area.learning_rate for area in areas])
+        self.log2_learning = np.log2(self.learning_rate)
+        self.standards_wanted = [area.initial_standards for area in areas]
+        self.area_ids = np.arange(self.n_areas)
+        self.area_grid = np.broadcast_to(self.area_ids, (self.n, self.n_areas))
+
+    def _setup_budgets(self, scenario: Scenario) -> None:
+        spending = scenario.alliance.spending
+        members = scenario.nations.members
+        self.spending = self.share / 100.0 * self.gdp / scenario.simulation.steps_per_year
+        self.procurement = self.spending * self.equipment
+        target = np.array([
+            nation.target_pct_gdp if nation.target_pct_gdp is not None else
+            share + spending.target_commitment * max(spending.target_pct_gdp - share, 0.0)
+            for nation, share in zip(members, self.share, strict=True)
+        ])
+        factor = self._public_good_factor()
+        # Calibrated: the observed start is an equilibrium, so intrinsic demand is what,
+        # after free riding, gives the observed share (docs/MODEL.md, Budgets).
+        divisor = factor if spending.calibrate_to_initial else 1.0
+        self.intrinsic_start = np.where(self.spends, self.share / divisor, 0.0)
+        self.intrinsic_target = np.where(self.spends, target / divisor, 0.0)
+        self.threat_start = float(self.paths.threat[0] * 1.0)
+        self.us_start = float(self.paths.us_commitment[0])
+        self.pressure_start = self.paths.political_pressure[0].copy()
+
+    def _setup_industry(self, scenario: Scenario) -> None:
+        industry = scenario.alliance.industry
+        spenders = np.flatnonzero(self.spends)
+        order = spenders[np.argsort(-self.industrial_weight[spenders], kind="stable")]
+        n_producers = max(1, round(industry.producer_share * spenders.size))
+        self.producers = order[:n_producers]
+        self.is_producer = np.zeros(self.n, dtype=bool)
+        self.is_producer[self.producers] = True
+        self.standard, self.owner = standards.assign_initial_standards(
+            np.maximum(self.industrial_weight, 1e-12), self.producers, self.standards_wanted,
+            self.streams.setup)
+        self.n_standards = self.owner.shape[1]
+        self.supplier = self._suppliers()
+
+        area_budget = self.procurement[:, None] * self.area_share[None, :]
+        # Start in a steady state: stocks where deliveries replace wear, pipelines full.
+        self.stock = area_budget / self.wear[None, :]
+        self.cumulative = self._per_standard(self.stock)
+        used = self.cumulative > 0
+        self.reference_output = np.array([
+            self.cumulative[a, used[a]].mean() if used[a].any() else 1.0
+            for a in range(self.n_areas)])
+        self.pipeline = np.zeros((self.n, self.n_areas, int(self.lead_time.max())))
+        steady_units = area_budget / self._national_price()
+        for a, lead in enumerate(self.lead_time):
+            self.pipeline[:, a, :lead] = steady_units[:, a, None]
+        self.backlog = np.zeros((self.n, self.n_areas))
+        demand = production.node_demand(steady_units, self.supplier)
+        self.capacity = demand * (1.0 + industry.spare_capacity)
+        self.down_until = np.zeros((self.n, self.n_areas), dtype=int)
+        self.harmonisation = np.zeros((self.n, self.n_areas))
+        self.readiness = np.full((self.n, self.n_areas), industry.base_readiness)
+        self.undisrupted_readiness = self.readiness.copy()
+        self.pathway_spend = np.zeros((self.n, self.n_areas, PATHWAYS))
+        self.hub_coverage = np.zeros((self.n, self.n_areas))
+
+    def _setup_ventures(self) -> None:
+        self.ventures: list[Venture] = []
+        self.member_of = {kind: np.full((self.n, self.n_areas), -1, dtype=int)
+                          for kind in VentureKind}
+        self.totals = metrics.RunningTotals()
+
+    # ------------------------------------------------------------- helpers
+    def _suppliers(self) -> np.ndarray:
+        """Producers build their own orders; others buy from their standard's owner."""
+        owners = self.owner[self.area_grid, self.standard]
+        return np.where(self.is_producer[:, None], np.arange(self.n)[:, None], owners)
+
+    def _national_price(self) -> np.ndarray:
+        cumulative = self.cumulative[self.area_grid, self.standard]
+        return self._price(cumulative, self.area_grid)
+
+    def _price(self, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
+        ratio = np.clip(cumulative / self.reference_output[area], *LEARNING_RATIO_BOUNDS)
+        return price_factor(ratio, 1.0, self.learning_rate[area])
+
+    def _standard_price(self, area: int, standard: int) -> float:
+        """Unit cost factor of one standard (scalar version of :meth:`_price`)."""
+        low, high = LEARNING_RATIO_BOUNDS
+        ratio = self.cumulative[area, standard] / self.reference_output[area]
+        return float(min(max(ratio, low), high) ** self.log2_learning[area])
+
+    def _per_standard(self, values: np.ndarray) -> np.ndarray:
+        """Sum ``values[N, A]`` per area and standard: ``[A, S]``."""
+        flat = (self.area_grid * self.n_standards + self.standard).ravel()
+        return np.bincount(flat, weights=values.ravel(),
+                           minlength=self.n_areas * self.n_standards).reshape(
+                               self.n_areas, self.n_standards)
+
+    def _public_good_factor(self) -> np.ndarray:
+        spending = self.scenario.alliance.spending
+        allies = self.spending.sum() - self.spending
+        free_riding = budget.free_riding_fraction(allies, self.gdp / 4.0,
+                                                  spending.spillover_scale)
+        return budget.public_good_factor(free_riding, spending.private_benefit_share)
+
+    def _effective_sovereignty(self) -> np.ndarray:
+        decisions = self.scenario.alliance.decisions
+        rise = self.pressure - self.pressure_start
+        return np.clip(self.sovereignty + decisions.sovereignty_from_pressure * rise, 0.0, 1.0)
+
+    @property
+    def governance(self) -> Governance:
+        return self.scenario.alliance.governance
+
+    @property
+    def nodes_up(self) -> np.ndarray:
+        return self.down_until < max(self.steps, 1)
+
+    # --------------------------------------------------------------- step
+    def step(self) -> None:
+        """One quarter, in the order given in docs/MODEL.md ("Process overview")."""
+        t = self.steps
+        self.totals.start_step()
+        self._apply_drivers(t)
+        self._hybrid_attacks(t)
+        self._set_budgets(t)
+        self.reference_standard = self._reference_standards()
+        self.allocation = choice.with_inertia(
+            self.allocation, self._target_allocation(),
+            self.scenario.alliance.decisions.inertia)
+        self._negotiate(t)
+        self._produce_and_deliver(t)
+        self._assess_milestones(t)
+        self._spend_and_order(t)
+        self._switch_standards()
+        self._update_readiness_and_capability()
+        self.stock *= 1.0 - self.wear[None, :]
+        self._update_trust()
+        self._measure_cohesion()
+        self.figures = metrics.model_figures(self)
+        self.nation_records = metrics.nation_figures(self)
+        self.datacollector.collect(self)
+
+    def _apply_drivers(self, t: int) -> None:
+        self.threat = float(self.paths.threat[t])
+        self.us_commitment = float(self.paths.us_commitment[t])
+        self.pressure = self.paths.political_pressure[t]
+        self.gdp = self.gdp * (1.0 + self.paths.growth[t])
+
+    def _hybrid_attacks(self, t: int) -> None:
+        duration = self.scenario.alliance.industry.attack_duration
+        hit = attacks.draw_attacks(float(self.paths.attack_rate[t]),
+                                   self.capacity * self.nodes_up, self.exposure,
+                                   self.streams.attacks)
+        rows, cols = np.unravel_index(hit, self.capacity.shape)
+        self.down_until[rows, cols] = np.maximum(self.down_until[rows, cols], t + duration)
+        for scripted in self.paths.node_attacks.get(t, []):
+            areas = slice(None) if scripted.area is None else scripted.area
+            until = t + (scripted.duration or duration)
+            selected = self.down_until[scripted.nations, areas]
+            self.down_until[scripted.nations, areas] = np.maximum(selected, until)
+        self.totals.attacks += hit.size
+
+    def _set_budgets(self, t: int) -> None:
+        spending = self.scenario.alliance.spending
+        intrinsic = budget.target_path(self.intrinsic_start, self.intrinsic_target, t,
+                                       spending.target_step)
+        desired = budget.desired_share(
+            intrinsic, self._public_good_factor(),
+            threat_rise=(self.threat - self.threat_start) * self.exposure,
+            us_fall=self.us_start - self.us_commitment,
+            pressure_rise=self.pressure - self.pressure_start,
+            exposed_to_us=~self.is_us,
+            threat_response=spending.threat_response,
+            burden_shifting=spending.burden_shifting,
+            political_drag=spending.political_drag)
+        self.share = budget.adjust_share(self.share, desired, spending.adjustment_rate,
+                                         spending.min_pct_gdp, spending.max_pct_gdp,
+                                         self.spends)
+        steps_per_year = self.scenario.simulation.steps_per_year
+        self.spending = self.share / 100.0 * self.gdp / steps_per_year
+        self.procurement = self.spending * self.equipment
+
+    # ---------------------------------------------------------- decisions
+    def _target_allocation(self) -> np.ndarray:
+        """Desired budget shares ``[N, A, P]`` from each pathway's utility."""
+        alliance = self.scenario.alliance
+        pathways, decisions, industry = alliance.pathways, alliance.decisions, alliance.industry
+        formation_params = alliance.formation
+        perception = self.threat * self.exposure
+        us_doubt = np.where(self.is_us, 0.0, 1.0 - self.us_commitment)
+        speed = self.w_speed * choice.urgency(perception, us_doubt,
+                                              decisions.urgency_from_threat,
+                                              decisions.urgency_from_us_doubt)
+        speed = speed[:, None] / choice.SPEED_SCALE
+        cost = self.w_cost[:, None] * choice.COST_SCALE
+        sovereignty = self._effective_sovereignty()[:, None]
+        trust = decisions.trust_weight * (self.trust_allies - 0.5)[:, None]
+        lead = self.lead_time[None, :]
+
+        national_price = self._national_price()
+        reference_standard = self.reference_standard
+        reference_price = self._price(self.cumulative[self.area_ids, reference_standard],
+                                      self.area_ids)[None, :]
+        pooled_price = reference_price * (1.0 - formation_params.pooling_discount) * (
+            1.0 + formation_params.adaptation_surcharge
+            * (self.standard != reference_standard[None, :]))
+        wait = {kind: self._expected_wait(kind) for kind in VentureKind}
+
+        utility = np.zeros((self.n, self.n_areas, PATHWAYS))
+        utility[..., Pathway.NATIONAL] = (
+            pathways.national.attractiveness
+            - speed * (pathways.national.decision_delay + lead)
+            - cost * (national_price - 1.0))
+        utility[..., Pathway.POOLED] = (
+            pathways.pooled.attractiveness
+            - speed * (pathways.pooled.decision_delay + wait[VentureKind.PROGRAMME] + lead)
+            - cost * (pooled_price - 1.0)
+            - sovereignty * pathways.pooled.sovereignty_cost + trust)
+        harmonisation_gain = np.maximum(national_price - reference_price, 0.0)
+        utility[..., Pathway.STANDARDS] = (
+            pathways.standards.attractiveness
+            - speed * pathways.standards.decision_delay
+            + cost * harmonisation_gain
+            - sovereignty * pathways.standards.sovereignty_cost + trust)
+        readiness_gain = (industry.hub_readiness - self.readiness) / industry.hub_readiness
+        utility[..., Pathway.HUBS] = (
+            pathways.hubs.attractiveness
+            - speed * (pathways.hubs.decision_delay + wait[VentureKind.HUB])
+            + cost * readiness_gain + perception[:, None]
+            - sovereignty * pathways.hubs.sovereignty_cost + trust)
+
+        available = np.ones_like(utility, dtype=bool)
+        for pathway, params in ((Pathway.STANDARDS, pathways.standards),
+                                (Pathway.POOLED, pathways.pooled),
+                                (Pathway.HUBS, pathways.hubs)):
+            available[..., pathway] = params.enabled
+        available[..., Pathway.STANDARDS] &= self.standard != self._harmonisation_target()
+        available[~self.spends] = False
+        available[~self.spends, :, Pathway.NATIONAL] = True
+        return choice.softmax_shares(utility, available, decisions.temperature)
+
+    def _expected_wait(self, kind: VentureKind) -> np.ndarray:
+        """Quarters a nation expects to wait before money can flow through a venture."""
+        params = self.scenario.alliance.formation
+        veto = self.spends.sum() if self.governance is Governance.CONSENSUS else \
+            params.max_coalition_size
+        spread = float(self._effective_sovereignty()[self.spends].std())
+        chance = formation.agreement_probability(int(veto), spread, params.agreement_rate,
+                                                 params.veto_player_drag,
+                                                 params.preference_drag)
+        wait = np.full((self.n, self.n_areas), 1.0 / max(chance, 1e-6))
+        member = self.member_of[kind]
+        active = self._venture_flags(VentureState.ACTIVE)
+        wait[(member >= 0) & active[member]] = 0.0
+        return wait
+
+    def _venture_flags(self, state: VentureState) -> np.ndarray:
+        """``flags[v]`` for each venture index, with a trailing False for index -1."""
+        flags = np.array([venture.state is state for venture in self.ventures] + [False])
+        return flags
+
+    def _reference_standards(self) -> np.ndarray:
+        """Per area, the standard with the most capability behind it (the de facto
+        alliance standard that consensus harmonisation converges on)."""
+        return self._per_standard(self.stock).argmax(axis=1)
+
+    def _harmonisation_target(self) -> np.ndarray:
+        """The standard each nation harmonises toward: its coalition's under coalitions,
+        else the alliance's reference standard."""
+        target = np.broadcast_to(self.reference_standard[None, :],
+                                 (self.n, self.n_areas)).copy()
+        if self.governance is Governance.COALITIONS:
+            member = self.member_of[VentureKind.PROGRAMME]
+            venture_standard = np.array([v.standard for v in self.ventures] + [-1])
+            coalition_standard = venture_standard[member]
+            target = np.where(coalition_standard >= 0, coalition_standard, target)
+        return target
+
+    # --------------------------------------------------------- negotiation
+    def _negotiate(self, t: int) -> None:
+        params = self.scenario.alliance.formation
+        pathways = self.scenario.alliance.pathways
+        sovereignty = self._effective_sovereignty()
+        for kind, pathway in KIND_PATHWAY.items():
+            if not getattr(pathways, pathway.label).enabled:
+                continue
+            willing = (self.allocation[..., pathway] >= params.willingness_threshold) & \
+                self.spends[:, None]
+            for area in range(self.n_areas):
+                self._propose(kind, area, willing[:, area], sovereignty, t)
+        for venture in self.ventures:
+            if venture.state is VentureState.PROPOSED:
+                self._advance_negotiation(venture, t)
+            elif venture.state is VentureState.ACTIVE and t >= venture.end_step:
+                venture.state = VentureState.COMPLETED
+                self._release_members(venture)
+
+    def _propose(self, kind: VentureKind, area: int, willing: np.ndarray,
+                 sovereignty: np.ndarray, t: int) -> None:
+        params = self.scenario.alliance.formation
+        member = self.member_of[kind][:, area]
+        free = np.flatnonzero(willing & (member < 0))
+        if self.governance is Governance.CONSENSUS:
+            open_ventures = [v for v in self.ventures
+                             if v.kind is kind and v.area == area and v.open]
+            if open_ventures:
+                venture = open_ventures[0]
+                for nation in free:  # the alliance-wide venture stays open to latecomers
+                    venture.add_member(int(nation), bool(
+                        venture.standard >= 0 and self.standard[nation, area] !=
+                        venture.standard))
+                    self._join(venture, int(nation))
+                return
+            if free.size < params.min_members:
+                return
+            groups = [free]
+            veto = int(self.spends.sum())
+            spread = float(sovereignty[self.spends].std())
+        else:
+            if free.size < params.min_members:
+                return
+            lead_weight = self.industrial_weight * self.allocation[:, area, KIND_PATHWAY[kind]]
+            groups = formation.gather_coalitions(
+                free, lead_weight, sovereignty, self.standard[:, area], self.trust_allies,
+                params.min_members, params.max_coalition_size, self.streams.formation)
+            veto, spread = 0, 0.0
+        for group in groups:
+            lead = int(group[np.argmax(self.industrial_weight[group])])
+            if self.governance is Governance.COALITIONS:
+                veto, spread = group.size, float(sovereignty[group].std())
+            venture = Venture(
+                venture_id=len(self.ventures), kind=kind, area=area, lead=lead,
+                members=np.zeros(0, dtype=int), veto_players=veto,
+                preference_spread=spread, proposed_step=t)
+            self.ventures.append(venture)
+            for nation in group:
+                venture.add_member(int(nation), False)
+                self._join(venture, int(nation))
+
+    def _join(self, venture: Venture, nation: int) -> None:
+        self.member_of[venture.kind][nation, venture.area] = venture.venture_id
+        if venture.kind is VentureKind.PROGRAMME and venture.state is VentureState.ACTIVE:
+            self._adopt_standard(nation, venture.area, venture.standard)
+
+    def _release_members(self, venture: Venture) -> None:
+        member = self.member_of[venture.kind]
+        rows = venture.members[member[venture.members, venture.area] == venture.venture_id]
+        member[rows, venture.area] = -1
+
+    def _advance_negotiation(self, venture: Venture, t: int) -> None:
+        params = self.scenario.alliance.formation
+        chance = formation.agreement_probability(
+            venture.veto_players, venture.preference_spread, params.agreement_rate,
+            params.veto_player_drag, params.preference_drag)
+        if self.streams.formation.random() < chance:
+            self._agree(venture, t)
+        elif t - venture.proposed_step >= params.max_negotiation:
+            venture.state = VentureState.STALLED
+            self._release_members(venture)
+
+    def _agree(self, venture: Venture, t: int) -> None:
+        params = self.scenario.alliance.formation
+        area, members = venture.area, venture.members
+        venture.state = VentureState.ACTIVE
+        venture.agreed_step = t
+        venture.end_step = t + params.programme_duration
+        capacity = self.capacity[members, area]
+        if venture.kind is VentureKind.HUB:
+            order = members[np.argsort(-capacity, kind="stable")]
+            hosts = order[self.capacity[order, area] > 0][: params.hub_hosts]
+            venture.hosts = hosts if hosts.size else self.supplier[[venture.lead], area]
+            self.totals.hubs_formed += 1
+            return
+        if self.governance is Governance.CONSENSUS:
+            weights = np.bincount(self.standard[members, area],
+                                  weights=self.stock[members, area],
+                                  minlength=self.n_standards)
+            venture.standard = int(weights.argmax())
+        else:
+            venture.standard = int(self.standard[venture.lead, area])
+        venture.adapting = self.standard[members, area] != venture.standard
+        producers = members[capacity > 0]
+        venture.hosts = producers if producers.size else \
+            self.owner[area, [venture.standard]]
+        venture.pipeline = np.zeros(int(self.lead_time[area]))
+        for nation in members:
+            self._adopt_standard(int(nation), area, venture.standard)
+        self._promise_milestones(venture, t)
+        self.totals.programmes_formed += 1
+
+    def _adopt_standard(self, nation: int, area: int, standard: int) -> None:
+        self.standard[nation, area] = standard
+        self.harmonisation[nation, area] = 0.0
+        if not self.is_producer[nation]:
+            self.supplier[nation, area] = self.owner[area, standard]
+
+    def _promise_milestones(self, venture: Venture, t: int) -> None:
+        """Dated promises from the money members put forward at agreement."""
+        params = self.scenario.alliance.formation
+        area, members = venture.area, venture.members
+        money = (self.procurement[members] * self.area_share[area]
+                 * self.allocation[members, area, Pathway.POOLED])
+        price = self._pooled_price(venture)
+        planned_per_quarter = float((money / price).sum())
+        venture.line_capacity = planned_per_quarter * \
+            self.scenario.alliance.industry.line_ramp_start
+        lead = int(self.lead_time[area])
+        orders_after = np.arange(params.milestone_interval, params.programme_duration + 1,
+                                 params.milestone_interval)
+        if orders_after.size == 0 or orders_after[-1] != params.programme_duration:
+            orders_after = np.append(orders_after, params.programme_duration)
+        for quarters in orders_after:
+            venture.milestones.append(Milestone(
+                due_step=t + lead + int(quarters) - 1,
+                promised_units=planned_per_quarter * quarters * (1 + params.planning_optimism)))
+
+    def _pooled_price(self, venture: Venture) -> np.ndarray:
+        params = self.scenario.alliance.formation
+        base = self._standard_price(venture.area, venture.standard)
+        return base * (1.0 - params.pooling_discount) * (
+            1.0 + params.adaptation_surcharge * venture.adapting)
+
+    # --------------------------------------------------------- production
+    def _producing_programmes(self) -> list[Venture]:
+        return [v for v in self.ventures if v.kind is VentureKind.PROGRAMME
+                and v.state in (VentureState.ACTIVE, VentureState.COMPLETED)
+                and (v.backlog > 0 or v.pipeline.any())]
+
+    def _produce_and_deliver(self, t: int) -> None:
+        industry = self.scenario.alliance.industry
+        capacity_left = self.capacity * self.nodes_up
+        demand = np.zeros_like(self.capacity)
+        programmes = self._producing_programmes()
+        for venture in programmes:
+            ready, venture.pipeline = production.advance_pipeline(venture.pipeline)
+            venture.backlog += float(ready)
+        ready, self.pipeline = production.advance_pipeline(self.pipeline)
+        self.backlog += ready
+        delivered = np.zeros((self.n, self.n_areas))
+
+        # Pooled programmes first, the largest backlog first: production priority.
+        for venture in sorted(programmes, key=lambda v: -v.backlog):
+            area, hosts = venture.area, venture.hosts
+            share = self.capacity[hosts, area] / max(self.capacity[hosts, area].sum(), 1e-12)
+            demand[hosts, area] += venture.backlog * share
+            available = capacity_left[hosts, area]
+            built = min(venture.backlog, float(available.sum()), venture.line_capacity)
+            if venture.backlog > built:  # a new line ramps up while orders wait
+                venture.line_capacity *= 1.0 + industry.line_ramp_growth
+            if built <= 0:
+                continue
+            capacity_left[hosts, area] -= built * available / available.sum()
+            venture.backlog -= built
+            outstanding = np.maximum(venture.ordered - venture.delivered, 0.0)
+            portion = built * outstanding / max(outstanding.sum(), 1e-12)
+            venture.delivered += portion
+            delivered[venture.members, area] += portion  # members are distinct
+            self.totals.joint_units += built
+            if venture.first_delivery_step is None:
+                venture.first_delivery_step = t
+                self.totals.note_first_joint_delivery(t)
+
+        demand += production.node_demand(self.backlog, self.supplier)
+        built_national = production.serve_national(self.backlog, self.supplier, capacity_left)
+        self.backlog -= built_national
+        delivered += built_national
+        self.stock += delivered
+        self.capacity = np.where(self.capacity > 0, production.grow_capacity(
+            self.capacity, demand, industry.capacity_growth), 0.0)
+        interop_factor = self._interoperability_factor()
+        self.totals.units_delivered += float(delivered.sum())
+        self.totals.effective_units_delivered += float(
+            (delivered * self.readiness * interop_factor[None, :]).sum())
+
+    def _assess_milestones(self, t: int) -> None:
+        params = self.scenario.alliance.formation
+        self.kept = np.zeros(self.n)
+        self.broken = np.zeros(self.n)
+        for venture in self.ventures:
+            if venture.settled_milestones == len(venture.milestones):
+                continue
+            delivered = venture.delivered_total
+            for milestone in venture.milestones[venture.settled_milestones:]:
+                met = delivered >= milestone.promised_units * (1.0 - params.milestone_tolerance)
+                if milestone.status is MilestoneStatus.PENDING and milestone.due_step == t:
+                    milestone.delivered_at_due = delivered
+                    milestone.assessed_step = t
+                    milestone.status = MilestoneStatus.ON_TIME if met else MilestoneStatus.LATE
+                    (self.kept if met else self.broken)[venture.members] += 1.0
+                    self.totals.milestones_due += 1
+                    self.totals.milestones_on_time += int(met)
+                elif milestone.status is MilestoneStatus.LATE:
+                    if met:
+                        milestone.status = MilestoneStatus.DELIVERED_LATE
+                        milestone.assessed_step = t
+                    elif t >= milestone.due_step + params.milestone_grace:
+                        milestone.status = MilestoneStatus.MISSED
+                        milestone.assessed_step = t
+                        self.broken[venture.members] += 1.0
+            while venture.settled_milestones < len(venture.milestones) and \
+                    venture.milestones[venture.settled_milestones].status in SETTLED:
+                venture.settled_milestones += 1
+
+    # ------------------------------------------------------------ spending
+    def _spend_and_order(self, t: int) -> None:
+        area_budget = self.procurement[:, None] * self.area_share[None, :]
+        intended = area_budget[..., None] * self.allocation
+        active = self._venture_flags(VentureState.ACTIVE)
+        can_pool = active[self.member_of[VentureKind.PROGRAMME]]
+        in_hub = active[self.member_of[VentureKind.HUB]]
+        spend = np.zeros_like(intended)
+        spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * can_pool
+        spend[..., Pathway.HUBS] = intended[..., Pathway.HUBS] * in_hub
+        harmonising = self.standard != self._harmonisation_target()
+        spend[..., Pathway.STANDARDS] = intended[..., Pathway.STANDARDS] * harmonising
+        # Money that cannot flow through a pathway yet reverts to national procurement.
+        spend[..., Pathway.NATIONAL] = area_budget - spend[..., 1:].sum(axis=-1)
+        self.pathway_spend = spend
+        self.harmonisation += spend[..., Pathway.STANDARDS]
+        self.hub_funding = spend[..., Pathway.HUBS]
+
+        price = self._national_price()
+        units = spend[..., Pathway.NATIONAL] / price
+        production.place_orders(self.pipeline, units, self.lead_time)
+        self.cumulative += self._per_standard(units)
+        acquisition_money = float(spend[..., Pathway.NATIONAL].sum())
+        acquisition_units = float(units.sum())
+
+        for venture in self.ventures:
+            if venture.kind is not VentureKind.PROGRAMME or \
+                    venture.state is not VentureState.ACTIVE:
+                continue
+            money = spend[venture.members, venture.area, Pathway.POOLED]
+            bought = money / self._pooled_price(venture)
+            venture.ordered += bought
+            venture.paid += float(money.sum())
+            venture.pipeline[-1] += float(bought.sum())
+            self.cumulative[venture.area, venture.standard] += float(bought.sum())
+            acquisition_money += float(money.sum())
+            acquisition_units += float(bought.sum())
+        self.totals.add_spending(float(self.procurement.sum()), acquisition_money,
+                                 acquisition_units)
+
+    def _switch_standards(self) -> None:
+        """Nations whose harmonisation spending covers the switching cost adopt the
+        target standard."""
+        decisions = self.scenario.alliance.decisions
+        target = self._harmonisation_target()
+        ready = (self.harmonisation >= decisions.standard_switch_cost * self.stock) & \
+            (self.standard != target) & (self.stock > 0)
+        for nation, area in zip(*np.nonzero(ready), strict=True):
+            self._adopt_standard(int(nation), int(area), int(target[nation, area]))
+
+    # ------------------------------------------------- readiness, capability
+    def _interoperability_factor(self) -> np.ndarray:
+        floor = self.scenario.alliance.industry.interoperability_floor
+        return floor + (1.0 - floor) * self.interoperability
+
+    def _update_readiness_and_capability(self) -> None:
+        industry = self.scenario.alliance.industry
+        coverage = sustainment.hub_coverage(self.hub_funding, self.stock, industry.hub_cost)
+        up = self.nodes_up
+        own = up[self.supplier, self.area_grid].astype(float)
+        hub_up = np.ones((self.n, self.n_areas))
+        for venture in self.ventures:
+            if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
+                hub_up[venture.members, venture.area] = up[venture.hosts, venture.area].mean()
+        availability = sustainment.sustainment_availability(coverage, hub_up, own)
+        target = sustainment.readiness_target(coverage, availability, industry.base_readiness,
+                                              industry.hub_readiness,
+                                              industry.disruption_sensitivity)
+        undisrupted = sustainment.readiness_target(coverage, 1.0, industry.base_readiness,
+                                                   industry.hub_readiness,
+                                                   industry.disruption_sensitivity)
+        rate = industry.readiness_adjustment
+        self.readiness += rate * (target - self.readiness)
+        self.undisrupted_readiness += rate * (undisrupted - self.undisrupted_readiness)
+        self.hub_coverage = coverage
+        self.capability = self.stock * self.readiness
+        self.interoperability = standards.interoperability(self.capability, self.standard,
+                                                           self.n_standards)
+        self.fragmentation = standards.fragmentation(self.standard, self.stock > 0)
+        self.area_capability = self.capability.sum(axis=0) * self._interoperability_factor()
+        self.effective_capability = float(self.area_capability.sum())
+        self.nation_capability = self.capability.sum(axis=1)
+        stock = self.stock.sum(axis=1)
+        self.nation_readiness = np.divide(self.nation_capability, stock,
+                                          out=np.zeros(self.n), where=stock > 0)
+        lost = float((self.stock * (self.undisrupted_readiness - self.readiness)).sum())
+        self.capability_lost = max(lost, 0.0)
+
+    def _update_trust(self) -> None:
+        """Promises kept and broken, shared membership and exclusion move trust."""
+        params = self.scenario.alliance.cohesion
+        self._count_memberships()
+        self.trust_allies = cohesion.update_trust(
+            self.trust_allies, self.kept, self.broken, self.memberships.astype(float),
+            self.left_out.sum(axis=1).astype(float), params.trust_gain_kept,
+            params.trust_loss_broken, params.trust_gain_membership)
+        self.trust_us += params.us_trust_adjustment * (self.us_commitment - self.trust_us)
+        self.totals.capability_lost += self.capability_lost
+        self.totals.nodes_disabled += int((~self.nodes_up).sum())
+
+    def _count_memberships(self) -> None:
+        open_programmes = self.member_of[VentureKind.PROGRAMME] >= 0
+        open_hubs = self.member_of[VentureKind.HUB] >= 0
+        self.memberships = open_programmes.sum(axis=1) + open_hubs.sum(axis=1)
+        left_out = np.zeros((self.n, self.n_areas), dtype=bool)
+        if self.governance is Governance.COALITIONS:
+            coalition_in_area = open_programmes.any(axis=0)
+            left_out = coalition_in_area[None, :] & ~open_programmes & self.spends[:, None]
+        self.left_out = left_out
+
+    def _measure_cohesion(self) -> None:
+        """The cohesion index, its parts, and each nation's satisfaction."""
+        params = self.scenario.alliance.cohesion
+        self._count_memberships()
+        left_out_share = self.left_out.mean(axis=1)
+        spenders = self.spends
+        perception = self.threat * self.exposure
+        share = self.share[spenders]
+        mean_share = float(share.mean()) if share.size else 0.0
+        self.cohesion_parts = {
+            "threat_alignment": cohesion.alignment(perception),
+            "political_alignment": cohesion.alignment(self.pressure),
+            "fairness": 1.0 - cohesion.gini(share),
+            "trust": float(self.trust_allies.mean()),
+            "inclusion": 1.0 - float(left_out_share.mean()),
+        }
+        weights = {
+            "threat_alignment": params.weight_threat_alignment,
+            "political_alignment": params.weight_political_alignment,
+            "fairness": params.weight_fairness,
+            "trust": params.weight_trust,
+            "inclusion": params.weight_inclusion,
+        }
+        self.cohesion = float(cohesion.weighted_mean(self.cohesion_parts, weights))
+        fairness = np.where(spenders, cohesion.fairness(self.share, mean_share), 1.0)
+        nation_parts = {
+            "threat_alignment": 1.0 - np.abs(perception - perception.mean()),
+            "political_alignment": 1.0 - np.abs(self.pressure - self.pressure.mean()),
+            "fairness": fairness,
+            "trust": self.trust_allies,
+            "inclusion": 1.0 - left_out_share,
+        }
+        self.satisfaction = np.clip(cohesion.weighted_mean(nation_parts, weights), 0.0, 1.0)
+
+    # -------------------------------------------------------------- outputs
+    def kpis(self) -> dict[str, float]:
+        """End-of-run key performance indicators (docs/MODEL.md, "Outputs")."""
+        return metrics.end_of_run_kpis(self)

@@ -1,0 +1,51 @@
+"""Defence budgets: how the share of GDP spent on defence moves.
+
+A nation's desired share combines (docs/MODEL.md, "Budgets"):
+- its intrinsic demand, on a path toward the alliance or national target;
+- free riding on allies' spending for the public part of the benefit (Olson & Zeckhauser
+  1966), which vanishes as the private, national part grows (Sandler & Forbes 1980);
+- a response to perceived threat above its starting level, scaled by exposure;
+- burden shifting when US commitment falls below its start (allies other than the US);
+- drag from domestic political pressure above its start.
+Actual spending closes part of the gap each quarter (budget inertia).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def free_riding_fraction(allies_spending: np.ndarray, gdp: np.ndarray,
+                         spillover_scale: float) -> np.ndarray:
+    """Share of intrinsic demand a nation leaves to its allies if defence is a pure public
+    good: near 1 for a small nation beside large spenders, near 0 for the largest."""
+    weighted_allies = spillover_scale * allies_spending
+    return weighted_allies / (weighted_allies + gdp)
+
+
+def public_good_factor(free_riding: np.ndarray, private_benefit_share: float) -> np.ndarray:
+    """Multiplier of intrinsic demand: only the public part of the benefit is free-ridden."""
+    return 1.0 - (1.0 - private_benefit_share) * free_riding
+
+
+def target_path(start: np.ndarray, target: np.ndarray, step: int, target_step: int
+                ) -> np.ndarray:
+    """Intrinsic demand moving in a straight line from its start to the target."""
+    progress = min(step / target_step, 1.0)
+    return start + (target - start) * progress
+
+
+def desired_share(intrinsic: np.ndarray, public_factor: np.ndarray, threat_rise: np.ndarray,
+                  us_fall: float, pressure_rise: np.ndarray, exposed_to_us: np.ndarray,
+                  threat_response: float, burden_shifting: float, political_drag: float
+                  ) -> np.ndarray:
+    """Desired defence spending in % of GDP, before the floor and cap."""
+    return (intrinsic * public_factor + threat_response * threat_rise
+            + burden_shifting * us_fall * exposed_to_us - political_drag * pressure_rise)
+
+
+def adjust_share(share: np.ndarray, desired: np.ndarray, rate: float, floor: float,
+                 cap: float, spends: np.ndarray) -> np.ndarray:
+    """Close part of the gap; nations without armed forces keep spending nothing."""
+    moved = share + rate * (np.clip(desired, floor, cap) - share)
+    return np.where(spends, moved, 0.0)

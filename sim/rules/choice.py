@@ -1,0 +1,37 @@
+"""Choosing among pathways: logit choice with inertia (McFadden 1974).
+
+Each nation scores each pathway per area from speed, cost and sovereignty, weighted by its
+own weights, with urgency from threat and doubt about the US raising the weight on speed,
+and trust raising the appeal of every cooperative pathway. A softmax whose temperature
+stands for bounded rationality turns scores into budget shares; shares move only part of
+the way each quarter because budgets are planned years ahead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Quarters that make a difference of one unit of utility for a nation with speed weight 1.
+SPEED_SCALE = 16.0
+# Utility per unit of relative cost difference for a nation with cost weight 1.
+COST_SCALE = 1.5
+
+
+def softmax_shares(utilities: np.ndarray, available: np.ndarray, temperature: float
+                   ) -> np.ndarray:
+    """Shares over the last axis; unavailable options get exactly zero."""
+    scaled = np.where(available, utilities / temperature, -np.inf)
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    weights = np.exp(scaled)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def with_inertia(previous: np.ndarray, target: np.ndarray, inertia: float) -> np.ndarray:
+    """Keep ``inertia`` of last quarter's allocation; rows still sum to one."""
+    return inertia * previous + (1.0 - inertia) * target
+
+
+def urgency(threat_perception: np.ndarray, us_doubt: np.ndarray, from_threat: float,
+            from_us_doubt: float) -> np.ndarray:
+    """Multiplier of the weight on speed."""
+    return 1.0 + from_threat * threat_perception + from_us_doubt * us_doubt

@@ -1,0 +1,47 @@
+"""Shared building blocks of the scenario schema.
+
+Every parameter is declared exactly once, with :func:`param`: its type comes from the
+annotation, and its default, unit, allowed range and meaning from here. Validation, the
+field reference, sweeps and dashboard labels all read these declarations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    """A YAML section: unknown keys are errors, values are checked on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def param(
+    default: Any,
+    description: str,
+    *,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    source: str = "",
+) -> Any:
+    """Declare a parameter: default, meaning, unit, allowed range and (optionally) source."""
+    extra: dict[str, Any] = {}
+    if unit:
+        extra["unit"] = unit
+    if source:
+        extra["source"] = source
+    kwargs: dict[str, Any] = {"description": description}
+    if extra:
+        kwargs["json_schema_extra"] = extra
+    for key, value in (("ge", ge), ("le", le), ("gt", gt), ("lt", lt)):
+        if value is not None:
+            kwargs[key] = value
+    if callable(default):
+        # Sections and lists are built fresh for every scenario (a class or a factory).
+        return Field(default_factory=default, **kwargs)
+    return Field(default, **kwargs)

@@ -1,0 +1,67 @@
+"""The whole scenario: one pydantic model per YAML section, cross-checked once here."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from sim.schema.alliance import Alliance
+from sim.schema.base import Section, param
+from sim.schema.drivers import EVENT_TARGETS, NATION_TARGETS, Drivers, Inject, InjectTarget
+from sim.schema.nations import Nations
+
+
+class Metadata(Section):
+    name: str = param("scenario", "Short name, used for result folders.")
+    description: str = param("", "What the scenario represents.")
+    sources: list[str] = param(list, "Where its figures come from.")
+    assumptions: list[str] = param(list, "Assumptions a reader should know.")
+
+
+class Simulation(Section):
+    steps: int = param(40, "Horizon of a run.", unit="quarters", ge=1, le=10_000)
+    steps_per_year: int = param(
+        4, "Steps per year (a step is a quarter by default).", ge=1, le=52,
+    )
+    replications: int = param(1, "Monte Carlo replications of a run.", ge=1, le=10_000_000)
+    seed: int = param(0, "Root seed of the run's random streams.", ge=0, le=2**63 - 1)
+
+
+class Outputs(Section):
+    per_area: bool = param(True, "Collect capability, interoperability and fragmentation per "
+                           "area.")
+
+
+class Scenario(Section):
+    metadata: Metadata = param(Metadata, "Name, description, sources and assumptions.")
+    simulation: Simulation = param(Simulation, "Horizon, step length, replications, seed.")
+    alliance: Alliance = param(Alliance, "Capability areas, pathways and behaviour.")
+    nations: Nations = param(Nations, "The allies.")
+    drivers: Drivers = param(Drivers, "Threat, US commitment, politics and economy.")
+    injects: list[Inject] = param(list, "Dated events.")
+    outputs: Outputs = param(Outputs, "What to collect.")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        codes = {nation.code for nation in self.nations.members}
+        areas = {area.name for area in self.alliance.areas}
+        for index, inject in enumerate(self.injects):
+            where = f"injects.{index}"
+            unknown = [code for code in inject.nations if code.upper() not in codes]
+            if unknown and codes:
+                raise ValueError(f"{where}.nations: unknown nation code {unknown[0]!r}")
+            if inject.nations and inject.target not in NATION_TARGETS:
+                raise ValueError(f"{where}.nations: target {inject.target.value!r} is "
+                                 "alliance-wide and takes no nations")
+            if inject.area is not None and inject.target is not InjectTarget.NODE_ATTACK:
+                raise ValueError(f"{where}.area: only node_attack takes an area")
+            if inject.area is not None and inject.area not in areas:
+                raise ValueError(f"{where}.area: unknown capability area {inject.area!r}")
+            if inject.target in EVENT_TARGETS and inject.mode.value != "set":
+                raise ValueError(f"{where}.mode: events take no mode")
+        if sum(nation.is_us for nation in self.nations.members) > 1:
+            raise ValueError("nations: at most one nation may be the United States")
+        return self
+
+    @property
+    def nation_codes(self) -> list[str]:
+        return [nation.code for nation in self.nations.members]
