@@ -634,8 +634,10 @@ class AllianceModel(mesa.Model):
         acquisition_units = float(units.sum())
 
         for venture in self.ventures:
-            if venture.kind is not VentureKind.PROGRAMME or \
-                    venture.state is not VentureState.ACTIVE:
+            if venture.state is not VentureState.ACTIVE:
+                continue
+            if venture.kind is VentureKind.HUB:
+                venture.paid += float(spend[venture.members, venture.area, Pathway.HUBS].sum())
                 continue
             money = spend[venture.members, venture.area, Pathway.POOLED]
             bought = money / self._pooled_price(venture)

@@ -1,0 +1,57 @@
+"""Command-line interface: ``python run.py [COMMAND] ...`` (``run`` when omitted).
+
+Each command lives in its own module and registers a sub-parser; bad input of any kind
+ends in one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sim.cli import run_command
+from sim.cli.errors import UsageError
+from sim.loader import ScenarioError
+
+COMMANDS = {"run": run_command}
+
+EPILOG = """examples:
+  python run.py scenarios/baseline.yaml
+  python run.py run scenarios/baseline.yaml --seed 7 --out results/my-run
+  python run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
+"""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (exit status 2 comes from main)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="run.py", description="Alliance capability simulation: run scenario files.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     parser_class=OneLineParser)
+    for module in COMMANDS.values():
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
+        arguments.insert(0, "run")  # `python run.py SCENARIO` means `run SCENARIO`
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return int(args.handler(args))
+    except (UsageError, ScenarioError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,13 @@
+"""Results in memory: the model's outputs as pandas DataFrames."""
+
+from sim.results.tables import (
+    kpi_table,
+    milestone_table,
+    nation_table,
+    programme_table,
+    result_tables,
+    timeseries_table,
+)
+
+__all__ = ["kpi_table", "milestone_table", "nation_table", "programme_table",
+           "result_tables", "timeseries_table"]

@@ -1,0 +1,98 @@
+"""Turn a finished model into tidy tables (one concept: model -> DataFrames).
+
+Column names and meanings are documented in docs/MODEL.md ("Outputs").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from sim.metrics import NATION_FIELDS
+
+if TYPE_CHECKING:
+    from sim.model import AllianceModel
+
+
+def timeseries_table(model: AllianceModel) -> pd.DataFrame:
+    """One row per step: the model-level figures."""
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "step", range(1, len(frame) + 1))
+    return frame
+
+
+def nation_table(model: AllianceModel) -> pd.DataFrame:
+    """One row per step and nation."""
+    frame = model.datacollector.get_agent_vars_dataframe().reset_index()
+    records = pd.DataFrame(frame["record"].tolist(), columns=list(NATION_FIELDS))
+    table = pd.concat([frame[["Step", "code"]].rename(columns={"Step": "step"}), records],
+                      axis=1)
+    table["memberships"] = table["memberships"].astype("int64")
+    return table.sort_values(["step", "code"], kind="stable").reset_index(drop=True)
+
+
+def kpi_table(model: AllianceModel) -> pd.DataFrame:
+    """One row of end-of-run KPIs."""
+    return pd.DataFrame([model.kpis()])
+
+
+def programme_table(model: AllianceModel) -> pd.DataFrame:
+    """One row per joint venture (pooled programme or hub) ever proposed."""
+    rows = []
+    for venture in model.ventures:
+        rows.append({
+            "venture_id": venture.venture_id,
+            "kind": venture.kind.value,
+            "area": model.area_names[venture.area],
+            "lead": model.codes[venture.lead],
+            "members": " ".join(model.codes[i] for i in venture.members),
+            "n_members": int(venture.members.size),
+            "standard": int(venture.standard),
+            "state": venture.state.value,
+            "proposed_step": venture.proposed_step,
+            "agreed_step": -1 if venture.agreed_step is None else venture.agreed_step,
+            "end_step": -1 if venture.end_step is None else venture.end_step,
+            "first_delivery_step": -1 if venture.first_delivery_step is None
+            else venture.first_delivery_step,
+            "units_ordered": float(venture.ordered.sum()) if venture.ordered.size else 0.0,
+            "units_delivered": venture.delivered_total,
+            "paid_usd_bn": venture.paid,
+            "hosts": " ".join(model.codes[i] for i in venture.hosts),
+        })
+    columns = ["venture_id", "kind", "area", "lead", "members", "n_members", "standard",
+               "state", "proposed_step", "agreed_step", "end_step", "first_delivery_step",
+               "units_ordered", "units_delivered", "paid_usd_bn", "hosts"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def milestone_table(model: AllianceModel) -> pd.DataFrame:
+    """One row per promised delivery milestone: promised against delivered."""
+    rows = []
+    for venture in model.ventures:
+        for number, milestone in enumerate(venture.milestones, start=1):
+            rows.append({
+                "venture_id": venture.venture_id,
+                "area": model.area_names[venture.area],
+                "milestone": number,
+                "due_step": milestone.due_step,
+                "promised_units": milestone.promised_units,
+                "delivered_at_due": milestone.delivered_at_due,
+                "status": milestone.status.value,
+                "assessed_step": -1 if milestone.assessed_step is None
+                else milestone.assessed_step,
+            })
+    columns = ["venture_id", "area", "milestone", "due_step", "promised_units",
+               "delivered_at_due", "status", "assessed_step"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def result_tables(model: AllianceModel) -> dict[str, pd.DataFrame]:
+    """Every table of a finished run, by name."""
+    return {
+        "timeseries": timeseries_table(model),
+        "nations": nation_table(model),
+        "kpis": kpi_table(model),
+        "programmes": programme_table(model),
+        "milestones": milestone_table(model),
+    }

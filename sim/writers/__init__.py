@@ -1,0 +1,8 @@
+"""Writers: stored results on disk. Nothing is ever half-written: each file is written to
+a temporary name in its folder and renamed into place."""
+
+from sim.writers.atomic import atomic_write_bytes, atomic_write_text, write_parquet
+from sim.writers.manifest import build_manifest, config_hash, write_manifest
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "build_manifest", "config_hash",
+           "write_manifest", "write_parquet"]

@@ -1,0 +1,77 @@
+"""The run manifest: everything needed to repeat a run and to trust its results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sim.schema import Scenario
+from sim.writers.atomic import atomic_write_text
+
+PACKAGES = ("alliance-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "plotly",
+            "pyyaml")
+
+
+def config_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario as canonical JSON."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str | None:
+    """The commit of the code that ran, where it runs from a git checkout."""
+    source = Path(__file__).resolve().parents[2]
+    try:
+        result = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"],
+                                capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    dirty = subprocess.run(["git", "-C", str(source), "status", "--porcelain", "--",
+                            "sim"], capture_output=True, text=True, timeout=5, check=False)
+    return result.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def build_manifest(scenario: Scenario, *, source: str, seeds: dict[str, Any],
+                   timings: dict[str, float], complete: bool,
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "format": "alliance-sim run",
+        "format_version": 1,
+        "complete": complete,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scenario_file": source,
+        "scenario_name": scenario.metadata.name,
+        "config_hash": config_hash(scenario),
+        "seeds": seeds,
+        "command": sys.argv,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "platform": platform.platform(),
+        "timings_seconds": timings,
+        **(extra or {}),
+        "scenario": scenario.model_dump(mode="json"),
+    }
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
