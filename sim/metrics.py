@@ -56,6 +56,11 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else 0.0
 
 
+def _share(part: float, whole: float) -> float:
+    """A share in [0, 1], robust to rounding."""
+    return min(max(_ratio(part, whole), 0.0), 1.0)
+
+
 def model_figures(model: AllianceModel) -> dict[str, float]:
     """Model-level figures of the current step."""
     totals = model.totals
@@ -65,8 +70,8 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
     states = [(v.kind, v.state) for v in model.ventures]
     figures: dict[str, float] = {
         "effective_capability": model.effective_capability,
-        "readiness": _ratio(float(model.capability.sum()), float(model.stock.sum())),
-        "interoperability": _ratio(float((model.interoperability * model.capability.sum(0))
+        "readiness": _share(float(model.capability.sum()), float(model.stock.sum())),
+        "interoperability": _share(float((model.interoperability * model.capability.sum(0))
                                          .sum()), float(model.capability.sum())),
         "fragmentation": float(model.fragmentation.mean()),
         "cohesion": model.cohesion,
@@ -75,8 +80,7 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         "european_spending": float(model.spending[~model.is_us].sum()),
         "procurement_spending": procurement,
         **{f"spend_{pathway.label}": float(spend[pathway]) for pathway in Pathway},
-        "collaborative_share": _ratio(procurement - float(spend[Pathway.NATIONAL]),
-                                      procurement),
+        "collaborative_share": _share(float(spend[Pathway.STANDARDS:].sum()), procurement),
         "burden_gini": cohesion.gini(model.share[spenders]),
         "burden_spearman": cohesion.spearman(model.gdp[spenders], model.share[spenders]),
         "mean_defence_pct_gdp": float(model.share[spenders].mean()) if spenders.any() else 0.0,
@@ -84,9 +88,10 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         "active_hubs": float(states.count((VentureKind.HUB, VentureState.ACTIVE))),
         "proposed_ventures": float(sum(state is VentureState.PROPOSED for _, state in states)),
         "milestones_due": float(totals.milestones_due),
-        "milestone_on_time_rate": _ratio(totals.milestones_on_time, totals.milestones_due),
-        "cost_per_capability": _ratio(totals.procurement, totals.effective_units_delivered),
-        "unit_price": _ratio(totals.acquisition_money, totals.acquisition_units),
+        "milestone_on_time_rate": _share(totals.milestones_on_time, totals.milestones_due),
+        "unit_cost": _ratio(totals.acquisition_money, totals.acquisition_units),
+        "cost_per_effective_capability": _ratio(totals.procurement,
+                                                totals.effective_units_delivered),
         "units_delivered": totals.units_delivered,
         "joint_units_delivered": totals.joint_units,
         "attacks": float(totals.attacks - totals.step_attacks_start),
@@ -154,8 +159,8 @@ def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
         "final_interoperability": float(frame["interoperability"].iloc[-1]),
         "final_fragmentation": float(frame["fragmentation"].iloc[-1]),
         "final_readiness": float(frame["readiness"].iloc[-1]),
-        "cost_per_capability": float(frame["cost_per_capability"].iloc[-1]),
-        "unit_price": float(frame["unit_price"].iloc[-1]),
+        "unit_cost": float(frame["unit_cost"].iloc[-1]),
+        "cost_per_effective_capability": float(frame["cost_per_effective_capability"].iloc[-1]),
         "milestone_on_time_rate": float(frame["milestone_on_time_rate"].iloc[-1]),
         "milestones_due": float(totals.milestones_due),
         "time_to_first_joint_delivery": float(first if first is not None else horizon + 1),

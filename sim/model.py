@@ -67,6 +67,7 @@ class AllianceModel(mesa.Model):
         self.threat = float(self.paths.threat[0])
         self.us_commitment = float(self.paths.us_commitment[0])
         self.pressure = self.paths.political_pressure[0].copy()
+        self.effective_sovereignty = self.sovereignty.copy()
         self.kept = self.broken = np.zeros(self.n)
         self.hub_funding = np.zeros((self.n, self.n_areas))
         self._update_readiness_and_capability()
@@ -88,6 +89,8 @@ class AllianceModel(mesa.Model):
         self.equipment = np.array([nation.equipment_pct for nation in members]) / 100.0
         self.is_us = np.array([nation.is_us for nation in members])
         self.exposure = np.array([nation.threat_exposure for nation in members])
+        mean_exposure = self.exposure[self.spends].mean() if self.spends.any() else 1.0
+        self.relative_exposure = self.exposure / max(mean_exposure, 1e-9)
         self.sovereignty = np.array([nation.sovereignty_preference for nation in members])
         self.w_speed = np.array([nation.speed_weight for nation in members])
         self.w_cost = np.array([nation.cost_weight for nation in members])
@@ -205,11 +208,14 @@ class AllianceModel(mesa.Model):
     def _public_good_factor(self) -> np.ndarray:
         spending = self.scenario.alliance.spending
         allies = self.spending.sum() - self.spending
-        free_riding = budget.free_riding_fraction(allies, self.gdp / 4.0,
+        steps_per_year = self.scenario.simulation.steps_per_year
+        free_riding = budget.free_riding_fraction(allies, self.gdp / steps_per_year,
                                                   spending.spillover_scale)
-        return budget.public_good_factor(free_riding, spending.private_benefit_share)
+        return budget.public_good_factor(free_riding, spending.private_benefit_share,
+                                         self.relative_exposure)
 
     def _effective_sovereignty(self) -> np.ndarray:
+        """Sovereignty preference raised by domestic pressure above its start."""
         decisions = self.scenario.alliance.decisions
         rise = self.pressure - self.pressure_start
         return np.clip(self.sovereignty + decisions.sovereignty_from_pressure * rise, 0.0, 1.0)
@@ -251,6 +257,7 @@ class AllianceModel(mesa.Model):
         self.threat = float(self.paths.threat[t])
         self.us_commitment = float(self.paths.us_commitment[t])
         self.pressure = self.paths.political_pressure[t]
+        self.effective_sovereignty = self._effective_sovereignty()
         self.gdp = self.gdp * (1.0 + self.paths.growth[t])
 
     def _hybrid_attacks(self, t: int) -> None:
@@ -300,7 +307,7 @@ class AllianceModel(mesa.Model):
                                               decisions.urgency_from_us_doubt)
         speed = speed[:, None] / choice.SPEED_SCALE
         cost = self.w_cost[:, None] * choice.COST_SCALE
-        sovereignty = self._effective_sovereignty()[:, None]
+        sovereignty = self.effective_sovereignty[:, None]
         trust = decisions.trust_weight * (self.trust_allies - 0.5)[:, None]
         lead = self.lead_time[None, :]
 
@@ -311,7 +318,9 @@ class AllianceModel(mesa.Model):
         pooled_price = reference_price * (1.0 - formation_params.pooling_discount) * (
             1.0 + formation_params.adaptation_surcharge
             * (self.standard != reference_standard[None, :]))
-        wait = {kind: self._expected_wait(kind) for kind in VentureKind}
+        chance = self._expected_agreement_chance()
+        active = self._venture_flags(VentureState.ACTIVE)
+        wait = {kind: self._expected_wait(kind, chance, active) for kind in VentureKind}
 
         utility = np.zeros((self.n, self.n_areas, PATHWAYS))
         utility[..., Pathway.NATIONAL] = (
@@ -346,19 +355,23 @@ class AllianceModel(mesa.Model):
         available[~self.spends, :, Pathway.NATIONAL] = True
         return choice.softmax_shares(utility, available, decisions.temperature)
 
-    def _expected_wait(self, kind: VentureKind) -> np.ndarray:
-        """Quarters a nation expects to wait before money can flow through a venture."""
+    def _expected_agreement_chance(self) -> float:
+        """Chance per quarter that a new proposal would be agreed, as nations judge it."""
         params = self.scenario.alliance.formation
         veto = self.spends.sum() if self.governance is Governance.CONSENSUS else \
             params.max_coalition_size
-        spread = float(self._effective_sovereignty()[self.spends].std())
-        chance = formation.agreement_probability(int(veto), spread, params.agreement_rate,
-                                                 params.veto_player_drag,
-                                                 params.preference_drag)
+        spread = float(self.effective_sovereignty[self.spends].std())
+        return formation.agreement_probability(int(veto), spread, params.agreement_rate,
+                                               params.veto_player_drag,
+                                               params.preference_drag)
+
+    def _expected_wait(self, kind: VentureKind, chance: float, active: np.ndarray
+                       ) -> np.ndarray:
+        """Quarters a nation expects to wait before money can flow through a venture:
+        none as a member of an active one, else the mean wait for agreement."""
         wait = np.full((self.n, self.n_areas), 1.0 / max(chance, 1e-6))
         member = self.member_of[kind]
-        active = self._venture_flags(VentureState.ACTIVE)
-        wait[(member >= 0) & active[member]] = 0.0
+        wait[active[member]] = 0.0  # index -1 reads the trailing False
         return wait
 
     def _venture_flags(self, state: VentureState) -> np.ndarray:
@@ -387,14 +400,16 @@ class AllianceModel(mesa.Model):
     def _negotiate(self, t: int) -> None:
         params = self.scenario.alliance.formation
         pathways = self.scenario.alliance.pathways
-        sovereignty = self._effective_sovereignty()
+        open_ventures = {(v.kind, v.area): v for v in self.ventures if v.open}
         for kind, pathway in KIND_PATHWAY.items():
             if not getattr(pathways, pathway.label).enabled:
                 continue
             willing = (self.allocation[..., pathway] >= params.willingness_threshold) & \
                 self.spends[:, None]
-            for area in range(self.n_areas):
-                self._propose(kind, area, willing[:, area], sovereignty, t)
+            free = willing & (self.member_of[kind] < 0)
+            for area in np.flatnonzero(free.any(axis=0)):
+                self._propose(kind, int(area), np.flatnonzero(free[:, area]),
+                              open_ventures.get((kind, int(area))), t)
         for venture in self.ventures:
             if venture.state is VentureState.PROPOSED:
                 self._advance_negotiation(venture, t)
@@ -402,52 +417,47 @@ class AllianceModel(mesa.Model):
                 venture.state = VentureState.COMPLETED
                 self._release_members(venture)
 
-    def _propose(self, kind: VentureKind, area: int, willing: np.ndarray,
-                 sovereignty: np.ndarray, t: int) -> None:
+    def _propose(self, kind: VentureKind, area: int, free: np.ndarray,
+                 open_venture: Venture | None, t: int) -> None:
+        """Willing nations not yet in a venture of this kind and area propose one (or, under
+        consensus, join the alliance-wide one that is already open)."""
         params = self.scenario.alliance.formation
-        member = self.member_of[kind][:, area]
-        free = np.flatnonzero(willing & (member < 0))
+        sovereignty = self.effective_sovereignty
         if self.governance is Governance.CONSENSUS:
-            open_ventures = [v for v in self.ventures
-                             if v.kind is kind and v.area == area and v.open]
-            if open_ventures:
-                venture = open_ventures[0]
-                for nation in free:  # the alliance-wide venture stays open to latecomers
-                    venture.add_member(int(nation), bool(
-                        venture.standard >= 0 and self.standard[nation, area] !=
-                        venture.standard))
-                    self._join(venture, int(nation))
+            if open_venture is not None:  # the alliance-wide venture admits latecomers
+                adapting = (open_venture.standard >= 0) & \
+                    (self.standard[free, area] != open_venture.standard)
+                open_venture.add_members(free, adapting)
+                self._join(open_venture, free)
                 return
             if free.size < params.min_members:
                 return
-            groups = [free]
-            veto = int(self.spends.sum())
-            spread = float(sovereignty[self.spends].std())
+            # Every ally is a veto player, whether it joins or not.
+            groups = [(free, int(self.spends.sum()),
+                       float(sovereignty[self.spends].std()))]
         else:
             if free.size < params.min_members:
                 return
             lead_weight = self.industrial_weight * self.allocation[:, area, KIND_PATHWAY[kind]]
-            groups = formation.gather_coalitions(
+            coalitions = formation.gather_coalitions(
                 free, lead_weight, sovereignty, self.standard[:, area], self.trust_allies,
                 params.min_members, params.max_coalition_size, self.streams.formation)
-            veto, spread = 0, 0.0
-        for group in groups:
+            groups = [(group, group.size, float(sovereignty[group].std()))
+                      for group in coalitions]
+        for group, veto, spread in groups:
             lead = int(group[np.argmax(self.industrial_weight[group])])
-            if self.governance is Governance.COALITIONS:
-                veto, spread = group.size, float(sovereignty[group].std())
             venture = Venture(
                 venture_id=len(self.ventures), kind=kind, area=area, lead=lead,
                 members=np.zeros(0, dtype=int), veto_players=veto,
                 preference_spread=spread, proposed_step=t)
             self.ventures.append(venture)
-            for nation in group:
-                venture.add_member(int(nation), False)
-                self._join(venture, int(nation))
+            venture.add_members(group, np.zeros(group.size, dtype=bool))
+            self._join(venture, group)
 
-    def _join(self, venture: Venture, nation: int) -> None:
-        self.member_of[venture.kind][nation, venture.area] = venture.venture_id
+    def _join(self, venture: Venture, nations: np.ndarray) -> None:
+        self.member_of[venture.kind][nations, venture.area] = venture.venture_id
         if venture.kind is VentureKind.PROGRAMME and venture.state is VentureState.ACTIVE:
-            self._adopt_standard(nation, venture.area, venture.standard)
+            self._adopt_standard(nations, venture.area, venture.standard)
 
     def _release_members(self, venture: Venture) -> None:
         member = self.member_of[venture.kind]
@@ -479,10 +489,8 @@ class AllianceModel(mesa.Model):
             self.totals.hubs_formed += 1
             return
         if self.governance is Governance.CONSENSUS:
-            weights = np.bincount(self.standard[members, area],
-                                  weights=self.stock[members, area],
-                                  minlength=self.n_standards)
-            venture.standard = int(weights.argmax())
+            # An alliance-wide programme buys on the alliance's reference standard.
+            venture.standard = int(self.reference_standard[area])
         else:
             venture.standard = int(self.standard[venture.lead, area])
         venture.adapting = self.standard[members, area] != venture.standard
@@ -490,16 +498,16 @@ class AllianceModel(mesa.Model):
         venture.hosts = producers if producers.size else \
             self.owner[area, [venture.standard]]
         venture.pipeline = np.zeros(int(self.lead_time[area]))
-        for nation in members:
-            self._adopt_standard(int(nation), area, venture.standard)
+        self._adopt_standard(members, area, venture.standard)
         self._promise_milestones(venture, t)
         self.totals.programmes_formed += 1
 
-    def _adopt_standard(self, nation: int, area: int, standard: int) -> None:
-        self.standard[nation, area] = standard
-        self.harmonisation[nation, area] = 0.0
-        if not self.is_producer[nation]:
-            self.supplier[nation, area] = self.owner[area, standard]
+    def _adopt_standard(self, nations: np.ndarray | int, area: int, standard: int) -> None:
+        """Nations switch an area to a standard; non-producers then buy from its owner."""
+        self.standard[nations, area] = standard
+        self.harmonisation[nations, area] = 0.0
+        self.supplier[nations, area] = np.where(self.is_producer[nations], nations,
+                                                self.owner[area, standard])
 
     def _promise_milestones(self, venture: Venture, t: int) -> None:
         """Dated promises from the money members put forward at agreement."""
@@ -673,7 +681,9 @@ class AllianceModel(mesa.Model):
         hub_up = np.ones((self.n, self.n_areas))
         for venture in self.ventures:
             if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
-                hub_up[venture.members, venture.area] = up[venture.hosts, venture.area].mean()
+                hub_up[venture.members, venture.area] = sustainment.hub_availability(
+                    int(up[venture.hosts, venture.area].sum()), venture.hosts.size,
+                    industry.hub_surge)
         availability = sustainment.sustainment_availability(coverage, hub_up, own)
         target = sustainment.readiness_target(coverage, availability, industry.base_readiness,
                                               industry.hub_readiness,
@@ -688,7 +698,8 @@ class AllianceModel(mesa.Model):
         self.capability = self.stock * self.readiness
         self.interoperability = standards.interoperability(self.capability, self.standard,
                                                            self.n_standards)
-        self.fragmentation = standards.fragmentation(self.standard, self.stock > 0)
+        self.fragmentation = standards.fragmentation(self.standard, self.stock > 0,
+                                                     self.n_standards)
         self.area_capability = self.capability.sum(axis=0) * self._interoperability_factor()
         self.effective_capability = float(self.area_capability.sum())
         self.nation_capability = self.capability.sum(axis=1)

@@ -59,9 +59,9 @@ class Venture:
     def delivered_total(self) -> float:
         return float(self.delivered.sum()) if self.delivered.size else 0.0
 
-    def add_member(self, nation: int, adapting: bool) -> None:
-        """A nation joins (consensus ventures stay open to latecomers)."""
-        self.members = np.append(self.members, nation)
-        self.ordered = np.append(self.ordered, 0.0)
-        self.delivered = np.append(self.delivered, 0.0)
-        self.adapting = np.append(self.adapting, adapting)
+    def add_members(self, nations: np.ndarray, adapting: np.ndarray) -> None:
+        """Nations join (consensus ventures stay open to latecomers)."""
+        self.members = np.concatenate((self.members, nations)).astype(int)
+        self.ordered = np.concatenate((self.ordered, np.zeros(nations.size)))
+        self.delivered = np.concatenate((self.delivered, np.zeros(nations.size)))
+        self.adapting = np.concatenate((self.adapting, adapting)).astype(bool)

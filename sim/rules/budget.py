@@ -3,7 +3,8 @@
 A nation's desired share combines (docs/MODEL.md, "Budgets"):
 - its intrinsic demand, on a path toward the alliance or national target;
 - free riding on allies' spending for the public part of the benefit (Olson & Zeckhauser
-  1966), which vanishes as the private, national part grows (Sandler & Forbes 1980);
+  1966), while the private, national part follows the nation's own threat exposure
+  (joint product; Sandler & Forbes 1980);
 - a response to perceived threat above its starting level, scaled by exposure;
 - burden shifting when US commitment falls below its start (allies other than the US);
 - drag from domestic political pressure above its start.
@@ -23,9 +24,16 @@ def free_riding_fraction(allies_spending: np.ndarray, gdp: np.ndarray,
     return weighted_allies / (weighted_allies + gdp)
 
 
-def public_good_factor(free_riding: np.ndarray, private_benefit_share: float) -> np.ndarray:
-    """Multiplier of intrinsic demand: only the public part of the benefit is free-ridden."""
-    return 1.0 - (1.0 - private_benefit_share) * free_riding
+def public_good_factor(free_riding: np.ndarray, private_benefit_share: float,
+                       relative_exposure: np.ndarray) -> np.ndarray:
+    """Multiplier of intrinsic demand (joint-product model, Sandler & Forbes 1980).
+
+    The public part of the benefit is free-ridden on allies' spending; the private,
+    national part follows the nation's own exposure relative to the alliance's mean. With
+    no private benefit this is Olson & Zeckhauser's pure public good.
+    """
+    public = (1.0 - private_benefit_share) * (1.0 - free_riding)
+    return public + private_benefit_share * relative_exposure
 
 
 def target_path(start: np.ndarray, target: np.ndarray, step: int, target_step: int

@@ -48,10 +48,13 @@ def interoperability(weights: np.ndarray, standard: np.ndarray, n_standards: int
     own_squares = (weights**2).sum(axis=0)
     same = (totals**2).sum(axis=1) - own_squares
     all_pairs = weights.sum(axis=0) ** 2 - own_squares
-    return np.where(all_pairs > 0, same / np.where(all_pairs > 0, all_pairs, 1.0), 1.0)
+    share = np.where(all_pairs > 0, same / np.where(all_pairs > 0, all_pairs, 1.0), 1.0)
+    return np.clip(share, 0.0, 1.0)  # rounding can stray a hair outside [0, 1]
 
 
-def fragmentation(standard: np.ndarray, in_use: np.ndarray) -> np.ndarray:
+def fragmentation(standard: np.ndarray, in_use: np.ndarray, n_standards: int) -> np.ndarray:
     """Per area: the number of distinct standards held by nations with capability."""
-    return np.array([np.unique(standard[in_use[:, a], a]).size
-                     for a in range(standard.shape[1])])
+    n_areas = standard.shape[1]
+    cell = (np.arange(n_areas)[None, :] * n_standards + standard)[in_use]
+    holders = np.bincount(cell, minlength=n_areas * n_standards)
+    return (holders.reshape(n_areas, n_standards) > 0).sum(axis=1)

@@ -30,3 +30,11 @@ def sustainment_availability(coverage: np.ndarray, hub_availability: np.ndarray,
     """Share of sustainment service up: the hub's share for covered stock, the national
     supply chain's for the rest."""
     return coverage * hub_availability + (1.0 - coverage) * own_availability
+
+
+def hub_availability(hosts_up: int, hosts: int, surge: float) -> float:
+    """Share of a hub's service still delivered: surviving hosts take on up to ``surge``
+    more work, so one host down out of three costs nothing at a surge of 0.5."""
+    if hosts == 0:
+        return 1.0
+    return min(1.0, hosts_up / hosts * (1.0 + surge))

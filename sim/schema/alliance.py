@@ -115,7 +115,7 @@ class Formation(Section):
         gt=0, le=1,
     )
     veto_player_drag: float = param(
-        0.05, "Fall in the log-odds of agreement per additional veto player.", ge=0, le=2,
+        0.03, "Fall in the log-odds of agreement per additional veto player.", ge=0, le=2,
         source="Tsebelis (2002): more veto players, harder change",
     )
     preference_drag: float = param(
@@ -131,11 +131,11 @@ class Formation(Section):
         ge=1, le=200,
     )
     pooling_discount: float = param(
-        0.15, "Unit-cost saving of a pooled order over a national order on the same standard.",
+        0.2, "Unit-cost saving of a pooled order over a national order on the same standard.",
         ge=0, le=0.6, source="European Parliament (2017): pooling could save up to 30 %",
     )
     adaptation_surcharge: float = param(
-        0.15, "Extra unit cost for a member whose standard differs from the programme's.",
+        0.05, "Extra unit cost for a member whose standard differs from the programme's.",
         ge=0, le=2,
     )
     milestone_interval: int = param(
@@ -257,7 +257,7 @@ class Industry(Section):
         0.55, "Readiness of equipment with national sustainment only.", ge=0, le=1,
     )
     hub_readiness: float = param(
-        0.85, "Readiness ceiling with full hub coverage.", ge=0, le=1,
+        0.75, "Readiness ceiling with full hub coverage.", ge=0, le=1,
     )
     readiness_adjustment: float = param(
         0.3, "Share of the gap to target readiness closed per quarter.", unit="1/quarter",
@@ -276,8 +276,13 @@ class Industry(Section):
         unit="1/quarter", ge=0, le=2,
     )
     hub_cost: float = param(
-        0.02, "Hub spending per quarter needed per unit of capability stock for full "
-        "coverage.", unit="USD bn per unit per quarter", gt=0, le=1,
+        0.002, "Hub spending per quarter needed per unit of capability stock for full "
+        "coverage (the joint increment over national sustainment).",
+        unit="USD bn per unit per quarter", gt=0, le=1,
+    )
+    hub_surge: float = param(
+        0.5, "Spare service capacity of a hub's hosts: with a host down, the others take "
+        "on up to this share more work.", ge=0, le=10,
     )
     attack_duration: int = param(
         3, "Quarters an attacked node stays disabled.", unit="quarters", ge=1, le=40,

@@ -58,6 +58,10 @@ class Scenario(Section):
                 raise ValueError(f"{where}.area: unknown capability area {inject.area!r}")
             if inject.target in EVENT_TARGETS and inject.mode.value != "set":
                 raise ValueError(f"{where}.mode: events take no mode")
+        if self.nations.members and not any(nation.defence_pct_gdp > 0
+                                            for nation in self.nations.members):
+            raise ValueError("nations: at least one nation must spend on defence "
+                             "(defence_pct_gdp > 0)")
         if sum(nation.is_us for nation in self.nations.members) > 1:
             raise ValueError("nations: at most one nation may be the United States")
         return self

@@ -1,0 +1,48 @@
+"""Shared fixtures and helpers: run a scenario and return its outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sim.loader import apply_overrides, load_scenario
+from sim.runner import run_model
+from sim.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Scenario:
+    return load_scenario(SCENARIOS / "baseline.yaml")
+
+
+def with_nations(scenario: Scenario, **fields: Any) -> Scenario:
+    """A copy in which every nation that spends on defence gets the given field values."""
+    data = scenario.model_dump(mode="python")
+    for nation in data["nations"]["members"]:
+        if nation["defence_pct_gdp"] > 0:
+            nation.update(fields)
+    return Scenario.model_validate(data)
+
+
+def mean_outcome(scenario: Scenario, seeds: range, measure, **overrides: Any) -> float:
+    """The mean over seeds of ``measure(model)`` after a full run."""
+    adjusted = apply_overrides(scenario, overrides)
+    return float(np.mean([measure(run_model(adjusted, seed)) for seed in seeds]))
+
+
+def kpi(name: str):
+    return lambda model: model.kpis()[name]
+
+
+def series_mean(column: str, last: int | None = None):
+    """Mean of a timeseries column, over the last ``last`` quarters if given."""
+    def measure(model) -> float:
+        values = model.datacollector.get_model_vars_dataframe()[column]
+        return float(values.iloc[-last:].mean() if last else values.mean())
+    return measure

@@ -1,0 +1,85 @@
+"""The command line: runs write complete run folders; bad input is one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
+
+
+def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
+
+
+def test_run_writes_parquet_tables_and_manifest(tmp_path):
+    out = tmp_path / "run"
+    result = run_cli(BASELINE, "--seed", "3", "--out", str(out), "--set", "simulation.steps=8")
+    assert result.returncode == 0, result.stderr
+    assert f"results written to {out}" in result.stdout
+    for name in ("timeseries", "nations", "kpis", "programmes", "milestones"):
+        assert (out / f"{name}.parquet").is_file()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is True
+    assert manifest["seeds"]["root"] == 3
+    assert manifest["scenario"]["simulation"]["steps"] == 8
+    assert manifest["versions"]["mesa"]
+    series = pd.read_parquet(out / "timeseries.parquet")
+    nations = pd.read_parquet(out / "nations.parquet")
+    assert len(series) == 8 and series["step"].tolist() == list(range(1, 9))
+    assert len(nations) == 8 * 32
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_default_folder_is_under_results(tmp_path):
+    result = run_cli(BASELINE, "--set", "simulation.steps=2", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    folders = list((tmp_path / "results" / "baseline").iterdir())
+    assert len(folders) == 1 and (folders[0] / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["missing.yaml"], "missing.yaml: file not found"),
+    ([BASELINE, "--seed", "x"], "invalid int value"),
+    ([BASELINE, "--seed", "-4"], "--seed -4"),
+    ([BASELINE, "--set", "alliance.governance=bogus"], "alliance.governance"),
+    ([BASELINE, "--set", "simulation.steps=0"], "simulation.steps"),
+    ([BASELINE, "--set", "novalue"], "expected dotted.path=value"),
+    ([BASELINE, "--bogus-flag"], "unrecognized arguments"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, arguments, expected):
+    out = tmp_path / "out"
+    result = run_cli(*arguments, "--out", str(out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_refuses_a_non_empty_output_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = run_cli(BASELINE, "--out", str(tmp_path))
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_refuses_a_file_as_output_folder(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = run_cli(BASELINE, "--out", str(target))
+    assert result.returncode == 2 and "not a folder" in result.stderr
+
+
+def test_help_has_examples():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "examples:" in result.stdout

@@ -1,0 +1,103 @@
+"""Rules checked against theory and hand-worked cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.rules import budget, choice, cohesion, formation, production, standards, sustainment
+from sim.rules.learning_curve import price_factor
+
+
+def test_learning_curve_falls_by_the_learning_rate_per_doubling():
+    assert price_factor(np.array([2.0]), 1.0, 0.85)[0] == pytest.approx(0.85)
+    assert price_factor(np.array([4.0]), 1.0, 0.85)[0] == pytest.approx(0.85**2)
+
+
+def test_free_riding_is_strongest_for_small_allies():
+    gdp = np.array([10.0, 1000.0])
+    free_riding = budget.free_riding_fraction(np.array([100.0, 100.0]), gdp, 1.0)
+    assert free_riding[0] > 0.9 > 0.1 > free_riding[1]
+    pure = budget.public_good_factor(free_riding, 0.0, np.ones(2))
+    private = budget.public_good_factor(free_riding, 1.0, np.ones(2))
+    assert pure[0] < pure[1] and private.tolist() == [1.0, 1.0]
+
+
+def test_softmax_gives_zero_to_unavailable_options_and_sums_to_one():
+    shares = choice.softmax_shares(np.array([[1.0, 2.0, 3.0]]),
+                                   np.array([[True, False, True]]), 0.5)
+    assert shares[0, 1] == 0.0 and shares.sum() == pytest.approx(1.0)
+    assert shares[0, 2] > shares[0, 0]
+
+
+def test_agreement_gets_harder_with_more_and_more_distant_veto_players():
+    few = formation.agreement_probability(6, 0.1, 0.6, 0.03, 3.0)
+    many = formation.agreement_probability(31, 0.1, 0.6, 0.03, 3.0)
+    distant = formation.agreement_probability(6, 0.3, 0.6, 0.03, 3.0)
+    assert many < few and distant < few
+
+
+def test_coalitions_respect_size_limits_and_do_not_overlap():
+    rng = np.random.default_rng(0)
+    pool = np.arange(14)
+    groups = formation.gather_coalitions(pool, np.arange(14.0), rng.random(14),
+                                         rng.integers(0, 3, 14), rng.random(14), 3, 6, rng)
+    members = np.concatenate(groups)
+    assert len(set(members.tolist())) == members.size
+    assert all(3 <= group.size <= 6 for group in groups)
+    assert groups[0][0] == 13  # the heaviest nation leads the first coalition
+
+
+def test_interoperability_counts_weighted_pairs_on_one_standard():
+    weights = np.array([[1.0], [1.0], [2.0]])
+    same = standards.interoperability(weights, np.array([[0], [0], [0]]), 2)
+    split = standards.interoperability(weights, np.array([[0], [0], [1]]), 2)
+    # Pairs (1,1), (1,2), (1,2): only the first shares a standard -> 1 / (1 + 2 + 2).
+    assert same[0] == pytest.approx(1.0) and split[0] == pytest.approx(1 / 5)
+
+
+def test_fragmentation_counts_distinct_standards_in_use():
+    standard = np.array([[0, 1], [2, 1], [2, 1]])
+    in_use = np.array([[True, True], [True, False], [False, True]])
+    assert standards.fragmentation(standard, in_use, 3).tolist() == [2, 1]
+
+
+def test_gini_and_spearman():
+    assert cohesion.gini(np.ones(5)) == pytest.approx(0.0)
+    assert cohesion.gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    assert cohesion.spearman(x, x**2) == pytest.approx(1.0)
+    assert cohesion.spearman(x, -x) == pytest.approx(-1.0)
+    assert cohesion.spearman(x, np.ones(4)) == 0.0
+    assert cohesion.average_ranks(np.array([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]
+
+
+def test_trust_stays_in_unit_interval_under_many_events():
+    trust = cohesion.update_trust(np.array([0.5, 0.5]), np.array([50.0, 0.0]),
+                                  np.array([0.0, 50.0]), np.zeros(2), np.zeros(2),
+                                  0.08, 0.12, 0.01)
+    assert 0.99 < trust[0] <= 1.0 and 0.0 <= trust[1] < 0.01
+
+
+def test_pipeline_delivers_after_the_lead_time():
+    pipeline = np.zeros((1, 1, 3))
+    production.place_orders(pipeline, np.array([[5.0]]), np.array([3]))
+    ready = []
+    for _ in range(3):
+        arrived, pipeline = production.advance_pipeline(pipeline)
+        ready.append(float(arrived.sum()))
+    assert ready == [0.0, 0.0, 5.0]
+
+
+def test_national_orders_share_a_scarce_node_pro_rata():
+    backlog = np.array([[4.0], [12.0]])
+    supplier = np.array([[0], [0]])
+    built = production.serve_national(backlog, supplier, np.array([[8.0], [0.0]]))
+    assert built[:, 0].tolist() == [2.0, 6.0]
+
+
+def test_hub_redundancy_absorbs_one_host_down():
+    assert sustainment.hub_availability(2, 3, 0.5) == 1.0
+    assert sustainment.hub_availability(1, 3, 0.5) == pytest.approx(0.5)
+    assert sustainment.readiness_target(np.array([1.0]), np.array([1.0]), 0.5, 0.8, 0.3)[0] \
+        == pytest.approx(0.8)
