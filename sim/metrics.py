@@ -105,7 +105,7 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         "mean_trust_us": float(model.trust_us[~model.is_us].mean())
         if (~model.is_us).any() else 0.0,
     }
-    if model.scenario.outputs.per_area:
+    if model.config.outputs.per_area:
         for k, name in enumerate(model.area_names):
             figures[f"capability_{name}"] = float(model.area_capability[k])
             figures[f"interoperability_{name}"] = float(model.interoperability[k])
@@ -146,6 +146,7 @@ def build_datacollector(model: AllianceModel) -> mesa.DataCollector:
 def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
     """One row of KPIs for a finished run."""
     frame = model.datacollector.get_model_vars_dataframe()
+    everything, frame = frame, frame.iloc[1:]  # row 0 is the starting state
     totals = model.totals
     horizon = model.horizon
     first = totals.first_joint_delivery
@@ -153,9 +154,9 @@ def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
         "final_capability": model.effective_capability,
         "capability_growth": _ratio(model.effective_capability, model.initial_capability),
         "capability_permanence": _ratio(model.effective_capability,
-                                        float(frame["effective_capability"].max())),
+                                        float(everything["effective_capability"].max())),
         "final_cohesion": model.cohesion,
-        "min_cohesion": float(frame["cohesion"].min()),
+        "min_cohesion": float(everything["cohesion"].min()),
         "final_interoperability": float(frame["interoperability"].iloc[-1]),
         "final_fragmentation": float(frame["fragmentation"].iloc[-1]),
         "final_readiness": float(frame["readiness"].iloc[-1]),

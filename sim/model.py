@@ -52,7 +52,8 @@ class AllianceModel(mesa.Model):
         seed = scenario.simulation.seed if rng is None else rng
         self.streams = RandomStreams.from_seed(seed)
         super().__init__(rng=self.streams.mesa)
-        self.scenario = scenario
+        # Not `self.scenario`: Mesa 3.5's Model owns that name for its own Scenario class.
+        self.config = scenario
         self.horizon = scenario.simulation.steps
         self._setup_nations(scenario)
         self._setup_areas(scenario)
@@ -74,9 +75,13 @@ class AllianceModel(mesa.Model):
         self._measure_cohesion()
         self.reference_standard = self._reference_standards()
         self.allocation = self._target_allocation()
+        self.pathway_spend = self._pathway_spending()
         self.initial_capability = float(self.effective_capability)
+        # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
         self.figures = metrics.model_figures(self)
+        self.nation_records = metrics.nation_figures(self)
         self.datacollector = metrics.build_datacollector(self)
+        self.datacollector.collect(self)
 
     # ----------------------------------------------------------------- set-up
     def _setup_nations(self, scenario: Scenario) -> None:
@@ -206,9 +211,9 @@ class AllianceModel(mesa.Model):
                                self.n_areas, self.n_standards)
 
     def _public_good_factor(self) -> np.ndarray:
-        spending = self.scenario.alliance.spending
+        spending = self.config.alliance.spending
         allies = self.spending.sum() - self.spending
-        steps_per_year = self.scenario.simulation.steps_per_year
+        steps_per_year = self.config.simulation.steps_per_year
         free_riding = budget.free_riding_fraction(allies, self.gdp / steps_per_year,
                                                   spending.spillover_scale)
         return budget.public_good_factor(free_riding, spending.private_benefit_share,
@@ -216,13 +221,13 @@ class AllianceModel(mesa.Model):
 
     def _effective_sovereignty(self) -> np.ndarray:
         """Sovereignty preference raised by domestic pressure above its start."""
-        decisions = self.scenario.alliance.decisions
+        decisions = self.config.alliance.decisions
         rise = self.pressure - self.pressure_start
         return np.clip(self.sovereignty + decisions.sovereignty_from_pressure * rise, 0.0, 1.0)
 
     @property
     def governance(self) -> Governance:
-        return self.scenario.alliance.governance
+        return self.config.alliance.governance
 
     @property
     def nodes_up(self) -> np.ndarray:
@@ -239,7 +244,7 @@ class AllianceModel(mesa.Model):
         self.reference_standard = self._reference_standards()
         self.allocation = choice.with_inertia(
             self.allocation, self._target_allocation(),
-            self.scenario.alliance.decisions.inertia)
+            self.config.alliance.decisions.inertia)
         self._negotiate(t)
         self._produce_and_deliver(t)
         self._assess_milestones(t)
@@ -252,6 +257,7 @@ class AllianceModel(mesa.Model):
         self.figures = metrics.model_figures(self)
         self.nation_records = metrics.nation_figures(self)
         self.datacollector.collect(self)
+        self.running = self.steps < self.horizon  # lets Mesa's batch_run stop at the horizon
 
     def _apply_drivers(self, t: int) -> None:
         self.threat = float(self.paths.threat[t])
@@ -261,7 +267,7 @@ class AllianceModel(mesa.Model):
         self.gdp = self.gdp * (1.0 + self.paths.growth[t])
 
     def _hybrid_attacks(self, t: int) -> None:
-        duration = self.scenario.alliance.industry.attack_duration
+        duration = self.config.alliance.industry.attack_duration
         hit = attacks.draw_attacks(float(self.paths.attack_rate[t]),
                                    self.capacity * self.nodes_up, self.exposure,
                                    self.streams.attacks)
@@ -275,7 +281,7 @@ class AllianceModel(mesa.Model):
         self.totals.attacks += hit.size
 
     def _set_budgets(self, t: int) -> None:
-        spending = self.scenario.alliance.spending
+        spending = self.config.alliance.spending
         intrinsic = budget.target_path(self.intrinsic_start, self.intrinsic_target, t,
                                        spending.target_step)
         desired = budget.desired_share(
@@ -290,14 +296,14 @@ class AllianceModel(mesa.Model):
         self.share = budget.adjust_share(self.share, desired, spending.adjustment_rate,
                                          spending.min_pct_gdp, spending.max_pct_gdp,
                                          self.spends)
-        steps_per_year = self.scenario.simulation.steps_per_year
+        steps_per_year = self.config.simulation.steps_per_year
         self.spending = self.share / 100.0 * self.gdp / steps_per_year
         self.procurement = self.spending * self.equipment
 
     # ---------------------------------------------------------- decisions
     def _target_allocation(self) -> np.ndarray:
         """Desired budget shares ``[N, A, P]`` from each pathway's utility."""
-        alliance = self.scenario.alliance
+        alliance = self.config.alliance
         pathways, decisions, industry = alliance.pathways, alliance.decisions, alliance.industry
         formation_params = alliance.formation
         perception = self.threat * self.exposure
@@ -357,7 +363,7 @@ class AllianceModel(mesa.Model):
 
     def _expected_agreement_chance(self) -> float:
         """Chance per quarter that a new proposal would be agreed, as nations judge it."""
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         veto = self.spends.sum() if self.governance is Governance.CONSENSUS else \
             params.max_coalition_size
         spread = float(self.effective_sovereignty[self.spends].std())
@@ -398,8 +404,8 @@ class AllianceModel(mesa.Model):
 
     # --------------------------------------------------------- negotiation
     def _negotiate(self, t: int) -> None:
-        params = self.scenario.alliance.formation
-        pathways = self.scenario.alliance.pathways
+        params = self.config.alliance.formation
+        pathways = self.config.alliance.pathways
         open_ventures = {(v.kind, v.area): v for v in self.ventures if v.open}
         for kind, pathway in KIND_PATHWAY.items():
             if not getattr(pathways, pathway.label).enabled:
@@ -421,7 +427,7 @@ class AllianceModel(mesa.Model):
                  open_venture: Venture | None, t: int) -> None:
         """Willing nations not yet in a venture of this kind and area propose one (or, under
         consensus, join the alliance-wide one that is already open)."""
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         sovereignty = self.effective_sovereignty
         if self.governance is Governance.CONSENSUS:
             if open_venture is not None:  # the alliance-wide venture admits latecomers
@@ -465,7 +471,7 @@ class AllianceModel(mesa.Model):
         member[rows, venture.area] = -1
 
     def _advance_negotiation(self, venture: Venture, t: int) -> None:
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         chance = formation.agreement_probability(
             venture.veto_players, venture.preference_spread, params.agreement_rate,
             params.veto_player_drag, params.preference_drag)
@@ -476,7 +482,7 @@ class AllianceModel(mesa.Model):
             self._release_members(venture)
 
     def _agree(self, venture: Venture, t: int) -> None:
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         area, members = venture.area, venture.members
         venture.state = VentureState.ACTIVE
         venture.agreed_step = t
@@ -511,14 +517,14 @@ class AllianceModel(mesa.Model):
 
     def _promise_milestones(self, venture: Venture, t: int) -> None:
         """Dated promises from the money members put forward at agreement."""
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         area, members = venture.area, venture.members
         money = (self.procurement[members] * self.area_share[area]
                  * self.allocation[members, area, Pathway.POOLED])
         price = self._pooled_price(venture)
         planned_per_quarter = float((money / price).sum())
         venture.line_capacity = planned_per_quarter * \
-            self.scenario.alliance.industry.line_ramp_start
+            self.config.alliance.industry.line_ramp_start
         lead = int(self.lead_time[area])
         orders_after = np.arange(params.milestone_interval, params.programme_duration + 1,
                                  params.milestone_interval)
@@ -530,7 +536,7 @@ class AllianceModel(mesa.Model):
                 promised_units=planned_per_quarter * quarters * (1 + params.planning_optimism)))
 
     def _pooled_price(self, venture: Venture) -> np.ndarray:
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         base = self._standard_price(venture.area, venture.standard)
         return base * (1.0 - params.pooling_discount) * (
             1.0 + params.adaptation_surcharge * venture.adapting)
@@ -542,7 +548,7 @@ class AllianceModel(mesa.Model):
                 and (v.backlog > 0 or v.pipeline.any())]
 
     def _produce_and_deliver(self, t: int) -> None:
-        industry = self.scenario.alliance.industry
+        industry = self.config.alliance.industry
         capacity_left = self.capacity * self.nodes_up
         demand = np.zeros_like(self.capacity)
         programmes = self._producing_programmes()
@@ -588,7 +594,7 @@ class AllianceModel(mesa.Model):
             (delivered * self.readiness * interop_factor[None, :]).sum())
 
     def _assess_milestones(self, t: int) -> None:
-        params = self.scenario.alliance.formation
+        params = self.config.alliance.formation
         self.kept = np.zeros(self.n)
         self.broken = np.zeros(self.n)
         for venture in self.ventures:
@@ -617,20 +623,25 @@ class AllianceModel(mesa.Model):
                 venture.settled_milestones += 1
 
     # ------------------------------------------------------------ spending
-    def _spend_and_order(self, t: int) -> None:
+    def _pathway_spending(self) -> np.ndarray:
+        """Money per nation, area and pathway ``[N, A, P]`` this quarter: the intended
+        allocation, where the pathway can take it."""
         area_budget = self.procurement[:, None] * self.area_share[None, :]
         intended = area_budget[..., None] * self.allocation
         active = self._venture_flags(VentureState.ACTIVE)
-        can_pool = active[self.member_of[VentureKind.PROGRAMME]]
-        in_hub = active[self.member_of[VentureKind.HUB]]
         spend = np.zeros_like(intended)
-        spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * can_pool
-        spend[..., Pathway.HUBS] = intended[..., Pathway.HUBS] * in_hub
+        spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * \
+            active[self.member_of[VentureKind.PROGRAMME]]
+        spend[..., Pathway.HUBS] = intended[..., Pathway.HUBS] * \
+            active[self.member_of[VentureKind.HUB]]
         harmonising = self.standard != self._harmonisation_target()
         spend[..., Pathway.STANDARDS] = intended[..., Pathway.STANDARDS] * harmonising
         # Money that cannot flow through a pathway yet reverts to national procurement.
         spend[..., Pathway.NATIONAL] = area_budget - spend[..., 1:].sum(axis=-1)
-        self.pathway_spend = spend
+        return spend
+
+    def _spend_and_order(self, t: int) -> None:
+        spend = self.pathway_spend = self._pathway_spending()
         self.harmonisation += spend[..., Pathway.STANDARDS]
         self.hub_funding = spend[..., Pathway.HUBS]
 
@@ -661,7 +672,7 @@ class AllianceModel(mesa.Model):
     def _switch_standards(self) -> None:
         """Nations whose harmonisation spending covers the switching cost adopt the
         target standard."""
-        decisions = self.scenario.alliance.decisions
+        decisions = self.config.alliance.decisions
         target = self._harmonisation_target()
         ready = (self.harmonisation >= decisions.standard_switch_cost * self.stock) & \
             (self.standard != target) & (self.stock > 0)
@@ -670,11 +681,11 @@ class AllianceModel(mesa.Model):
 
     # ------------------------------------------------- readiness, capability
     def _interoperability_factor(self) -> np.ndarray:
-        floor = self.scenario.alliance.industry.interoperability_floor
+        floor = self.config.alliance.industry.interoperability_floor
         return floor + (1.0 - floor) * self.interoperability
 
     def _update_readiness_and_capability(self) -> None:
-        industry = self.scenario.alliance.industry
+        industry = self.config.alliance.industry
         coverage = sustainment.hub_coverage(self.hub_funding, self.stock, industry.hub_cost)
         up = self.nodes_up
         own = up[self.supplier, self.area_grid].astype(float)
@@ -711,7 +722,7 @@ class AllianceModel(mesa.Model):
 
     def _update_trust(self) -> None:
         """Promises kept and broken, shared membership and exclusion move trust."""
-        params = self.scenario.alliance.cohesion
+        params = self.config.alliance.cohesion
         self._count_memberships()
         self.trust_allies = cohesion.update_trust(
             self.trust_allies, self.kept, self.broken, self.memberships.astype(float),
@@ -733,7 +744,7 @@ class AllianceModel(mesa.Model):
 
     def _measure_cohesion(self) -> None:
         """The cohesion index, its parts, and each nation's satisfaction."""
-        params = self.scenario.alliance.cohesion
+        params = self.config.alliance.cohesion
         self._count_memberships()
         left_out_share = self.left_out.mean(axis=1)
         spenders = self.spends

@@ -34,8 +34,8 @@ def test_run_writes_parquet_tables_and_manifest(tmp_path):
     assert manifest["versions"]["mesa"]
     series = pd.read_parquet(out / "timeseries.parquet")
     nations = pd.read_parquet(out / "nations.parquet")
-    assert len(series) == 8 and series["step"].tolist() == list(range(1, 9))
-    assert len(nations) == 8 * 32
+    assert len(series) == 9 and series["step"].tolist() == list(range(9))
+    assert len(nations) == 9 * 32
     assert not list(tmp_path.glob(".*partial*"))
 
 

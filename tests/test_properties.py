@@ -131,4 +131,4 @@ def test_invariants_hold_for_generated_scenarios(scenario, seed):
     for column in ("cohesion", "readiness", "interoperability", "milestone_on_time_rate",
                    "collaborative_share"):
         assert series[column].between(0.0, 1.0).all(), column
-    assert isinstance(series, pd.DataFrame) and len(series) == scenario.simulation.steps
+    assert isinstance(series, pd.DataFrame) and len(series) == scenario.simulation.steps + 1

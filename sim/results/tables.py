@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
-    """One row per step: the model-level figures."""
+    """One row per step (step 0 is the starting state): the model-level figures."""
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    frame.insert(0, "step", range(1, len(frame) + 1))
+    frame.insert(0, "step", range(len(frame)))
     return frame
 
 
