@@ -121,7 +121,7 @@ NATION_FIELDS = (
 )
 
 
-def nation_figures(model: AllianceModel) -> list[tuple[float, ...]]:
+def nation_figures(model: AllianceModel) -> list[list[float]]:
     """One record per nation (fields in NATION_FIELDS order), computed for all at once."""
     spend = model.pathway_spend.sum(axis=1)
     columns = np.column_stack([
@@ -130,7 +130,7 @@ def nation_figures(model: AllianceModel) -> list[tuple[float, ...]]:
         model.nation_capability, model.nation_readiness, model.satisfaction,
         model.trust_allies, model.trust_us, model.pressure, model.memberships,
     ])
-    return [tuple(row) for row in columns.tolist()]
+    return columns.tolist()
 
 
 def build_datacollector(model: AllianceModel) -> mesa.DataCollector:

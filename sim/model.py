@@ -72,6 +72,7 @@ class AllianceModel(mesa.Model):
         self.kept = self.broken = np.zeros(self.n)
         self.hub_funding = np.zeros((self.n, self.n_areas))
         self._update_readiness_and_capability()
+        self._count_memberships()
         self._measure_cohesion()
         self.reference_standard = self._reference_standards()
         self.allocation = self._target_allocation()
@@ -328,37 +329,34 @@ class AllianceModel(mesa.Model):
         active = self._venture_flags(VentureState.ACTIVE)
         wait = {kind: self._expected_wait(kind, chance, active) for kind in VentureKind}
 
-        utility = np.zeros((self.n, self.n_areas, PATHWAYS))
-        utility[..., Pathway.NATIONAL] = (
-            pathways.national.attractiveness
-            - speed * (pathways.national.decision_delay + lead)
-            - cost * (national_price - 1.0))
-        utility[..., Pathway.POOLED] = (
-            pathways.pooled.attractiveness
-            - speed * (pathways.pooled.decision_delay + wait[VentureKind.PROGRAMME] + lead)
-            - cost * (pooled_price - 1.0)
-            - sovereignty * pathways.pooled.sovereignty_cost + trust)
+        national = (pathways.national.attractiveness
+                    - speed * (pathways.national.decision_delay + lead)
+                    - cost * (national_price - 1.0))
+        pooled = (pathways.pooled.attractiveness
+                  - speed * (pathways.pooled.decision_delay + wait[VentureKind.PROGRAMME] + lead)
+                  - cost * (pooled_price - 1.0)
+                  - sovereignty * pathways.pooled.sovereignty_cost + trust)
         harmonisation_gain = np.maximum(national_price - reference_price, 0.0)
-        utility[..., Pathway.STANDARDS] = (
-            pathways.standards.attractiveness
-            - speed * pathways.standards.decision_delay
-            + cost * harmonisation_gain
-            - sovereignty * pathways.standards.sovereignty_cost + trust)
+        harmonise = (pathways.standards.attractiveness
+                     - speed * pathways.standards.decision_delay
+                     + cost * harmonisation_gain
+                     - sovereignty * pathways.standards.sovereignty_cost + trust)
         readiness_gain = (industry.hub_readiness - self.readiness) / industry.hub_readiness
-        utility[..., Pathway.HUBS] = (
-            pathways.hubs.attractiveness
-            - speed * (pathways.hubs.decision_delay + wait[VentureKind.HUB])
-            + cost * readiness_gain + perception[:, None]
-            - sovereignty * pathways.hubs.sovereignty_cost + trust)
+        hubs = (pathways.hubs.attractiveness
+                - speed * (pathways.hubs.decision_delay + wait[VentureKind.HUB])
+                + cost * readiness_gain + perception[:, None]
+                - sovereignty * pathways.hubs.sovereignty_cost + trust)
+        utility = np.stack((national, harmonise, pooled, hubs), axis=-1)  # Pathway order
 
-        available = np.ones_like(utility, dtype=bool)
-        for pathway, params in ((Pathway.STANDARDS, pathways.standards),
-                                (Pathway.POOLED, pathways.pooled),
-                                (Pathway.HUBS, pathways.hubs)):
-            available[..., pathway] = params.enabled
+        # National procurement is always open; a pathway switched off in the scenario,
+        # harmonising toward the standard one already uses, and any choice at all for a
+        # nation without armed forces are not.
+        enabled = np.array([True, pathways.standards.enabled, pathways.pooled.enabled,
+                            pathways.hubs.enabled])
+        available = np.broadcast_to(enabled & self.spends[:, None, None],
+                                    utility.shape).copy()
+        available[..., Pathway.NATIONAL] = True
         available[..., Pathway.STANDARDS] &= self.standard != self._harmonisation_target()
-        available[~self.spends] = False
-        available[~self.spends, :, Pathway.NATIONAL] = True
         return choice.softmax_shares(utility, available, decisions.temperature)
 
     def _expected_agreement_chance(self) -> float:
@@ -553,10 +551,8 @@ class AllianceModel(mesa.Model):
         demand = np.zeros_like(self.capacity)
         programmes = self._producing_programmes()
         for venture in programmes:
-            ready, venture.pipeline = production.advance_pipeline(venture.pipeline)
-            venture.backlog += float(ready)
-        ready, self.pipeline = production.advance_pipeline(self.pipeline)
-        self.backlog += ready
+            venture.backlog += float(production.advance_pipeline(venture.pipeline))
+        self.backlog += production.advance_pipeline(self.pipeline)
         delivered = np.zeros((self.n, self.n_areas))
 
         # Pooled programmes first, the largest backlog first: production priority.
@@ -745,7 +741,6 @@ class AllianceModel(mesa.Model):
     def _measure_cohesion(self) -> None:
         """The cohesion index, its parts, and each nation's satisfaction."""
         params = self.config.alliance.cohesion
-        self._count_memberships()
         left_out_share = self.left_out.mean(axis=1)
         spenders = self.spends
         perception = self.threat * self.exposure

@@ -28,7 +28,7 @@ class NationAgent(mesa.Agent):
         self.name = name or code
 
     @property
-    def record(self) -> tuple[float, ...]:
+    def record(self) -> list[float]:
         """This step's figures (sim.metrics.NATION_FIELDS), computed for all nations at
         once by the model."""
         return self.model.nation_records[self.index]

@@ -84,8 +84,7 @@ def test_pipeline_delivers_after_the_lead_time():
     production.place_orders(pipeline, np.array([[5.0]]), np.array([3]))
     ready = []
     for _ in range(3):
-        arrived, pipeline = production.advance_pipeline(pipeline)
-        ready.append(float(arrived.sum()))
+        ready.append(float(production.advance_pipeline(pipeline).sum()))
     assert ready == [0.0, 0.0, 5.0]
 
 

@@ -24,9 +24,17 @@ def gini(values: np.ndarray) -> float:
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
     """Ranks starting at 1, ties sharing their average rank."""
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    upper = np.cumsum(counts)
-    return (upper - (counts - 1) / 2.0)[inverse]
+    n = values.size
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts_group = np.ones(n, dtype=bool)
+    starts_group[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(starts_group)
+    ends = np.append(starts[1:], n)
+    ranks = np.empty(n)
+    # A tie group in sorted positions start..end-1 holds ranks start+1..end: mean below.
+    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(starts_group) - 1]
+    return ranks
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:

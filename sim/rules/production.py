@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def advance_pipeline(pipeline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Move orders one quarter along ``pipeline[..., L]``; return what became ready and
-    the shifted pipeline (slot 0 is the next to be ready)."""
+def advance_pipeline(pipeline: np.ndarray) -> np.ndarray:
+    """Move orders one quarter along ``pipeline[..., L]`` in place (slot 0 is the next to
+    be ready) and return what became ready."""
     ready = pipeline[..., 0].copy()
-    shifted = np.zeros_like(pipeline)
-    shifted[..., :-1] = pipeline[..., 1:]
-    return ready, shifted
+    pipeline[..., :-1] = pipeline[..., 1:]
+    pipeline[..., -1] = 0.0
+    return ready
 
 
 def place_orders(pipeline: np.ndarray, units: np.ndarray, lead_time: np.ndarray) -> None:

@@ -42,9 +42,9 @@ def interoperability(weights: np.ndarray, standard: np.ndarray, n_standards: int
     by (W^2 - sum w_i^2).
     """
     n_areas = weights.shape[1]
-    totals = np.zeros((n_areas, n_standards))
-    area_index = np.broadcast_to(np.arange(n_areas), weights.shape)
-    np.add.at(totals, (area_index, standard), weights)
+    cell = (np.arange(n_areas)[None, :] * n_standards + standard).ravel()
+    totals = np.bincount(cell, weights=weights.ravel(), minlength=n_areas * n_standards)
+    totals = totals.reshape(n_areas, n_standards)
     own_squares = (weights**2).sum(axis=0)
     same = (totals**2).sum(axis=1) - own_squares
     all_pairs = weights.sum(axis=0) ** 2 - own_squares
