@@ -159,6 +159,11 @@ class AllianceModel(mesa.Model):
         area_budget = self.procurement[:, None] * self.area_share[None, :]
         # Start in a steady state: stocks where deliveries replace wear, pipelines full.
         self.stock = area_budget / self.wear[None, :]
+        # The fleet by standard: legacy equipment stays on its standard until it wears out,
+        # so harmonising or joining a programme changes interoperability only as fleets
+        # turn over.
+        self.fleet = np.zeros((self.n, self.n_areas, self.n_standards))
+        self.fleet[np.arange(self.n)[:, None], self.area_grid, self.standard] = self.stock
         self.cumulative = self._per_standard(self.stock)
         used = self.cumulative > 0
         self.reference_output = np.array([
@@ -252,7 +257,8 @@ class AllianceModel(mesa.Model):
         self._spend_and_order(t)
         self._switch_standards()
         self._update_readiness_and_capability()
-        self.stock *= 1.0 - self.wear[None, :]
+        self.fleet *= 1.0 - self.wear[None, :, None]
+        self.stock = self.fleet.sum(axis=2)
         self._update_trust()
         self._measure_cohesion()
         self.figures = metrics.model_figures(self)
@@ -386,7 +392,7 @@ class AllianceModel(mesa.Model):
     def _reference_standards(self) -> np.ndarray:
         """Per area, the standard with the most capability behind it (the de facto
         alliance standard that consensus harmonisation converges on)."""
-        return self._per_standard(self.stock).argmax(axis=1)
+        return self.fleet.sum(axis=0).argmax(axis=1)
 
     def _harmonisation_target(self) -> np.ndarray:
         """The standard each nation harmonises toward: its coalition's under coalitions,
@@ -572,6 +578,7 @@ class AllianceModel(mesa.Model):
             portion = built * outstanding / max(outstanding.sum(), 1e-12)
             venture.delivered += portion
             delivered[venture.members, area] += portion  # members are distinct
+            self.fleet[venture.members, area, venture.standard] += portion
             self.totals.joint_units += built
             if venture.first_delivery_step is None:
                 venture.first_delivery_step = t
@@ -581,7 +588,10 @@ class AllianceModel(mesa.Model):
         built_national = production.serve_national(self.backlog, self.supplier, capacity_left)
         self.backlog -= built_national
         delivered += built_national
-        self.stock += delivered
+        # National orders arrive on the standard the nation buys now (orders placed before
+        # a switch are counted on the new standard: a simplification).
+        self.fleet[np.arange(self.n)[:, None], self.area_grid, self.standard] += built_national
+        self.stock = self.fleet.sum(axis=2)
         self.capacity = np.where(self.capacity > 0, production.grow_capacity(
             self.capacity, demand, industry.capacity_growth), 0.0)
         interop_factor = self._interoperability_factor()
@@ -703,10 +713,11 @@ class AllianceModel(mesa.Model):
         self.undisrupted_readiness += rate * (undisrupted - self.undisrupted_readiness)
         self.hub_coverage = coverage
         self.capability = self.stock * self.readiness
-        self.interoperability = standards.interoperability(self.capability, self.standard,
-                                                           self.n_standards)
-        self.fragmentation = standards.fragmentation(self.standard, self.stock > 0,
-                                                     self.n_standards)
+        self.interoperability = standards.interoperability(
+            self.fleet * self.readiness[..., None])
+        self.fragmentation = standards.fragmentation(
+            self.standard, (self.procurement > 0)[:, None] & (self.area_share > 0)[None, :],
+            self.n_standards)
         self.area_capability = self.capability.sum(axis=0) * self._interoperability_factor()
         self.effective_capability = float(self.area_capability.sum())
         self.nation_capability = self.capability.sum(axis=1)

@@ -48,18 +48,25 @@ def test_coalitions_respect_size_limits_and_do_not_overlap():
     assert groups[0][0] == 13  # the heaviest nation leads the first coalition
 
 
+def fleet(holdings: list[list[float]]) -> np.ndarray:
+    """``[N, 1, S]`` from one row of holdings per nation."""
+    return np.array(holdings, dtype=float)[:, None, :]
+
+
 def test_interoperability_counts_weighted_pairs_on_one_standard():
-    weights = np.array([[1.0], [1.0], [2.0]])
-    same = standards.interoperability(weights, np.array([[0], [0], [0]]), 2)
-    split = standards.interoperability(weights, np.array([[0], [0], [1]]), 2)
+    same = standards.interoperability(fleet([[1, 0], [1, 0], [2, 0]]))
+    split = standards.interoperability(fleet([[1, 0], [1, 0], [0, 2]]))
     # Pairs (1,1), (1,2), (1,2): only the first shares a standard -> 1 / (1 + 2 + 2).
     assert same[0] == pytest.approx(1.0) and split[0] == pytest.approx(1 / 5)
+    # Half of the third nation's fleet on the common standard: overlap 1*1 + 2*(1*1).
+    mixed = standards.interoperability(fleet([[1, 0], [1, 0], [1, 1]]))
+    assert mixed[0] == pytest.approx(3 / 5)
 
 
-def test_fragmentation_counts_distinct_standards_in_use():
+def test_fragmentation_counts_distinct_standards_being_bought():
     standard = np.array([[0, 1], [2, 1], [2, 1]])
-    in_use = np.array([[True, True], [True, False], [False, True]])
-    assert standards.fragmentation(standard, in_use, 3).tolist() == [2, 1]
+    buying = np.array([[True, True], [True, False], [False, True]])
+    assert standards.fragmentation(standard, buying, 3).tolist() == [2, 1]
 
 
 def test_gini_and_spearman():

@@ -33,28 +33,28 @@ def assign_initial_standards(industrial_weight: np.ndarray, producers: np.ndarra
     return standard, owner
 
 
-def interoperability(weights: np.ndarray, standard: np.ndarray, n_standards: int
-                     ) -> np.ndarray:
-    """Per area: the weighted share of pairs of nations on the same standard.
+def interoperability(fleet_capability: np.ndarray) -> np.ndarray:
+    """Per area: the capability-weighted share of pairs of nations on the same standard.
 
-    ``weights[N, A]`` (capability), ``standard[N, A]``. Computed from per-standard totals
-    in O(N) rather than over all pairs: sum over standards of (W_s^2 - sum w_i^2), divided
-    by (W^2 - sum w_i^2).
+    ``fleet_capability[N, A, S]`` is each nation's capability per area and standard. For a
+    pair of nations the overlap is the sum over standards of the product of their holdings;
+    summed over pairs, this is sum over standards of (C_s^2 - sum_i c_is^2), divided by
+    all pairs (C^2 - sum_i c_i^2). Computed from totals in O(N) rather than over pairs.
     """
-    n_areas = weights.shape[1]
-    cell = (np.arange(n_areas)[None, :] * n_standards + standard).ravel()
-    totals = np.bincount(cell, weights=weights.ravel(), minlength=n_areas * n_standards)
-    totals = totals.reshape(n_areas, n_standards)
-    own_squares = (weights**2).sum(axis=0)
-    same = (totals**2).sum(axis=1) - own_squares
-    all_pairs = weights.sum(axis=0) ** 2 - own_squares
+    per_standard = fleet_capability.sum(axis=0)  # [A, S]
+    own_per_standard = (fleet_capability**2).sum(axis=0)  # [A, S]
+    nation_total = fleet_capability.sum(axis=2)  # [N, A]
+    same = (per_standard**2 - own_per_standard).sum(axis=1)
+    all_pairs = nation_total.sum(axis=0) ** 2 - (nation_total**2).sum(axis=0)
     share = np.where(all_pairs > 0, same / np.where(all_pairs > 0, all_pairs, 1.0), 1.0)
     return np.clip(share, 0.0, 1.0)  # rounding can stray a hair outside [0, 1]
 
 
-def fragmentation(standard: np.ndarray, in_use: np.ndarray, n_standards: int) -> np.ndarray:
-    """Per area: the number of distinct standards held by nations with capability."""
+def fragmentation(standard: np.ndarray, buying: np.ndarray, n_standards: int) -> np.ndarray:
+    """Per area: the number of distinct standards nations are buying (``standard[N, A]``
+    where ``buying[N, A]``). Legacy fleets on other standards linger for decades; this
+    counts the choices being made now."""
     n_areas = standard.shape[1]
-    cell = (np.arange(n_areas)[None, :] * n_standards + standard)[in_use]
+    cell = (np.arange(n_areas)[None, :] * n_standards + standard)[buying]
     holders = np.bincount(cell, minlength=n_areas * n_standards)
     return (holders.reshape(n_areas, n_standards) > 0).sum(axis=1)

@@ -82,7 +82,7 @@ class Pathways(Section):
         "National procurement: fast to decide, full control, small orders.",
     )
     standards: PathwayParams = param(
-        lambda: PathwayParams(attractiveness=-1.5, decision_delay=8, sovereignty_cost=0.3),
+        lambda: PathwayParams(attractiveness=-2.0, decision_delay=8, sovereignty_cost=0.3),
         "Harmonising technical standards: slow and cheap, raises interoperability.",
     )
     pooled: PathwayParams = param(
@@ -233,8 +233,8 @@ class Decisions(Section):
         ge=0, le=20,
     )
     standard_switch_cost: float = param(
-        0.2, "Harmonisation spending needed to switch standard, as a share of the value of "
-        "the nation's stock in the area (converting or retiring legacy fleets).",
+        0.05, "Harmonisation spending needed to switch the standard a nation buys on, as a "
+        "share of the value of its stock in the area (qualification, training, logistics).",
         unit="share of stock value", gt=0, le=10,
     )
 
