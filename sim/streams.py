@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PROCESSES = ("drivers", "politics", "attacks", "decisions", "formation", "setup", "mesa")
+PROCESSES = ("drivers", "politics", "attacks", "formation", "setup", "mesa")
 
 
 def as_seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
@@ -30,10 +30,9 @@ class RandomStreams:
     drivers: np.random.Generator  # noise on driver trajectories, Moscow's negotiation
     politics: np.random.Generator  # election calendars and election shocks
     attacks: np.random.Generator  # arrivals and targets of hybrid attacks
-    decisions: np.random.Generator  # reserved for stochastic national choices
     formation: np.random.Generator  # coalition partner choice and agreement draws
     setup: np.random.Generator  # initial assignment of technical standards
-    mesa: np.random.Generator  # handed to mesa.Model as its own rng
+    mesa: np.random.Generator  # handed to mesa.Model (unused by the rules; Mesa owns it)
 
     @classmethod
     def from_seed(cls, seed: int | np.random.SeedSequence | None) -> RandomStreams:
