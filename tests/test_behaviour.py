@@ -51,11 +51,14 @@ def test_higher_threat_raises_spending_and_capability(baseline):
     more money buys more capability despite more hybrid attacks."""
     calm = {"drivers.threat.points": {0: 0.6, 8: 0.3}}
     tense = {"drivers.threat.points": {0: 0.6, 8: 0.9}}
-    spend_calm = mean_outcome(baseline, SEEDS, series_mean("defence_spending"), **calm)
-    spend_tense = mean_outcome(baseline, SEEDS, series_mean("defence_spending"), **tense)
-    capability_calm = mean_outcome(baseline, SEEDS, series_mean("effective_capability", 8),
+    # Capability varies more between seeds (attacks, negotiations) than spending: the
+    # effect is about +6 % with a seed-to-seed sd of about 6 %, so 16 seeds are used.
+    seeds = range(16)
+    spend_calm = mean_outcome(baseline, seeds, series_mean("defence_spending"), **calm)
+    spend_tense = mean_outcome(baseline, seeds, series_mean("defence_spending"), **tense)
+    capability_calm = mean_outcome(baseline, seeds, series_mean("effective_capability", 8),
                                    **calm)
-    capability_tense = mean_outcome(baseline, SEEDS,
+    capability_tense = mean_outcome(baseline, seeds,
                                     series_mean("effective_capability", 8), **tense)
     # Tolerance: spending at least 3 % higher, capability at least 1 % higher.
     assert spend_tense > 1.03 * spend_calm
