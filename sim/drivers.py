@@ -46,9 +46,8 @@ def ar1_noise(rng: np.random.Generator, sd: float, persistence: float,
               shape: tuple[int, ...]) -> np.ndarray:
     """AR(1) noise along axis 0 with stationary standard deviation ``sd``, starting at 0."""
     noise = np.zeros(shape)
-    if sd == 0:
-        return noise
-    shocks = rng.normal(0.0, sd * np.sqrt(1 - persistence**2), size=shape)
+    # Draw even when sd is 0, so that a noise setting never shifts later draws.
+    shocks = rng.standard_normal(size=shape) * (sd * np.sqrt(1 - persistence**2))
     for t in range(1, shape[0]):
         noise[t] = persistence * noise[t - 1] + shocks[t]
     return noise

@@ -157,20 +157,22 @@ class AllianceModel(mesa.Model):
         self.supplier = self._suppliers()
 
         area_budget = self.procurement[:, None] * self.area_share[None, :]
-        # Start in a steady state: stocks where deliveries replace wear, pipelines full.
-        self.stock = area_budget / self.wear[None, :]
+        # Legacy output per standard (for the learning curve) is proxied by the stock that
+        # the budget sustains at reference prices; then start in a steady state at the
+        # prices that output implies: stocks where deliveries replace wear, pipelines full.
+        self.cumulative = self._per_standard(area_budget / self.wear[None, :])
+        used = self.cumulative > 0
+        self.reference_output = np.array([
+            self.cumulative[a, used[a]].mean() if used[a].any() else 1.0
+            for a in range(self.n_areas)])
+        steady_units = area_budget / self._national_price()
+        self.stock = steady_units / self.wear[None, :]
         # The fleet by standard: legacy equipment stays on its standard until it wears out,
         # so harmonising or joining a programme changes interoperability only as fleets
         # turn over.
         self.fleet = np.zeros((self.n, self.n_areas, self.n_standards))
         self.fleet[np.arange(self.n)[:, None], self.area_grid, self.standard] = self.stock
-        self.cumulative = self._per_standard(self.stock)
-        used = self.cumulative > 0
-        self.reference_output = np.array([
-            self.cumulative[a, used[a]].mean() if used[a].any() else 1.0
-            for a in range(self.n_areas)])
         self.pipeline = np.zeros((self.n, self.n_areas, int(self.lead_time.max())))
-        steady_units = area_budget / self._national_price()
         for a, lead in enumerate(self.lead_time):
             self.pipeline[:, a, :lead] = steady_units[:, a, None]
         self.backlog = np.zeros((self.n, self.n_areas))
@@ -237,6 +239,7 @@ class AllianceModel(mesa.Model):
 
     @property
     def nodes_up(self) -> np.ndarray:
+        """Nodes working this quarter (``down_until`` is the last quarter a node is down)."""
         return self.down_until < max(self.steps, 1)
 
     # --------------------------------------------------------------- step
@@ -256,9 +259,9 @@ class AllianceModel(mesa.Model):
         self._assess_milestones(t)
         self._spend_and_order(t)
         self._switch_standards()
-        self._update_readiness_and_capability()
         self.fleet *= 1.0 - self.wear[None, :, None]
         self.stock = self.fleet.sum(axis=2)
+        self._update_readiness_and_capability()
         self._update_trust()
         self._measure_cohesion()
         self.figures = metrics.model_figures(self)
@@ -279,13 +282,17 @@ class AllianceModel(mesa.Model):
                                    self.capacity * self.nodes_up, self.exposure,
                                    self.streams.attacks)
         rows, cols = np.unravel_index(hit, self.capacity.shape)
-        self.down_until[rows, cols] = np.maximum(self.down_until[rows, cols], t + duration)
+        # Down in quarters t .. t + duration - 1.
+        self.down_until[rows, cols] = np.maximum(self.down_until[rows, cols],
+                                                 t + duration - 1)
+        self.totals.attacks += hit.size
         for scripted in self.paths.node_attacks.get(t, []):
             areas = slice(None) if scripted.area is None else scripted.area
-            until = t + (scripted.duration or duration)
+            until = t + (scripted.duration or duration) - 1
             selected = self.down_until[scripted.nations, areas]
             self.down_until[scripted.nations, areas] = np.maximum(selected, until)
-        self.totals.attacks += hit.size
+            # Only nations with a production node in the area have something to hit.
+            self.totals.attacks += int((self.capacity[scripted.nations, areas] > 0).sum())
 
     def _set_budgets(self, t: int) -> None:
         spending = self.config.alliance.spending
@@ -335,8 +342,7 @@ class AllianceModel(mesa.Model):
         active = self._venture_flags(VentureState.ACTIVE)
         wait = {kind: self._expected_wait(kind, chance, active) for kind in VentureKind}
 
-        national = (pathways.national.attractiveness
-                    - speed * (pathways.national.decision_delay + lead)
+        national = (-speed * (pathways.national.decision_delay + lead)
                     - cost * (national_price - 1.0))
         pooled = (pathways.pooled.attractiveness
                   - speed * (pathways.pooled.decision_delay + wait[VentureKind.PROGRAMME] + lead)
@@ -455,7 +461,10 @@ class AllianceModel(mesa.Model):
             groups = [(group, group.size, float(sovereignty[group].std()))
                       for group in coalitions]
         for group, veto, spread in groups:
-            lead = int(group[np.argmax(self.industrial_weight[group])])
+            # A coalition's lead is the nation that gathered it (listed first); the
+            # alliance-wide venture's is its heaviest member.
+            lead = int(group[0]) if self.governance is Governance.COALITIONS else \
+                int(group[np.argmax(self.industrial_weight[group])])
             venture = Venture(
                 venture_id=len(self.ventures), kind=kind, area=area, lead=lead,
                 members=np.zeros(0, dtype=int), veto_players=veto,
@@ -520,24 +529,33 @@ class AllianceModel(mesa.Model):
                                                 self.owner[area, standard])
 
     def _promise_milestones(self, venture: Venture, t: int) -> None:
-        """Dated promises from the money members put forward at agreement."""
+        """Dated promises from the money members put forward at agreement.
+
+        The programme office plans deliveries as the orders this money buys, built on a
+        new line that ramps up, and promises them with a dose of optimism drawn for the
+        programme (mean ``planning_optimism``). Later changes in contributions, attacks on
+        host nodes and competing orders then decide whether milestones are kept.
+        """
         params = self.config.alliance.formation
+        industry = self.config.alliance.industry
         area, members = venture.area, venture.members
         money = (self.procurement[members] * self.area_share[area]
                  * self.allocation[members, area, Pathway.POOLED])
-        price = self._pooled_price(venture)
-        planned_per_quarter = float((money / price).sum())
-        venture.line_capacity = planned_per_quarter * \
-            self.config.alliance.industry.line_ramp_start
+        planned = float((money / self._pooled_price(venture)).sum())
+        venture.line_capacity = planned * industry.line_ramp_start
         lead = int(self.lead_time[area])
-        orders_after = np.arange(params.milestone_interval, params.programme_duration + 1,
-                                 params.milestone_interval)
-        if orders_after.size == 0 or orders_after[-1] != params.programme_duration:
-            orders_after = np.append(orders_after, params.programme_duration)
-        for quarters in orders_after:
+        plan = production.planned_deliveries(planned, params.programme_duration,
+                                             industry.line_ramp_start,
+                                             industry.line_ramp_growth)
+        optimism = self.streams.formation.uniform(0.0, 2.0 * params.planning_optimism)
+        quarters = list(range(params.milestone_interval, params.programme_duration + 1,
+                              params.milestone_interval))
+        if not quarters or quarters[-1] != params.programme_duration:
+            quarters.append(params.programme_duration)
+        for quarter in quarters:
             venture.milestones.append(Milestone(
-                due_step=t + lead + int(quarters) - 1,
-                promised_units=planned_per_quarter * quarters * (1 + params.planning_optimism)))
+                due_step=t + lead + quarter - 1,
+                promised_units=plan[quarter - 1] * (1.0 + optimism)))
 
     def _pooled_price(self, venture: Venture) -> np.ndarray:
         params = self.config.alliance.formation
@@ -732,17 +750,23 @@ class AllianceModel(mesa.Model):
         params = self.config.alliance.cohesion
         self._count_memberships()
         self.trust_allies = cohesion.update_trust(
-            self.trust_allies, self.kept, self.broken, self.memberships.astype(float),
+            self.trust_allies, self.kept, self.broken, self.active_memberships.astype(float),
             self.left_out.sum(axis=1).astype(float), params.trust_gain_kept,
-            params.trust_loss_broken, params.trust_gain_membership)
+            params.trust_loss_broken, params.trust_gain_membership,
+            params.trust_loss_excluded)
         self.trust_us += params.us_trust_adjustment * (self.us_commitment - self.trust_us)
         self.totals.capability_lost += self.capability_lost
         self.totals.nodes_disabled += int((~self.nodes_up).sum())
 
     def _count_memberships(self) -> None:
+        """Memberships of open ventures (proposed or active) per nation, the active ones
+        (which build trust), and who is left out of coalitions."""
         open_programmes = self.member_of[VentureKind.PROGRAMME] >= 0
         open_hubs = self.member_of[VentureKind.HUB] >= 0
         self.memberships = open_programmes.sum(axis=1) + open_hubs.sum(axis=1)
+        active = self._venture_flags(VentureState.ACTIVE)
+        self.active_memberships = (active[self.member_of[VentureKind.PROGRAMME]].sum(axis=1)
+                                   + active[self.member_of[VentureKind.HUB]].sum(axis=1))
         left_out = np.zeros((self.n, self.n_areas), dtype=bool)
         if self.governance is Governance.COALITIONS:
             coalition_in_area = open_programmes.any(axis=0)

@@ -65,13 +65,13 @@ def test_higher_threat_raises_spending_and_capability(baseline):
     assert capability_tense > 1.01 * capability_calm
 
 
-def test_lower_us_commitment_raises_european_spending(baseline):
+def test_lower_us_commitment_raises_europe_canada_spending(baseline):
     """Doubt about the US makes European allies shift the burden onto themselves
     (seed article: Europe urged to "shoulder more of the burden")."""
     steady = {"drivers.us_commitment.points": {0: 0.7}}
     retreat = {"drivers.us_commitment.points": {0: 0.7, 8: 0.3}}
-    europe_steady = mean_outcome(baseline, SEEDS, series_mean("european_spending"), **steady)
-    europe_retreat = mean_outcome(baseline, SEEDS, series_mean("european_spending"),
+    europe_steady = mean_outcome(baseline, SEEDS, series_mean("europe_canada_spending"), **steady)
+    europe_retreat = mean_outcome(baseline, SEEDS, series_mean("europe_canada_spending"),
                                   **retreat)
     # Tolerance: European spending at least 5 % higher over the run.
     assert europe_retreat > 1.05 * europe_steady

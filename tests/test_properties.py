@@ -55,7 +55,8 @@ def scenarios(draw) -> Scenario:
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(["threat", "us_commitment", "node_attack",
                                        "election", "negotiation", "gdp_growth"]))
-        inject = {"step": draw(st.integers(0, steps)), "target": target}
+        first = 1 if target in ("node_attack", "election", "negotiation") else 0
+        inject = {"step": draw(st.integers(first, steps)), "target": target}
         if target in ("threat", "us_commitment"):
             inject["value"] = draw(unit)
         if target in ("node_attack", "election", "gdp_growth"):

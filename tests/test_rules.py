@@ -82,7 +82,7 @@ def test_gini_and_spearman():
 def test_trust_stays_in_unit_interval_under_many_events():
     trust = cohesion.update_trust(np.array([0.5, 0.5]), np.array([50.0, 0.0]),
                                   np.array([0.0, 50.0]), np.zeros(2), np.zeros(2),
-                                  0.08, 0.12, 0.01)
+                                  0.08, 0.12, 0.01, 0.01)
     assert 0.99 < trust[0] <= 1.0 and 0.0 <= trust[1] < 0.01
 
 
@@ -107,3 +107,10 @@ def test_hub_redundancy_absorbs_one_host_down():
     assert sustainment.hub_availability(1, 3, 0.5) == pytest.approx(0.5)
     assert sustainment.readiness_target(np.array([1.0]), np.array([1.0]), 0.5, 0.8, 0.3)[0] \
         == pytest.approx(0.8)
+
+
+def test_planned_deliveries_follow_the_line_ramp_up():
+    plan = production.planned_deliveries(10.0, 6, 0.5, 0.5)
+    # Line 5, 7.5, 11.25: backlog builds for two quarters, then the line catches up.
+    assert plan[:3].tolist() == [5.0, 12.5, 23.75]
+    assert plan[-1] == pytest.approx(60.0)

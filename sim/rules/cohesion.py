@@ -53,17 +53,19 @@ def alignment(values: np.ndarray) -> float:
 
 
 def update_trust(trust: np.ndarray, kept: np.ndarray, broken: np.ndarray,
-                 member_quarters: np.ndarray, left_out: np.ndarray, gain_kept: float,
-                 loss_broken: float, gain_membership: float) -> np.ndarray:
+                 memberships: np.ndarray, left_out: np.ndarray, gain_kept: float,
+                 loss_broken: float, gain_membership: float, loss_excluded: float
+                 ) -> np.ndarray:
     """Trust moves with promises kept and broken, shared membership and exclusion.
 
-    Counts are per nation this quarter; each event moves trust a fixed share of the way
-    to 1 (gains) or to 0 (losses), so trust stays in [0, 1].
+    Counts are per nation this quarter (milestones kept, broken; active memberships;
+    areas left out of coalitions); each event moves trust a fixed share of the way to 1
+    (gains) or to 0 (losses), so trust stays in [0, 1].
     """
     trust = 1.0 - (1.0 - trust) * (1.0 - gain_kept) ** kept
-    trust = 1.0 - (1.0 - trust) * (1.0 - gain_membership) ** member_quarters
+    trust = 1.0 - (1.0 - trust) * (1.0 - gain_membership) ** memberships
     trust = trust * (1.0 - loss_broken) ** broken
-    return trust * (1.0 - gain_membership) ** left_out
+    return trust * (1.0 - loss_excluded) ** left_out
 
 
 def fairness(share: np.ndarray, mean_share: float) -> np.ndarray:

@@ -54,3 +54,22 @@ def grow_capacity(capacity: np.ndarray, demand: np.ndarray, growth: float) -> np
     """Capacity rises toward a larger backlog by at most ``growth`` of itself per quarter."""
     shortfall = np.maximum(demand - capacity, 0.0)
     return capacity + np.minimum(shortfall, growth * capacity)
+
+
+def planned_deliveries(planned_rate: float, quarters: int, ramp_start: float,
+                       ramp_growth: float) -> np.ndarray:
+    """Cumulative deliveries a programme office plans for each quarter after the first
+    orders fall ready: ``planned_rate`` ordered a quarter for ``quarters`` quarters, built
+    on a line that starts at ``ramp_start`` of that rate and grows by ``ramp_growth`` a
+    quarter while orders wait (the same rule production follows)."""
+    line, backlog, built_total = planned_rate * ramp_start, 0.0, 0.0
+    cumulative = np.zeros(quarters)
+    for quarter in range(quarters):
+        backlog += planned_rate
+        built = min(backlog, line)
+        if backlog > built:
+            line *= 1.0 + ramp_growth
+        backlog -= built
+        built_total += built
+        cumulative[quarter] = built_total
+    return cumulative

@@ -67,8 +67,9 @@ class PathwayParams(Section):
         ge=-10, le=10,
     )
     decision_delay: int = param(
-        1, "Quarters of national decision-making before money flows.", unit="quarters",
-        ge=0, le=40,
+        1, "Quarters of decision-making that nations count in the time to capability of "
+        "this pathway (it weighs on the choice; money flows as the pathway allows).",
+        unit="quarters", ge=0, le=40,
     )
     sovereignty_cost: float = param(
         0.0, "Loss of national control, weighted by each nation's sovereignty preference.",
@@ -76,10 +77,18 @@ class PathwayParams(Section):
     )
 
 
+class NationalPathway(Section):
+    """National procurement: the reference option, always open, with full control."""
+
+    decision_delay: int = param(
+        1, "Quarters of decision-making that nations count in the time to capability of "
+        "national procurement.", unit="quarters", ge=0, le=40,
+    )
+
+
 class Pathways(Section):
-    national: PathwayParams = param(
-        lambda: PathwayParams(attractiveness=0.0, decision_delay=1, sovereignty_cost=0.0),
-        "National procurement: fast to decide, full control, small orders.",
+    national: NationalPathway = param(
+        NationalPathway, "National procurement: fast to decide, full control, small orders.",
     )
     standards: PathwayParams = param(
         lambda: PathwayParams(attractiveness=-2.0, decision_delay=8, sovereignty_cost=0.3),
@@ -115,7 +124,8 @@ class Formation(Section):
         gt=0, le=1,
     )
     veto_player_drag: float = param(
-        0.03, "Fall in the log-odds of agreement per additional veto player.", ge=0, le=2,
+        0.03, "Fall in the log chance of agreement per quarter for each veto player beyond "
+        "two.", ge=0, le=2,
         source="Tsebelis (2002): more veto players, harder change",
     )
     preference_drag: float = param(
@@ -149,7 +159,8 @@ class Formation(Section):
         ge=0, le=40,
     )
     planning_optimism: float = param(
-        0.05, "Share by which programme offices over-promise deliveries.", ge=0, le=1,
+        0.1, "Mean share by which programme offices over-promise deliveries (drawn per "
+        "programme, uniform between 0 and twice this).", ge=0, le=0.5,
         source="weak: chronic schedule slips of major programmes",
     )
     hub_hosts: int = param(
@@ -309,6 +320,10 @@ class Cohesion(Section):
     us_trust_adjustment: float = param(
         0.2, "Share of the gap between trust in the US and US commitment closed per quarter.",
         ge=0, le=1,
+    )
+    trust_loss_excluded: float = param(
+        0.01, "Share of trust lost per quarter per area in which a nation is left out of "
+        "every coalition.", ge=0, le=1,
     )
     weight_threat_alignment: float = param(1.0, "Weight of aligned threat perception.", ge=0)
     weight_political_alignment: float = param(1.0, "Weight of aligned domestic politics.", ge=0)

@@ -22,7 +22,6 @@ class Simulation(Section):
     steps_per_year: int = param(
         4, "Steps per year (a step is a quarter by default).", ge=1, le=52,
     )
-    replications: int = param(1, "Monte Carlo replications of a run.", ge=1, le=10_000_000)
     seed: int = param(0, "Root seed of the run's random streams.", ge=0, le=2**63 - 1)
 
 
@@ -33,7 +32,7 @@ class Outputs(Section):
 
 class Scenario(Section):
     metadata: Metadata = param(Metadata, "Name, description, sources and assumptions.")
-    simulation: Simulation = param(Simulation, "Horizon, step length, replications, seed.")
+    simulation: Simulation = param(Simulation, "Horizon, step length, seed.")
     alliance: Alliance = param(Alliance, "Capability areas, pathways and behaviour.")
     nations: Nations = param(Nations, "The allies.")
     drivers: Drivers = param(Drivers, "Threat, US commitment, politics and economy.")
@@ -58,6 +57,11 @@ class Scenario(Section):
                 raise ValueError(f"{where}.area: unknown capability area {inject.area!r}")
             if inject.target in EVENT_TARGETS and inject.mode.value != "set":
                 raise ValueError(f"{where}.mode: events take no mode")
+            if inject.target in EVENT_TARGETS and inject.step < 1:
+                raise ValueError(f"{where}.step: events happen in quarters 1 and later")
+            if inject.step > self.simulation.steps:
+                raise ValueError(f"{where}.step: quarter {inject.step} is beyond the "
+                                 f"horizon of {self.simulation.steps} quarters")
         if self.nations.members and not any(nation.defence_pct_gdp > 0
                                             for nation in self.nations.members):
             raise ValueError("nations: at least one nation must spend on defence "
