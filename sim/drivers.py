@@ -100,7 +100,8 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
     negotiation_chance = _driver(scenario, "negotiation_chance", drivers_rng, 0.0, 1.0)
     negotiating = drivers_rng.random(steps + 1) < negotiation_chance
     negotiating[0] = False
-    for inject in scenario.injects:
+    within = [inject for inject in scenario.injects if inject.step <= steps]
+    for inject in within:
         if inject.target is InjectTarget.NEGOTIATION:
             negotiating[inject.step] = True
     negotiation_step = int(np.argmax(negotiating)) if negotiating.any() else steps + 1
@@ -124,7 +125,7 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
     election[0] = False
     shocks[election] = politics_rng.normal(0.0, drivers.election_shock_sd,
                                            size=int(election.sum()))
-    for inject in scenario.injects:
+    for inject in within:
         if inject.target is InjectTarget.ELECTION:
             shocks[inject.step, columns(inject)] += inject.value
     election_effect = np.zeros_like(shocks)

@@ -1,127 +1,147 @@
 """Scenario files in, validated :class:`Scenario` out: the one edge where input is checked.
 
-Referenced CSV tables resolve relative to the scenario file. Every problem becomes a
-:class:`ScenarioError` carrying one line for the user (file, field path, what was wrong).
+A scenario file may build on another (``extends:``) and load nations from CSV tables;
+referenced files resolve relative to the file that names them and may not leave the folder
+of the scenario given on the command line (paths given with ``--set`` may). Every problem
+is reported as ``FILE:LINE:COL: dotted.path: message``, all of them at once.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
+from sim.scenario_files.documents import (
+    MEMBERS,
+    TABLES,
+    Document,
+    apply_command_line,
+    merge,
+    parse_dotted,
+    read_document,
+    read_nation_table,
+    set_path,
+)
+from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
+from sim.scenario_files.validation import validate
 from sim.schema import Scenario
 
-
-class ScenarioError(Exception):
-    """A scenario cannot be used; ``str()`` is one line for the user."""
+__all__ = ["ScenarioError", "apply_overrides", "compose", "load_scenario"]
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping safely (no arbitrary objects)."""
+def _display(path: Path) -> str:
+    """Paths as the user would write them: relative to the working folder when inside."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not UTF-8 text ({error.reason} at byte "
-                            f"{error.start})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(f"{where}: YAML syntax error: {problem}") from None
-    if data is None:
-        raise ScenarioError(f"{path}: the file is empty; expected a scenario mapping")
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of sections at the top level")
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _confined(target: Path, root: Path, location: Location, field: str) -> Path:
+    resolved = target.resolve()
+    if location.file != COMMAND_LINE and not resolved.is_relative_to(root):
+        raise ScenarioError(Problem(location, field, f"{target} is outside the scenario's "
+                                    f"folder {root}; give such files on the command line "
+                                    "(--set)"))
+    return resolved
+
+
+def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
+    """Read a file and everything it extends, merged (the file on top)."""
+    document = read_document(path, _display(path))
+    tables = document.data.get("nations", {}).get("from_csv") \
+        if isinstance(document.data.get("nations"), dict) else None
+    if isinstance(tables, list):
+        for index, name in enumerate(tables):
+            where = document.where((*TABLES, index))
+            if not isinstance(name, str):
+                raise ScenarioError(Problem(where, f"nations.from_csv.{index}",
+                                            "expected a file name"))
+            tables[index] = str(_confined(path.parent / name, root, where,
+                                          f"nations.from_csv.{index}"))
+    if "extends" not in document.data:
+        return document
+    parent_name = document.data.pop("extends")
+    where = document.where(("extends",))
+    if not isinstance(parent_name, str) or not parent_name.strip():
+        raise ScenarioError(Problem(where, "extends", "expected the file name of a scenario"))
+    parent = _confined(path.parent / parent_name, root, where, "extends")
+    if parent in chain or parent == path.resolve():
+        cycle = " -> ".join(_display(p) for p in (*chain, path.resolve(), parent))
+        raise ScenarioError(Problem(where, "extends", f"extends cycle: {cycle}"))
+    if not parent.is_file():
+        raise ScenarioError(Problem(where, "extends", f"{parent_name}: file not found"))
+    return merge(_read_chain(parent, root, (*chain, path.resolve())), document)
+
+
+def _expand_tables(document: Document) -> None:
+    """Replace ``nations.from_csv`` by the tables' rows, merged with inline members."""
+    nations = document.data.get("nations")
+    if not isinstance(nations, dict) or not nations.get("from_csv"):
+        return
+    tables = nations["from_csv"]
+    if not isinstance(tables, list):
+        return  # the schema reports the wrong type
+    inline = Document({"nations": {"members": nations.get("members") or []}})
+    inline._take(document, MEMBERS, MEMBERS)
+    combined = Document({"nations": {"members": []}})
+    for index, name in enumerate(tables):
+        if not isinstance(name, str):
+            continue
+        table_path = Path(name)
+        if not table_path.is_file():
+            raise ScenarioError(Problem(document.where((*TABLES, index)),
+                                        f"nations.from_csv.{index}",
+                                        f"{name}: nations table not found"))
+        combined = merge(combined, read_nation_table(table_path, _display(table_path)))
+    combined = merge(combined, inline)
+    document._drop(MEMBERS)
+    document._take(combined, MEMBERS, MEMBERS)
+    nations["members"] = combined.data["nations"]["members"]
+    nations["from_csv"] = []
+
+
+def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Document:
+    """The scenario file with everything it extends and references, and the overrides."""
+    path = Path(path)
+    if not path.is_file():
+        problem = "file not found" if not path.exists() else "is a folder, not a file"
+        raise ScenarioError(Problem(Location(_display(path)), "", problem))
+    # Files state only what differs: they sit on the schema's full defaults, so a partly
+    # written section keeps the defaults of the fields it leaves out.
+    defaults = Document(Scenario().model_dump(mode="python"))
+    document = merge(defaults, _read_chain(path, path.resolve().parent, ()))
+    overrides = overrides or {}
+    early = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] != MEMBERS}
+    late = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] == MEMBERS}
+    for path_ in apply_command_line(document, early):
+        if path_[:2] == TABLES:  # tables named on the command line resolve from here
+            value = _get(document.data, path_)
+            if isinstance(value, list):
+                set_path(document.data, path_, [str(Path(v).resolve()) for v in value])
+            elif isinstance(value, str):
+                set_path(document.data, path_, str(Path(value).resolve()))
+    _expand_tables(document)
+    apply_command_line(document, late)
+    return document
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for key in path:
+        data = data[key]
     return data
-
-
-def read_nation_table(path: Path) -> list[dict[str, Any]]:
-    """Rows of a nations CSV as dicts; empty cells are left out (schema defaults apply)."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: nations table not found") from None
-    result = []
-    for row in rows:
-        cleaned: dict[str, Any] = {}
-        for key, value in row.items():
-            if key is None or value is None or value.strip() == "":
-                continue
-            text = value.strip()
-            cleaned[key.strip()] = {"true": True, "false": False}.get(text.lower(), text)
-        result.append(cleaned)
-    return result
-
-
-def merge_nations(tables: list[list[dict[str, Any]]], inline: list[dict[str, Any]]
-                  ) -> list[dict[str, Any]]:
-    """Merge nation rows by code: later tables and inline members override earlier ones."""
-    merged: dict[str, dict[str, Any]] = {}
-    for rows in [*tables, inline]:
-        for row in rows:
-            code = str(row.get("code", "")).upper()
-            merged.setdefault(code, {}).update(row)
-    return list(merged.values())
-
-
-def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``data['a']['b'] = value`` for ``dotted == 'a.b'`` (list items by index)."""
-    keys = dotted.split(".")
-    node: Any = data
-    for key in keys[:-1]:
-        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
-    if isinstance(node, list):
-        node[int(keys[-1])] = value
-    else:
-        node[keys[-1]] = value
-
-
-def build_scenario(data: dict[str, Any], base_dir: Path | None = None,
-                   source: str = "<scenario>") -> Scenario:
-    """Resolve referenced tables and validate a scenario mapping."""
-    data = dict(data)
-    nations = dict(data.get("nations") or {})
-    if isinstance(nations, dict) and nations.get("from_csv"):
-        tables = [read_nation_table((base_dir or Path.cwd()) / name)
-                  for name in nations["from_csv"]]
-        nations["members"] = merge_nations(tables, list(nations.get("members") or []))
-        nations["from_csv"] = []
-        data["nations"] = nations
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ScenarioError(f"{source}: {field}: {first['msg']}") from None
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file, with optional dotted overrides."""
-    path = Path(path)
-    data = read_yaml(path)
-    for dotted, value in (overrides or {}).items():
-        set_dotted(data, dotted, value)
-    return build_scenario(data, base_dir=path.parent, source=str(path))
+    return validate(compose(path, overrides))
 
 
 def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     """A copy of ``scenario`` with dotted-path overrides (``{"alliance.governance": ...}``),
-    validated again; the scenario itself is returned when there are none."""
+    validated again; the scenario itself when there are none."""
     if not overrides:
         return scenario
-    data = scenario.model_dump(mode="python")
-    for dotted, value in overrides.items():
-        try:
-            set_dotted(data, dotted, value)
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise ScenarioError(f"{dotted}: no such parameter") from None
-    return build_scenario(data, source="overrides")
+    document = Document(scenario.model_dump(mode="python"))
+    apply_command_line(document, overrides)
+    return validate(document)

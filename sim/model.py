@@ -416,7 +416,9 @@ class AllianceModel(mesa.Model):
     def _negotiate(self, t: int) -> None:
         params = self.config.alliance.formation
         pathways = self.config.alliance.pathways
-        open_ventures = {(v.kind, v.area): v for v in self.ventures if v.open}
+        self._form_scripted_coalitions(t)
+        open_ventures = {(v.kind, v.area): v for v in self.ventures
+                         if v.open and v.alliance_wide}
         for kind, pathway in KIND_PATHWAY.items():
             if not getattr(pathways, pathway.label).enabled:
                 continue
@@ -432,6 +434,34 @@ class AllianceModel(mesa.Model):
             elif venture.state is VentureState.ACTIVE and t >= venture.end_step:
                 venture.state = VentureState.COMPLETED
                 self._release_members(venture)
+
+    def _form_scripted_coalitions(self, t: int) -> None:
+        """Coalitions of the willing set up by the scenario propose their programmes
+        (members already in an open programme in the area stay where they are)."""
+        for coalition in self.config.alliance.coalitions:
+            if coalition.step != t:
+                continue
+            area = self.area_names.index(coalition.area)
+            nations = np.array([self.codes.index(code) for code in coalition.members])
+            free = nations[(self.member_of[VentureKind.PROGRAMME][nations, area] < 0)
+                           & self.spends[nations]]
+            if free.size < 2:
+                continue
+            self._open_venture(VentureKind.PROGRAMME, area, free, lead=int(free[0]),
+                               veto=free.size,
+                               spread=float(self.effective_sovereignty[free].std()),
+                               t=t, alliance_wide=False, name=coalition.name)
+
+    def _open_venture(self, kind: VentureKind, area: int, members: np.ndarray, *, lead: int,
+                      veto: int, spread: float, t: int, alliance_wide: bool,
+                      name: str = "") -> None:
+        venture = Venture(
+            venture_id=len(self.ventures), kind=kind, area=area, lead=lead,
+            members=np.zeros(0, dtype=int), veto_players=veto, preference_spread=spread,
+            proposed_step=t, alliance_wide=alliance_wide, name=name)
+        self.ventures.append(venture)
+        venture.add_members(members, np.zeros(members.size, dtype=bool))
+        self._join(venture, members)
 
     def _propose(self, kind: VentureKind, area: int, free: np.ndarray,
                  open_venture: Venture | None, t: int) -> None:
@@ -463,15 +493,11 @@ class AllianceModel(mesa.Model):
         for group, veto, spread in groups:
             # A coalition's lead is the nation that gathered it (listed first); the
             # alliance-wide venture's is its heaviest member.
-            lead = int(group[0]) if self.governance is Governance.COALITIONS else \
-                int(group[np.argmax(self.industrial_weight[group])])
-            venture = Venture(
-                venture_id=len(self.ventures), kind=kind, area=area, lead=lead,
-                members=np.zeros(0, dtype=int), veto_players=veto,
-                preference_spread=spread, proposed_step=t)
-            self.ventures.append(venture)
-            venture.add_members(group, np.zeros(group.size, dtype=bool))
-            self._join(venture, group)
+            consensus = self.governance is Governance.CONSENSUS
+            lead = int(group[np.argmax(self.industrial_weight[group])]) if consensus \
+                else int(group[0])
+            self._open_venture(kind, area, group, lead=lead, veto=veto, spread=spread, t=t,
+                               alliance_wide=consensus)
 
     def _join(self, venture: Venture, nations: np.ndarray) -> None:
         self.member_of[venture.kind][nations, venture.area] = venture.venture_id
@@ -507,7 +533,7 @@ class AllianceModel(mesa.Model):
             venture.hosts = hosts if hosts.size else self.supplier[[venture.lead], area]
             self.totals.hubs_formed += 1
             return
-        if self.governance is Governance.CONSENSUS:
+        if venture.alliance_wide:
             # An alliance-wide programme buys on the alliance's reference standard.
             venture.standard = int(self.reference_standard[area])
         else:

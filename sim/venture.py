@@ -34,6 +34,8 @@ class Venture:
     veto_players: int
     preference_spread: float
     proposed_step: int
+    alliance_wide: bool = False  # agreed by consensus and open to every ally
+    name: str = ""  # for coalitions set up by the scenario
     standard: int = -1
     state: VentureState = VentureState.PROPOSED
     agreed_step: int | None = None

@@ -56,7 +56,7 @@ def scenarios(draw) -> Scenario:
         target = draw(st.sampled_from(["threat", "us_commitment", "node_attack",
                                        "election", "negotiation", "gdp_growth"]))
         first = 1 if target in ("node_attack", "election", "negotiation") else 0
-        inject = {"step": draw(st.integers(first, steps)), "target": target}
+        inject = {"step": draw(st.integers(first, steps + 2)), "target": target}
         if target in ("threat", "us_commitment"):
             inject["value"] = draw(unit)
         if target in ("node_attack", "election", "gdp_growth"):

@@ -10,16 +10,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sim.cli import run_command
+from sim.cli import run_command, schema_command, validate_command
 from sim.cli.errors import UsageError
 from sim.loader import ScenarioError
 
-COMMANDS = {"run": run_command}
+COMMANDS = {"run": run_command, "validate": validate_command, "schema": schema_command}
 
 EPILOG = """examples:
   python run.py scenarios/baseline.yaml
   python run.py run scenarios/baseline.yaml --seed 7 --out results/my-run
   python run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
+  python run.py validate scenarios/*.yaml
+  python run.py schema > scenarios/scenario.schema.json
 """
 
 
@@ -52,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return int(args.handler(args))
-    except (UsageError, ScenarioError) as error:
+    except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ScenarioError as error:  # one line per problem: FILE:LINE:COL: path: message
+        print(error, file=sys.stderr)
         return 2

@@ -44,6 +44,8 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
         rows.append({
             "venture_id": venture.venture_id,
             "kind": venture.kind.value,
+            "name": venture.name,
+            "alliance_wide": venture.alliance_wide,
             "area": model.area_names[venture.area],
             "lead": model.codes[venture.lead],
             "members": " ".join(model.codes[i] for i in venture.members),
@@ -60,7 +62,7 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
             "paid_usd_bn": venture.paid,
             "hosts": " ".join(model.codes[i] for i in venture.hosts),
         })
-    columns = ["venture_id", "kind", "area", "lead", "members", "n_members", "standard",
+    columns = ["venture_id", "kind", "name", "alliance_wide", "area", "lead", "members", "n_members", "standard",
                "state", "proposed_step", "agreed_step", "end_step", "first_delivery_step",
                "units_ordered", "units_delivered", "paid_usd_bn", "hosts"]
     return pd.DataFrame(rows, columns=columns)

@@ -3,6 +3,7 @@
 from sim.schema.alliance import (
     Alliance,
     CapabilityArea,
+    Coalition,
     Cohesion,
     Decisions,
     Formation,
@@ -16,7 +17,7 @@ from sim.schema.nations import Nation, Nations
 from sim.schema.scenario import Metadata, Outputs, Scenario, Simulation
 
 __all__ = [
-    "Alliance", "CapabilityArea", "Cohesion", "Decisions", "Drivers", "Formation",
+    "Alliance", "CapabilityArea", "Coalition", "Cohesion", "Decisions", "Drivers", "Formation",
     "Industry", "Inject", "InjectMode", "InjectTarget", "Metadata", "Nation", "Nations",
     "Outputs", "PathwayParams", "Pathways", "Scenario", "Simulation", "Spending",
     "Trajectory",

@@ -339,12 +339,37 @@ class Cohesion(Section):
         return self
 
 
+class Coalition(Section):
+    """A coalition of the willing set up by the scenario (e.g. the European Sky Shield
+    Initiative): a pooled programme proposed by these nations in a given quarter, whatever
+    the governance mode."""
+
+    name: str = param(..., "Name, for outputs.")
+    area: str = param(..., "Capability area of the programme.")
+    members: list[str] = param(..., "Nation codes; the first leads (its standard is "
+                               "bought).")
+    step: int = param(1, "Quarter in which the coalition proposes its programme.",
+                      unit="quarters", ge=1)
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, members: list[str]) -> list[str]:
+        if len(members) < 2:
+            raise ValueError("a coalition needs at least two members")
+        upper = [code.upper() for code in members]
+        if len(set(upper)) != len(upper):
+            raise ValueError("members must be distinct")
+        return upper
+
+
 class Alliance(Section):
     governance: Governance = param(
         Governance.CONSENSUS, "How joint programmes and hubs are agreed: consensus "
         "(alliance-wide, any member can delay) or coalitions (of the willing).",
     )
     areas: list[CapabilityArea] = param(default_areas, "Capability areas.")
+    coalitions: list[Coalition] = param(list, "Coalitions of the willing set up by the "
+                                        "scenario.")
     pathways: Pathways = param(Pathways, "Speed, cost and sovereignty of each pathway.")
     formation: Formation = param(Formation, "Negotiation of programmes and hubs.")
     spending: Spending = param(Spending, "Defence spending dynamics.")

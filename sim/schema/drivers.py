@@ -100,7 +100,8 @@ class Inject(Section):
     """A dated event, as in seminar and matrix wargames: "quarter 8: US commitment falls to
     0.4"."""
 
-    step: int = param(..., "Quarter at which the inject applies.", unit="quarters", ge=0)
+    step: int = param(..., "Quarter at which the inject applies (injects after the horizon "
+                      "have no effect).", unit="quarters", ge=0)
     target: InjectTarget = param(..., "What the inject changes.")
     value: float = param(0.0, "New level (set), change (add) or factor (scale); for "
                          "elections the shift in domestic pressure.", ge=-1e6, le=1e6)

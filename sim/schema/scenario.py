@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
+from sim.scenario_files.problems import FieldError
 from sim.schema.alliance import Alliance
 from sim.schema.base import Section, param
 from sim.schema.drivers import EVENT_TARGETS, NATION_TARGETS, Drivers, Inject, InjectTarget
@@ -41,33 +42,42 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
+        """Checks across sections; each names the offending field (FieldError)."""
         codes = {nation.code for nation in self.nations.members}
         areas = {area.name for area in self.alliance.areas}
         for index, inject in enumerate(self.injects):
-            where = f"injects.{index}"
-            unknown = [code for code in inject.nations if code.upper() not in codes]
-            if unknown and codes:
-                raise ValueError(f"{where}.nations: unknown nation code {unknown[0]!r}")
+            where = ("injects", index)
+            for position, code in enumerate(inject.nations):
+                if codes and code.upper() not in codes:
+                    raise FieldError((*where, "nations", position),
+                                     f"unknown nation code {code!r}")
             if inject.nations and inject.target not in NATION_TARGETS:
-                raise ValueError(f"{where}.nations: target {inject.target.value!r} is "
+                raise FieldError((*where, "nations"), f"target {inject.target.value!r} is "
                                  "alliance-wide and takes no nations")
             if inject.area is not None and inject.target is not InjectTarget.NODE_ATTACK:
-                raise ValueError(f"{where}.area: only node_attack takes an area")
+                raise FieldError((*where, "area"), "only node_attack takes an area")
             if inject.area is not None and inject.area not in areas:
-                raise ValueError(f"{where}.area: unknown capability area {inject.area!r}")
+                raise FieldError((*where, "area"), f"unknown capability area {inject.area!r}")
             if inject.target in EVENT_TARGETS and inject.mode.value != "set":
-                raise ValueError(f"{where}.mode: events take no mode")
+                raise FieldError((*where, "mode"), "events take no mode")
             if inject.target in EVENT_TARGETS and inject.step < 1:
-                raise ValueError(f"{where}.step: events happen in quarters 1 and later")
-            if inject.step > self.simulation.steps:
-                raise ValueError(f"{where}.step: quarter {inject.step} is beyond the "
-                                 f"horizon of {self.simulation.steps} quarters")
+                raise FieldError((*where, "step"), "events happen in quarters 1 and later")
+        for index, coalition in enumerate(self.alliance.coalitions):
+            where = ("alliance", "coalitions", index)
+            for position, code in enumerate(coalition.members):
+                if code.upper() not in codes:
+                    raise FieldError((*where, "members", position),
+                                     f"unknown nation code {code!r}")
+            if coalition.area not in areas:
+                raise FieldError((*where, "area"),
+                                 f"unknown capability area {coalition.area!r}")
         if self.nations.members and not any(nation.defence_pct_gdp > 0
                                             for nation in self.nations.members):
-            raise ValueError("nations: at least one nation must spend on defence "
-                             "(defence_pct_gdp > 0)")
+            raise FieldError(("nations", "members"), "at least one nation must spend on "
+                             "defence (defence_pct_gdp > 0)")
         if sum(nation.is_us for nation in self.nations.members) > 1:
-            raise ValueError("nations: at most one nation may be the United States")
+            raise FieldError(("nations", "members"), "at most one nation may be the "
+                             "United States (is_us)")
         return self
 
     @property

@@ -1,0 +1,224 @@
+"""Scenario documents: data with locations, merged through ``extends``, nation tables
+and command-line overrides.
+
+A path is a tuple of keys and list indices, e.g. ``("alliance", "formation",
+"min_members")``; every document keeps, for each path, where its value (and the key naming
+it) came from, so that any problem found later points at the right file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
+from sim.scenario_files.yaml_reader import Located, read_located_yaml
+
+Path_ = tuple[str | int, ...]
+MEMBERS: Path_ = ("nations", "members")
+TABLES: Path_ = ("nations", "from_csv")
+# Mappings that are values, not sections: a later file replaces them whole (keyframes of
+# a trajectory must not mix with those of the file it extends).
+WHOLE_MAPPINGS = {"points"}
+
+
+@dataclass
+class Document:
+    data: dict[str, Any]
+    values: dict[Path_, Location] = field(default_factory=dict)
+    keys: dict[Path_, Location] = field(default_factory=dict)
+
+    @classmethod
+    def from_located(cls, located: Located) -> Document:
+        return cls(located.data, dict(located.values), dict(located.keys))
+
+    def where(self, path: Path_, *, key: bool = False) -> Location:
+        """The location of a path's key (if asked and known) or value, else of its nearest
+        ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return Location("<scenario>")
+
+    def _drop(self, prefix: Path_) -> None:
+        for table in (self.values, self.keys):
+            for path in [p for p in table if p[:len(prefix)] == prefix]:
+                del table[path]
+
+    def _take(self, other: Document, old: Path_, new: Path_) -> None:
+        """Copy ``other``'s locations under ``old`` to ``new`` here."""
+        for mine, theirs in ((self.values, other.values), (self.keys, other.keys)):
+            for path, location in theirs.items():
+                if path[:len(old)] == old:
+                    mine[new + path[len(old):]] = location
+
+
+def _code(item: Any) -> str | None:
+    return str(item["code"]).upper() if isinstance(item, dict) and "code" in item else None
+
+
+def merge(base: Document, top: Document) -> Document:
+    """``top`` on ``base``: mappings merge key by key, nations merge by code, other lists
+    and values are replaced."""
+    result = Document({}, dict(base.values), dict(base.keys))
+    result.data = _merge(base.data, top.data, (), base, top, result)
+    return result
+
+
+def _merge(low: Any, high: Any, path: Path_, base: Document, top: Document,
+           result: Document) -> Any:
+    if isinstance(low, dict) and isinstance(high, dict):
+        merged = dict(low)
+        for key, value in high.items():
+            child = (*path, key)
+            if key in low and ((isinstance(low[key], dict) and isinstance(value, dict)
+                               and key not in WHOLE_MAPPINGS)
+                               or (child == MEMBERS and isinstance(low[key], list)
+                               and isinstance(value, list))):
+                merged[key] = _merge(low[key], value, child, base, top, result)
+            else:
+                result._drop(child)
+                result._take(top, child, child)
+                merged[key] = value
+            if child in top.keys:
+                result.keys[child] = top.keys[child]
+        return merged
+    if path == MEMBERS:
+        return _merge_members(low, high, base, top, result)
+    return high
+
+
+def _merge_members(low: list, high: list, base: Document, top: Document,
+                   result: Document) -> list:
+    """Nations merged by code: a later entry updates the earlier one, new codes append."""
+    result._drop(MEMBERS)
+    merged: list[Any] = []
+    index_of: dict[str, int] = {}
+    for source, items in ((base, low), (top, high)):
+        for position, item in enumerate(items):
+            code = _code(item)
+            old = (*MEMBERS, position)
+            if code is not None and code in index_of:
+                target = index_of[code]
+                merged[target] = {**merged[target], **item}
+            else:
+                target = len(merged)
+                merged.append(dict(item) if isinstance(item, dict) else item)
+                if code is not None:
+                    index_of[code] = target
+            result._take(source, old, (*MEMBERS, target))
+    return merged
+
+
+def read_nation_table(path: Path, display: str) -> Document:
+    """A nations CSV as a document whose ``members`` are its rows; empty cells are left
+    out so that schema defaults apply (Iceland has no spending figures)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(Problem(Location(display), "", "nations table not found")
+                            ) from None
+    except OSError as error:
+        raise ScenarioError(Problem(Location(display), "", f"cannot read: {error.strerror}")
+                            ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ScenarioError(Problem(Location(display, line), "", "not UTF-8 text")) from None
+    lines = text.splitlines()
+    reader = csv.reader(lines)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ScenarioError(Problem(Location(display), "", "the table is empty")) from None
+    document = Document({"nations": {"members": []}})
+    members = document.data["nations"]["members"]
+    for row_number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise ScenarioError(Problem(Location(display, row_number), "",
+                                        f"{len(row)} cells but {len(header)} columns"))
+        index = len(members)
+        item: dict[str, Any] = {}
+        column = 1
+        for name, cell in zip(header, row, strict=False):
+            value = cell.strip()
+            where = Location(display, row_number, column)
+            column += len(cell) + 1
+            if not value:
+                continue
+            item[name] = {"true": True, "false": False}.get(value.lower(), value)
+            document.values[(*MEMBERS, index, name)] = where
+            document.keys[(*MEMBERS, index, name)] = Location(display, 1, 1 + sum(
+                len(h) + 1 for h in header[:header.index(name)]))
+        document.values[(*MEMBERS, index)] = Location(display, row_number, 1)
+        members.append(item)
+    return document
+
+
+def set_path(data: dict[str, Any], path: Path_, value: Any) -> Path_:
+    """Set ``value`` at ``path`` (creating mappings on the way; list items by index, and
+    nations also by code); return the concrete path that was set."""
+    node: Any = data
+    concrete: list[str | int] = []
+    for position, key in enumerate(path):
+        last = position == len(path) - 1
+        if isinstance(node, list):
+            index = _list_index(node, key, ".".join(map(str, path)))
+            concrete.append(index)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+            continue
+        if not isinstance(node, dict):
+            raise KeyError(".".join(map(str, path)))
+        concrete.append(key)
+        if last:
+            node[key] = value
+        else:
+            node = node.setdefault(key, {})
+    return tuple(concrete)
+
+
+def _list_index(items: list, key: str | int, dotted: str) -> int:
+    if isinstance(key, int) or str(key).isdigit():
+        index = int(key)
+        if index >= len(items):
+            raise KeyError(f"{dotted}: there are only {len(items)} items")
+        return index
+    for index, item in enumerate(items):
+        if _code(item) == str(key).upper():
+            return index
+    raise KeyError(f"{dotted}: no item with code {key!r}")
+
+
+def parse_dotted(dotted: str) -> Path_:
+    return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+
+
+def apply_command_line(document: Document, overrides: dict[str, Any]) -> set[Path_]:
+    """Apply ``--set`` overrides; return the concrete paths they set."""
+    touched: set[Path_] = set()
+    for dotted, value in overrides.items():
+        try:
+            path = set_path(document.data, parse_dotted(dotted), value)
+        except KeyError as error:
+            message = str(error).strip("'\"")
+            raise ScenarioError(Problem(Location(COMMAND_LINE), dotted,
+                                        message if ":" in message else "no such parameter")
+                                ) from None
+        document._drop(path)
+        document.values[path] = Location(COMMAND_LINE)
+        touched.add(path)
+    return touched
+
+
+def read_document(path: Path, display: str) -> Document:
+    return Document.from_located(read_located_yaml(path, display))

@@ -1,0 +1,101 @@
+"""Validate a composed document against the schema; turn every pydantic error into a
+problem at the offending file, line and field, with "did you mean" for unknown keys."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario_files.documents import Document
+from sim.scenario_files.problems import FieldError, Problem, ScenarioError
+from sim.schema import Scenario
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation like ``list[Nation]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict, typing.Union, types.UnionType):
+        for argument in typing.get_args(annotation):
+            found = _inner_model(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def fields_at(path: tuple[str | int, ...]) -> list[str]:
+    """Names of the fields allowed at ``path`` (a mapping in the schema)."""
+    model: type[BaseModel] | None = Scenario
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def suggestion(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if candidates:
+        return f"; expected one of: {', '.join(candidates)}"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _problem(document: Document, error: dict[str, Any]) -> Problem:
+    path = tuple(error["loc"])
+    context = error.get("ctx") or {}
+    cause = context.get("error")
+    if isinstance(cause, FieldError):
+        path = path + cause.path
+        return Problem(document.where(path), ".".join(map(str, path)), cause.message)
+    dotted = ".".join(map(str, path))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = str(path[-1])
+        message = f"unknown key {name!r}" + suggestion(name, fields_at(path[:-1]))
+        return Problem(document.where(path, key=True), dotted, message)
+    if kind == "missing":
+        return Problem(document.where(path), dotted, "missing required field")
+    message = error["msg"].removeprefix("Value error, ")
+    if "input" in error and kind not in ("model_type", "dict_type", "list_type"):
+        message += f" (got {_shown(error['input'])})"
+    return Problem(document.where(path), dotted, message)
+
+
+def _readable(document: Document, problem: Problem) -> Problem:
+    """Name nations by code rather than list position: ``nations.members.DEU.gdp``."""
+    parts = problem.path.split(".")
+    if parts[:2] == ["nations", "members"] and len(parts) > 2 and parts[2].isdigit():
+        members = document.data.get("nations", {}).get("members") or []
+        index = int(parts[2])
+        if index < len(members) and isinstance(members[index], dict) and \
+                isinstance(members[index].get("code"), str):
+            parts[2] = members[index]["code"].upper()
+            return Problem(problem.location, ".".join(parts), problem.message)
+    return problem
+
+
+def validate(document: Document) -> Scenario:
+    try:
+        return Scenario.model_validate(document.data)
+    except ValidationError as error:
+        problems = [_readable(document, _problem(document, item)) for item in error.errors()]
+        unique = sorted(dict.fromkeys(problems), key=lambda p: (
+            p.location.file, p.location.line, p.location.column))
+        raise ScenarioError(unique) from None

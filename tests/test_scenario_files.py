@@ -1,0 +1,220 @@
+"""Scenario files: every kind of mistake gives exit 2 and one line per problem naming the
+file, line and field, with no traceback and nothing written - for validate and run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.loader import ScenarioError, load_scenario
+from sim.schema.reference import json_schema_text, markdown_reference, parameter
+from tests.conftest import ROOT, SCENARIOS
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A private copy of the shipped scenarios, so files may extend the baseline."""
+    target = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, target)
+    return target
+
+
+def cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdef", "bcdefg"))
+
+MISTAKES = {
+    "syntax": ("metadata: [unclosed\n", "bad.yaml:2:1: YAML syntax error"),
+    "unknown_key": ("extends: baseline.yaml\nalliance:\n  governence: coalitions\n",
+                    "bad.yaml:3:3: alliance.governence: unknown key 'governence'; "
+                    "did you mean 'governance'?"),
+    "wrong_type": ("extends: baseline.yaml\nsimulation:\n  steps: many\n",
+                   "bad.yaml:3:10: simulation.steps: Input should be a valid integer"),
+    "out_of_range": ("extends: baseline.yaml\nalliance:\n  formation:\n"
+                     "    pooling_discount: 0.9\n",
+                     "bad.yaml:4:23: alliance.formation.pooling_discount: Input should be "
+                     "less than or equal to 0.6 (got 0.9)"),
+    "missing_required": ("extends: baseline.yaml\ninjects:\n  - {target: threat}\n",
+                         "bad.yaml:3:5: injects.0.step: missing required field"),
+    "duplicate_key": ("simulation:\n  steps: 40\n  steps: 41\n",
+                      "bad.yaml:3:3: simulation.steps: duplicate key 'steps'"),
+    "unknown_nation_in_inject": (
+        "extends: baseline.yaml\ninjects:\n"
+        "  - {step: 3, target: election, nations: [XXX], value: 0.1}\n",
+        "bad.yaml:3:43: injects.0.nations.0: unknown nation code 'XXX'"),
+    "unknown_nation_in_coalition": (
+        "extends: baseline.yaml\nalliance:\n  coalitions:\n"
+        "    - {name: C, area: armour, members: [DEU, ZZZ]}\n",
+        "bad.yaml:4:46: alliance.coalitions.0.members.1: unknown nation code 'ZZZ'"),
+    "extends_cycle": ("extends: other.yaml\n", "other.yaml:1:10: extends: extends cycle"),
+    "missing_file": ("extends: nowhere.yaml\n",
+                     "bad.yaml:1:10: extends: nowhere.yaml: file not found"),
+    "missing_table": ("nations:\n  from_csv: [data/none.csv]\n",
+                      "bad.yaml:2:14: nations.from_csv.0:"),
+    "alias_bomb": (BOMB, "refusing a possible alias bomb"),
+    "non_utf8": (b"metadata:\n  name: caf\xe9\n", "bad.yaml:2:12: not UTF-8 text"),
+    "empty": ("", "bad.yaml:1:1: the file is empty"),
+    "escapes_folder": ("extends: ../elsewhere.yaml\n",
+                       "bad.yaml:1:10: extends: ../elsewhere.yaml is outside"),
+    "deep_nesting": ("a: " + "[" * 200 + "]" * 200 + "\n", "nested deeper than"),
+    "error_in_extended_file": ("extends: parent.yaml\n",
+                               "parent.yaml:3:28: alliance.formation.min_members: Input "
+                               "should be greater than or equal to 2"),
+}
+
+
+def prepare(folder: Path, kind: str) -> Path:
+    content, _ = MISTAKES[kind]
+    if kind == "extends_cycle":
+        write(folder, "other.yaml", "extends: bad.yaml\n")
+    if kind == "escapes_folder":
+        write(folder.parent, "elsewhere.yaml", "metadata: {name: x}\n")
+    if kind == "error_in_extended_file":
+        write(folder, "parent.yaml",
+              "extends: baseline.yaml\nalliance:\n  formation: {min_members: 1}\n")
+    return write(folder, "bad.yaml", content)
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("kind", sorted(MISTAKES))
+def test_each_mistake_is_one_clear_line_and_exit_2(folder, kind, command):
+    path = prepare(folder, kind)
+    out = folder / "out"
+    arguments = [command, path.name] + (["--out", str(out)] if command == "run" else [])
+    result = cli(*arguments, cwd=folder)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert MISTAKES[kind][1] in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not (folder / "results").exists()
+
+
+def test_several_problems_are_each_reported_on_their_line(folder):
+    write(folder, "bad.yaml", "extends: baseline.yaml\nalliance:\n  governence: x\n"
+          "  formation: {min_members: 0}\nsimulation: {steps: -1}\n")
+    result = cli("validate", "bad.yaml", cwd=folder)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 3
+    assert [line.split(":")[1] for line in lines] == ["3", "4", "5"]
+
+
+def test_every_shipped_scenario_validates_and_runs_a_short_horizon(tmp_path):
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    assert len(files) >= 10
+    result = cli("validate", *map(str, files), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    for path in files:
+        out = tmp_path / path.stem
+        result = cli("run", str(path), "--set", "simulation.steps=6", "--out", str(out),
+                     "--quiet", cwd=ROOT)
+        assert result.returncode == 0, (path, result.stderr)
+        assert (out / "manifest.json").is_file()
+
+
+def test_shipped_scenarios_name_the_debate_and_the_json_schema():
+    for path in SCENARIOS.glob("*.yaml"):
+        lines = path.read_text().splitlines()
+        assert lines[0] == "# yaml-language-server: $schema=scenario.schema.json", path
+        assert lines[1].startswith("# Debate:"), path
+
+
+def test_extends_merges_sections_and_nations_by_code(folder):
+    write(folder, "child.yaml", "extends: baseline.yaml\nalliance:\n  formation:\n"
+          "    min_members: 4\nnations:\n  members:\n    - {code: deu, gdp_usd_bn: 5000}\n"
+          "    - {code: UKR, gdp_usd_bn: 180, defence_pct_gdp: 26}\n")
+    scenario = load_scenario(folder / "child.yaml")
+    codes = scenario.nation_codes
+    assert len(codes) == 33 and codes[-1] == "UKR"
+    germany = scenario.nations.members[codes.index("DEU")]
+    assert germany.gdp_usd_bn == 5000 and germany.defence_pct_gdp == 2.12  # rest kept
+    assert scenario.alliance.formation.min_members == 4
+    assert scenario.alliance.formation.max_coalition_size == 6  # default kept
+    assert scenario.metadata.name == "baseline"  # inherited
+
+
+def test_set_overrides_are_typed_and_nations_addressed_by_code(folder):
+    scenario = load_scenario(folder / "baseline.yaml", {
+        "simulation.steps": 12, "alliance.governance": "coalitions",
+        "nations.members.POL.threat_exposure": 0.5})
+    assert scenario.simulation.steps == 12
+    assert scenario.alliance.governance.value == "coalitions"
+    assert scenario.nations.members[scenario.nation_codes.index("POL")].threat_exposure == 0.5
+    with pytest.raises(ScenarioError, match="<command line>: nations.members.XXX.gdp"):
+        load_scenario(folder / "baseline.yaml", {"nations.members.XXX.gdp_usd_bn": 1})
+
+
+def test_set_on_the_command_line_reports_the_command_line(folder):
+    result = cli("validate", "baseline.yaml", "--set", "alliance.governence=x", cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("<command line>: alliance.governence: unknown key "
+                                     "'governence'; did you mean 'governance'?")
+
+
+def test_tables_named_on_the_command_line_may_live_outside_the_folder(folder, tmp_path):
+    table = tmp_path / "elsewhere.csv"
+    table.write_text("code,gdp_usd_bn,defence_pct_gdp\nAAA,100,2\nBBB,50,1\n")
+    scenario = load_scenario(folder / "baseline.yaml",
+                             {"nations.from_csv": [str(table)]})
+    assert scenario.nation_codes == ["AAA", "BBB"]
+
+
+def test_nation_table_errors_point_at_the_csv_cell(folder):
+    write(folder, "data/broken.csv", "code,gdp_usd_bn,defence_pct_gdp\nAAA,100,2\nBBB,-5,1\n")
+    write(folder, "bad.yaml", "nations:\n  from_csv: [data/broken.csv]\n")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(folder / "bad.yaml")
+    assert str(raised.value).startswith(
+        f"{(folder / 'data/broken.csv')}:3:5: nations.members.BBB.gdp_usd_bn") or \
+        ":3:5: nations.members.BBB.gdp_usd_bn" in str(raised.value)
+
+
+def test_json_schema_is_current_and_describes_extends():
+    shipped = (SCENARIOS / "scenario.schema.json").read_text()
+    assert shipped == json_schema_text(), "regenerate: python run.py schema > " \
+        "scenarios/scenario.schema.json"
+    schema = json.loads(shipped)
+    assert "extends" in schema["properties"] and "alliance" in schema["properties"]
+
+
+def test_field_reference_is_current():
+    shipped = (ROOT / "docs" / "SCENARIOS.md").read_text()
+    assert shipped == markdown_reference(), "regenerate: python run.py schema --markdown " \
+        "> docs/SCENARIOS.md"
+
+
+def test_the_schema_declares_each_parameter_once_with_its_range():
+    item = parameter("alliance.formation.pooling_discount")
+    assert (item.default, item.minimum, item.maximum) == (0.2, 0, 0.6)
+    assert "30 %" in item.source
+    assert parameter("alliance.areas.2.lead_time").unit == "quarters"
+
+
+def test_a_partly_written_section_keeps_the_other_defaults(folder):
+    write(folder, "partial.yaml", "extends: baseline.yaml\nalliance:\n  pathways:\n"
+          "    hubs: {enabled: false}\ndrivers:\n  threat: {points: {0: 0.5, 8: 0.9}}\n")
+    scenario = load_scenario(folder / "partial.yaml", {"alliance.areas.0.lead_time": 8})
+    hubs = scenario.alliance.pathways.hubs
+    assert (hubs.enabled, hubs.attractiveness, hubs.decision_delay) == (False, -1.8, 4)
+    assert scenario.drivers.threat.noise_sd == 0.03  # the default noise stays
+    assert scenario.drivers.threat.points == {0: 0.5, 8: 0.9}  # keyframes replaced whole
+    assert scenario.alliance.areas[0].lead_time == 8
+    assert scenario.alliance.areas[1].lead_time == 4
