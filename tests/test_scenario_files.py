@@ -39,7 +39,7 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdef", "bcdefg"))
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdef", "bcdefg", strict=False))
 
 MISTAKES = {
     "syntax": ("metadata: [unclosed\n", "bad.yaml:2:1: YAML syntax error"),
@@ -158,7 +158,7 @@ def test_set_overrides_are_typed_and_nations_addressed_by_code(folder):
     assert scenario.simulation.steps == 12
     assert scenario.alliance.governance.value == "coalitions"
     assert scenario.nations.members[scenario.nation_codes.index("POL")].threat_exposure == 0.5
-    with pytest.raises(ScenarioError, match="<command line>: nations.members.XXX.gdp"):
+    with pytest.raises(ScenarioError, match=r"<command line>: nations\.members\.XXX\.gdp"):
         load_scenario(folder / "baseline.yaml", {"nations.members.XXX.gdp_usd_bn": 1})
 
 
