@@ -63,8 +63,9 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
             "hosts": " ".join(model.codes[i] for i in venture.hosts),
         })
     columns = ["venture_id", "kind", "name", "alliance_wide", "area", "lead", "members",
-               "n_members", "standard", "state", "proposed_step", "agreed_step", "end_step", "first_delivery_step",
-               "units_ordered", "units_delivered", "paid_usd_bn", "hosts"]
+               "n_members", "standard", "state", "proposed_step", "agreed_step", "end_step",
+               "first_delivery_step", "units_ordered", "units_delivered", "paid_usd_bn",
+               "hosts"]
     return pd.DataFrame(rows, columns=columns)
 
 
