@@ -37,12 +37,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _confined(target: Path, root: Path, location: Location, field: str) -> Path:
-    resolved = target.resolve()
+def _confined(base: Path, written: str, root: Path, location: Location, field: str) -> Path:
+    """``written`` (as the file states it) resolved from ``base``; it must stay inside
+    ``root`` unless it came from the command line."""
+    resolved = (base / written).resolve()
     if location.file != COMMAND_LINE and not resolved.is_relative_to(root):
-        raise ScenarioError(Problem(location, field, f"{target} is outside the scenario's "
-                                    f"folder {root}; give such files on the command line "
-                                    "(--set)"))
+        remedy = "a scenario may only extend files in its own folder tree" \
+            if field == "extends" else \
+            "name tables outside it on the command line (--set nations.from_csv=[...])"
+        raise ScenarioError(Problem(location, field, f"{written} is outside the scenario's "
+                                    f"folder {root}; {remedy}"))
     return resolved
 
 
@@ -57,7 +61,7 @@ def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
             if not isinstance(name, str):
                 raise ScenarioError(Problem(where, f"nations.from_csv.{index}",
                                             "expected a file name"))
-            tables[index] = str(_confined(path.parent / name, root, where,
+            tables[index] = str(_confined(path.parent, name, root, where,
                                           f"nations.from_csv.{index}"))
     if "extends" not in document.data:
         return document
@@ -65,7 +69,7 @@ def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
     where = document.where(("extends",))
     if not isinstance(parent_name, str) or not parent_name.strip():
         raise ScenarioError(Problem(where, "extends", "expected the file name of a scenario"))
-    parent = _confined(path.parent / parent_name, root, where, "extends")
+    parent = _confined(path.parent, parent_name, root, where, "extends")
     if parent in chain or parent == path.resolve():
         cycle = " -> ".join(_display(p) for p in (*chain, path.resolve(), parent))
         raise ScenarioError(Problem(where, "extends", f"extends cycle: {cycle}"))

@@ -75,6 +75,11 @@ MISTAKES = {
     "escapes_folder": ("extends: ../elsewhere.yaml\n",
                        "bad.yaml:1:10: extends: ../elsewhere.yaml is outside"),
     "deep_nesting": ("a: " + "[" * 200 + "]" * 200 + "\n", "nested deeper than"),
+    "oversized": ("metadata:\n  description: " + "x" * 1_100_000 + "\n",
+                  "scenario files are limited to 1,000,000"),
+    "table_escapes_folder": ("nations:\n  from_csv: [../elsewhere.csv]\n",
+                             "bad.yaml:2:14: nations.from_csv.0: ../elsewhere.csv is "
+                             "outside"),
     "error_in_extended_file": ("extends: parent.yaml\n",
                                "parent.yaml:3:28: alliance.formation.min_members: Input "
                                "should be greater than or equal to 2"),
@@ -87,6 +92,8 @@ def prepare(folder: Path, kind: str) -> Path:
         write(folder, "other.yaml", "extends: bad.yaml\n")
     if kind == "escapes_folder":
         write(folder.parent, "elsewhere.yaml", "metadata: {name: x}\n")
+    if kind == "table_escapes_folder":
+        write(folder.parent, "elsewhere.csv", "code,gdp_usd_bn,defence_pct_gdp\nAAA,1,2\n")
     if kind == "error_in_extended_file":
         write(folder, "parent.yaml",
               "extends: baseline.yaml\nalliance:\n  formation: {min_members: 1}\n")
