@@ -22,25 +22,28 @@ def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedPro
 
 def test_run_writes_parquet_tables_and_manifest(tmp_path):
     out = tmp_path / "run"
-    result = run_cli(BASELINE, "--seed", "3", "--out", str(out), "--set", "simulation.steps=8")
+    result = run_cli(BASELINE, "--seed", "3", "--out", str(out), "--set", "simulation.steps=8",
+                     "--replications", "1")
     assert result.returncode == 0, result.stderr
     assert f"results written to {out}" in result.stdout
     for name in ("timeseries", "nations", "kpis", "programmes", "milestones"):
         assert (out / f"{name}.parquet").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["complete"] is True
-    assert manifest["seeds"]["root"] == 3
+    assert manifest["seeds"] == {**manifest["seeds"], "root": 3, "replications": 1}
     assert manifest["scenario"]["simulation"]["steps"] == 8
     assert manifest["versions"]["mesa"]
     series = pd.read_parquet(out / "timeseries.parquet")
     nations = pd.read_parquet(out / "nations.parquet")
     assert len(series) == 9 and series["step"].tolist() == list(range(9))
+    assert (series["replication"] == 0).all()
     assert len(nations) == 9 * 32
     assert not list(tmp_path.glob(".*partial*"))
 
 
 def test_default_folder_is_under_results(tmp_path):
-    result = run_cli(BASELINE, "--set", "simulation.steps=2", "--quiet", cwd=tmp_path)
+    result = run_cli(BASELINE, "--set", "simulation.steps=2", "--replications", "2", "--quiet",
+                     cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     folders = list((tmp_path / "results" / "baseline").iterdir())

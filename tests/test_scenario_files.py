@@ -131,8 +131,8 @@ def test_every_shipped_scenario_validates_and_runs_a_short_horizon(tmp_path):
     assert result.returncode == 0, result.stderr
     for path in files:
         out = tmp_path / path.stem
-        result = cli("run", str(path), "--set", "simulation.steps=6", "--out", str(out),
-                     "--quiet", cwd=ROOT)
+        result = cli("run", str(path), "--set", "simulation.steps=6", "--replications", "2",
+                     "--out", str(out), "--quiet", cwd=ROOT)
         assert result.returncode == 0, (path, result.stderr)
         assert (out / "manifest.json").is_file()
 

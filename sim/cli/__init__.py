@@ -10,16 +10,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sim.cli import run_command, schema_command, validate_command
+from sim.cli import (
+    compare_command,
+    replay_command,
+    run_command,
+    schema_command,
+    validate_command,
+)
 from sim.cli.errors import UsageError
 from sim.loader import ScenarioError
 
-COMMANDS = {"run": run_command, "validate": validate_command, "schema": schema_command}
+COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
+            "validate": validate_command, "schema": schema_command}
 
 EPILOG = """examples:
   python run.py scenarios/baseline.yaml
   python run.py run scenarios/baseline.yaml --seed 7 --out results/my-run
   python run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
+  python run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
+  python run.py run --resume results/baseline/<run-id>
   python run.py validate scenarios/*.yaml
   python run.py schema > scenarios/scenario.schema.json
 """
@@ -60,3 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:  # one line per problem: FILE:LINE:COL: path: message
         print(error, file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        sys.stderr.close()
+        return 0

@@ -1,85 +1,140 @@
-"""``run``: one seeded replication of a scenario, written to a run folder."""
+"""``run``: replications of a scenario, streamed to a run folder (resumable)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import re
-import shutil
-import time
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
 from sim.cli.options import add_set_option, fresh_output_folder, parse_set_options
+from sim.experiment.runner import Outcome, run_experiment
+from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
-from sim.runner import run_replication
-from sim.writers import build_manifest, config_hash, write_manifest, write_parquet
+from sim.results import load
+from sim.schema import Scenario
+from sim.writers import config_hash
 
 DEFAULT_RESULTS = Path("results")
+HEADLINE = ("final_capability", "final_cohesion", "final_interoperability",
+            "milestone_on_time_rate", "time_to_first_joint_delivery")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "run", help="run a scenario file and write its results",
-        description="Run one seeded replication of a scenario and write its tables "
-        "(Parquet) and manifest to a run folder.",
-        epilog="example: python run.py run scenarios/baseline.yaml --seed 7",
+        "run", help="run replications of a scenario and write a run folder",
+        description="Run seeded replications of a scenario in parallel and write its "
+        "tables (Parquet), summary and manifest to a run folder. A killed or interrupted "
+        "run resumes with --resume.",
+        epilog="examples:\n  python run.py run scenarios/baseline.yaml\n"
+        "  python run.py run scenarios/baseline.yaml --replications 200 --workers 2\n"
+        "  python run.py run --resume results/baseline/20261126T120000Z-1a2b3c4d-s0",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
-    parser.add_argument("--seed", type=int, default=None,
-                        help="root seed (default: the scenario's simulation.seed)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="run folder (default: results/<scenario>/<run-id>/)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    add_set_option(parser)
+    parser.add_argument("scenario", type=Path, nargs="?", help="scenario YAML file")
+    add_experiment_options(parser)
+    parser.add_argument("--resume", type=Path, metavar="RUN_DIR",
+                        help="finish an interrupted run folder (computes only what is "
+                        "missing)")
     parser.set_defaults(handler=handle)
 
 
-def default_folder(name: str, digest: str, seed: int) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
+def add_experiment_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--replications", type=int, metavar="N",
+                        help="replications (default: the scenario's "
+                        "simulation.replications)")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help="root seed (default: the scenario's simulation.seed)")
+    parser.add_argument("--workers", type=int, metavar="W", default=os.cpu_count() or 1,
+                        help="parallel worker processes (default: the number of cores)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="output folder (default: under results/)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar and no summary; errors only")
+    add_set_option(parser)
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    if args.replications is not None and args.replications < 1:
+        raise UsageError(f"--replications {args.replications}: expected at least 1")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: expected a non-negative integer")
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: expected at least 1")
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
+
+
+def default_folder(scenario: Scenario, seed: int, kind: str = "") -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return DEFAULT_RESULTS / slug / f"{stamp}-{digest[:8]}-s{seed}"
+    name = kind if kind else slug(scenario.metadata.name)
+    return DEFAULT_RESULTS / name / f"{stamp}-{config_hash(scenario)[:8]}-s{seed}"
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def report(outcome: Outcome, folder: Path, quiet: bool) -> int:
+    """Print the outcome; return the exit status (0 done, 1 failures, 130 interrupted)."""
+    if outcome.interrupted:
+        print(f"interrupted: {outcome.done} of {outcome.replications} replications saved in "
+              f"{folder}; resume with: python run.py run --resume {folder}",
+              file=sys.stderr)
+        return 130
+    for failure in outcome.failures:
+        print(f"replication {failure.replication} failed (seed {failure.seed}): "
+              f"{failure.error}; replay with: python run.py replay {folder} "
+              f"--replication {failure.replication}", file=sys.stderr)
+    if not quiet and outcome.done:
+        summary = load(folder).summary.set_index("kpi")
+        print(f"{outcome.done} replications in {outcome.seconds:.1f} s")
+        for kpi in HEADLINE:
+            row = summary.loc[kpi]
+            print(f"  {kpi:30s} mean {row['mean']:10.3f}  95% CI [{row['ci_low']:.3f}, "
+                  f"{row['ci_high']:.3f}]")
+    if not quiet:
+        print(f"results written to {folder}")
+    return 1 if outcome.failures else 0
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: expected a non-negative integer")
+    check_numbers(args)
+    if args.resume is not None:
+        return resume(args)
+    if args.scenario is None:
+        raise UsageError("run: give a scenario file, or --resume RUN_DIR")
     scenario = load_scenario(args.scenario, parse_set_options(args.set))
     seed = scenario.simulation.seed if args.seed is None else args.seed
-    folder = fresh_output_folder(
-        args.out or default_folder(scenario.metadata.name, config_hash(scenario), seed))
+    replications = args.replications or scenario.simulation.replications
+    folder = fresh_output_folder(args.out or default_folder(scenario, seed))
+    outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
+                             workers=args.workers, source=str(args.scenario),
+                             progress=show_progress(args))
+    return report(outcome, folder, args.quiet)
 
-    started = time.perf_counter()
-    tables = run_replication(scenario, seed)
-    elapsed = time.perf_counter() - started
 
-    # Write everything into a staging folder, then rename it into place: a run folder
-    # either holds a complete run or does not exist.
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    try:
-        staging.mkdir()
-        for name, frame in tables.items():
-            write_parquet(staging / f"{name}.parquet", frame)
-        manifest = build_manifest(
-            scenario, source=str(args.scenario), seeds={"root": seed, "replications": [seed]},
-            timings={"run": round(elapsed, 4)}, complete=True,
-            extra={"tables": sorted(f"{name}.parquet" for name in tables)})
-        write_manifest(staging, manifest)
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        os.replace(staging, folder)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    if not args.quiet:
-        kpis = tables["kpis"].iloc[0]
-        print(f"{scenario.metadata.name}: seed {seed}, {scenario.simulation.steps} quarters, "
-              f"{elapsed:.2f} s")
-        print(f"  final capability {kpis['final_capability']:.0f}, cohesion "
-              f"{kpis['final_cohesion']:.2f}, interoperability "
-              f"{kpis['final_interoperability']:.2f}, milestones on time "
-              f"{kpis['milestone_on_time_rate']:.0%}")
-        print(f"results written to {folder}")
-    return 0
+def resume(args: argparse.Namespace) -> int:
+    if args.scenario is not None or args.set or args.replications or args.seed is not None \
+            or args.out is not None:
+        raise UsageError("--resume takes the scenario, seed and replications from the run "
+                         "folder; give only --workers and --quiet with it")
+    folder = RunFolder(args.resume)
+    if not folder.manifest_path.is_file():
+        raise UsageError(f"--resume {args.resume}: no manifest.json; not a run folder")
+    manifest = folder.read_manifest()
+    if manifest.get("complete"):
+        if not args.quiet:
+            print(f"{args.resume}: already complete")
+        return 0
+    scenario = Scenario.model_validate(manifest["scenario"])
+    seeds = manifest["seeds"]
+    outcome = run_experiment(scenario, args.resume, seed=int(seeds["root"]),
+                             replications=int(seeds["replications"]), workers=args.workers,
+                             source=manifest.get("scenario_file", ""),
+                             progress=show_progress(args), resume=True)
+    return report(outcome, args.resume, args.quiet)

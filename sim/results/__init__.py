@@ -1,5 +1,6 @@
 """Results in memory: the model's outputs as pandas DataFrames."""
 
+from sim.results.load import RunResults, load
 from sim.results.tables import (
     kpi_table,
     milestone_table,
@@ -9,5 +10,5 @@ from sim.results.tables import (
     timeseries_table,
 )
 
-__all__ = ["kpi_table", "milestone_table", "nation_table", "programme_table",
+__all__ = ["RunResults", "kpi_table", "load", "milestone_table", "nation_table", "programme_table",
            "result_tables", "timeseries_table"]

@@ -23,6 +23,10 @@ class Simulation(Section):
     steps_per_year: int = param(
         4, "Steps per year (a step is a quarter by default).", ge=1, le=52,
     )
+    replications: int = param(
+        1, "Monte Carlo replications of a run (replication i uses the i-th seed spawned from "
+        "the root seed).", ge=1, le=10_000_000,
+    )
     seed: int = param(0, "Root seed of the run's random streams.", ge=0, le=2**63 - 1)
 
 
@@ -33,7 +37,7 @@ class Outputs(Section):
 
 class Scenario(Section):
     metadata: Metadata = param(Metadata, "Name, description, sources and assumptions.")
-    simulation: Simulation = param(Simulation, "Horizon, step length, seed.")
+    simulation: Simulation = param(Simulation, "Horizon, step length, replications, seed.")
     alliance: Alliance = param(Alliance, "Capability areas, pathways and behaviour.")
     nations: Nations = param(Nations, "The allies.")
     drivers: Drivers = param(Drivers, "Threat, US commitment, politics and economy.")

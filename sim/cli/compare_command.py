@@ -1,0 +1,80 @@
+"""``compare``: scenarios on common random numbers, with paired differences of KPIs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from sim.cli.errors import UsageError
+from sim.cli.options import fresh_output_folder, parse_set_options
+from sim.cli.run_command import (
+    add_experiment_options,
+    check_numbers,
+    default_folder,
+    report,
+    show_progress,
+    slug,
+)
+from sim.experiment.runner import run_experiment
+from sim.experiment.statistics import paired_differences
+from sim.loader import load_scenario
+from sim.results import load
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "compare", help="compare scenarios on the same seeds (paired differences)",
+        description="Run every scenario on the same seeds - replication i of each gets the "
+        "same random streams - and write comparison.csv: per KPI and scenario, the mean "
+        "paired difference from the first scenario (the reference) with its 95 % "
+        "confidence interval, beside one run folder per scenario.",
+        epilog="example:\n  python run.py compare scenarios/baseline.yaml "
+        "scenarios/coalitions_of_the_willing.yaml --replications 50",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
+                        help="scenario files; the first is the reference")
+    add_experiment_options(parser)
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    check_numbers(args)
+    if len(args.scenarios) < 2:
+        raise UsageError("compare: give at least two scenario files")
+    overrides = parse_set_options(args.set)
+    scenarios = [load_scenario(path, overrides) for path in args.scenarios]
+    reference = scenarios[0]
+    seed = reference.simulation.seed if args.seed is None else args.seed
+    replications = args.replications or reference.simulation.replications
+    out = fresh_output_folder(args.out or default_folder(reference, seed, kind="compare"))
+    names: list[str] = []
+    status = 0
+    for path, scenario in zip(args.scenarios, scenarios, strict=True):
+        name = slug(scenario.metadata.name)
+        while name in names:  # the same scenario twice is allowed (a self-comparison)
+            name += "-again"
+        names.append(name)
+        outcome = run_experiment(scenario, out / name, seed=seed, replications=replications,
+                                 workers=args.workers, source=str(path),
+                                 progress=show_progress(args))
+        status = max(status, report(outcome, out / name, quiet=True))
+        if outcome.interrupted:
+            return status
+    results = [load(out / name) for name in names]
+    table = pd.concat([
+        paired_differences(results[0].kpis, other.kpis, names[0], name)
+        for name, other in zip(names[1:], results[1:], strict=True)], ignore_index=True)
+    temporary = out / ".comparison.csv.tmp"
+    table.to_csv(temporary, index=False)
+    os.replace(temporary, out / "comparison.csv")
+    if not args.quiet:
+        headline = table[table["kpi"].isin(["final_capability", "final_cohesion",
+                                            "final_interoperability"])]
+        for row in headline.itertuples():
+            print(f"  {row.scenario:28s} {row.kpi:24s} {row.mean_difference:+10.3f} "
+                  f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}] vs {row.reference}")
+        print(f"comparison written to {out / 'comparison.csv'}")
+    return status

@@ -1,0 +1,44 @@
+"""``replay``: re-run exactly one replication of a run folder, with its full traceback if
+it fails (for debugging)."""
+
+from __future__ import annotations
+
+import argparse
+import traceback
+from pathlib import Path
+
+from sim.cli.errors import UsageError
+from sim.experiment.replay import replay
+from sim.experiment.seeds import describe
+from sim.experiment.store import RunFolder
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "replay", help="re-run one replication of a run folder",
+        description="Re-run replication K of a run folder with the same scenario and seed, "
+        "printing its KPIs, or the full traceback when it fails.",
+        epilog="example:\n  python run.py replay results/baseline/<run-id> --replication 17",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    parser.add_argument("--replication", type=int, required=True, metavar="K")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    folder = RunFolder(args.run_dir)
+    if not folder.manifest_path.is_file():
+        raise UsageError(f"{args.run_dir}: no manifest.json; not a run folder")
+    root = int(folder.read_manifest()["seeds"]["root"])
+    print(f"replaying replication {args.replication} of {args.run_dir} "
+          f"(seed {describe(root, args.replication)})")
+    try:
+        tables = replay(args.run_dir, args.replication)
+    except IndexError as error:
+        raise UsageError(f"--replication {args.replication}: {error}") from None
+    except Exception:
+        traceback.print_exc()  # the point of a replay: see where it fails
+        return 1
+    for name, value in tables["kpis"].iloc[0].items():
+        print(f"  {name:32s} {value:.6g}")
+    return 0

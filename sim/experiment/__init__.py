@@ -1,0 +1,2 @@
+"""Experiments: many seeded replications, streamed to a run folder, comparable across
+scenarios on common random numbers."""

@@ -1,0 +1,61 @@
+"""Open a run folder into DataFrames: ``sim.results.load(path)``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiment.store import TABLES, RunFolder
+
+
+@dataclass
+class RunResults:
+    path: Path
+    manifest: dict[str, Any]
+    timeseries: pd.DataFrame
+    nations: pd.DataFrame
+    kpis: pd.DataFrame
+    programmes: pd.DataFrame
+    milestones: pd.DataFrame
+    summary: pd.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.manifest.get("complete"))
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("scenario_name", self.path.name))
+
+
+SORT_KEYS = {
+    "timeseries": ["replication", "step"],
+    "nations": ["replication", "step", "code"],
+    "kpis": ["replication"],
+    "programmes": ["replication", "venture_id"],
+    "milestones": ["replication", "venture_id", "milestone"],
+}
+
+
+def load(path: str | Path) -> RunResults:
+    """Read a run folder (complete or not: check ``.complete``); rows sorted by
+    replication (and step, nation), whatever the number of workers that wrote them."""
+    folder = RunFolder(Path(path))
+    if not folder.manifest_path.is_file():
+        raise FileNotFoundError(f"{path}: no manifest.json; not a run folder")
+    manifest = json.loads(folder.manifest_path.read_text(encoding="utf-8"))
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        file = folder.path / f"{table}.parquet"
+        frame = pd.read_parquet(file) if file.is_file() else pd.DataFrame()
+        keys = [key for key in SORT_KEYS[table] if key in frame.columns]
+        if keys:
+            frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+        frames[table] = frame
+    summary_file = folder.path / "summary.csv"
+    summary = pd.read_csv(summary_file) if summary_file.is_file() else pd.DataFrame()
+    return RunResults(folder.path, manifest, summary=summary, **frames)

@@ -1,0 +1,192 @@
+"""Experiments: replications streamed to a run folder, reproducible whatever the number of
+workers, resumable after SIGKILL, comparable on common random numbers, and failures
+reported and replayable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli.run_command import report
+from sim.experiment.replay import replay
+from sim.experiment.runner import run_experiment
+from sim.loader import apply_overrides
+from sim.results import load
+from sim.runner import run_replication
+from tests.conftest import ROOT, SCENARIOS
+
+BASELINE = str(SCENARIOS / "baseline.yaml")
+SHORT = ["--set", "simulation.steps=8"]
+
+
+def cli(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def assert_same_results(first: Path, second: Path) -> None:
+    one, two = load(first), load(second)
+    for table in ("timeseries", "nations", "kpis", "programmes", "milestones"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table),
+                                      check_exact=True)
+    pd.testing.assert_frame_equal(one.summary, two.summary, check_exact=True)
+
+
+def test_identical_results_with_1_2_and_4_workers(tmp_path):
+    folders = []
+    for workers in (1, 2, 4):
+        folder = tmp_path / f"w{workers}"
+        result = cli("run", BASELINE, *SHORT, "--replications", "12", "--workers",
+                     str(workers), "--out", str(folder), "--quiet")
+        assert result.returncode == 0, result.stderr
+        folders.append(folder)
+    assert load(folders[0]).kpis["replication"].tolist() == list(range(12))
+    for other in folders[1:]:
+        assert_same_results(folders[0], other)
+
+
+def test_run_folder_holds_the_documented_files(tmp_path):
+    folder = tmp_path / "run"
+    assert cli("run", BASELINE, *SHORT, "--replications", "3", "--out", str(folder),
+               "--quiet").returncode == 0
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == ["kpis.parquet", "manifest.json", "milestones.parquet",
+                     "nations.parquet", "programmes.parquet", "summary.csv",
+                     "timeseries.parquet"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["complete"] is True and manifest["replications_done"] == 3
+    assert manifest["seeds"]["root"] == 20240617 and manifest["seeds"]["replications"] == 3
+    assert len(manifest["config_hash"]) == 64 and manifest["versions"]["numpy"]
+    summary = pd.read_csv(folder / "summary.csv")
+    assert {"kpi", "mean", "sd", "q05", "q50", "q95", "ci_low", "ci_high"} <= \
+        set(summary.columns)
+    results = load(folder)
+    assert results.complete and len(results.timeseries) == 3 * 9
+
+
+def test_replications_match_single_runs_with_spawned_seeds(tmp_path, baseline):
+    folder = tmp_path / "run"
+    assert cli("run", BASELINE, *SHORT, "--replications", "3", "--seed", "5", "--out",
+               str(folder), "--quiet").returncode == 0
+    scenario = apply_overrides(baseline, {"simulation.steps": 8})
+    single = run_replication(scenario, np.random.SeedSequence(5).spawn(3)[2])["kpis"]
+    stored = load(folder).kpis
+    stored = stored[stored["replication"] == 2].drop(columns="replication")
+    pd.testing.assert_frame_equal(stored.reset_index(drop=True), single, check_exact=True)
+
+
+def test_killed_run_resumes_to_the_same_results(tmp_path):
+    reference, killed = tmp_path / "reference", tmp_path / "killed"
+    arguments = ["run", BASELINE, "--set", "simulation.steps=20", "--replications", "48",
+                 "--workers", "2", "--quiet"]
+    assert cli(*arguments, "--out", str(reference)).returncode == 0
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), *arguments, "--out",
+                                str(killed)], cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        parts = list((killed / "parts").glob("kpis-*.parquet")) if \
+            (killed / "parts").is_dir() else []
+        if len(parts) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its workers, mid-flight
+    process.wait()
+    manifest = json.loads((killed / "manifest.json").read_text())
+    assert manifest["complete"] is False
+    resumed = cli("run", "--resume", str(killed), "--workers", "2", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((killed / "manifest.json").read_text())["complete"] is True
+    assert not (killed / "parts").exists()
+    assert_same_results(reference, killed)
+
+
+def test_comparing_a_scenario_with_itself_gives_exact_zeros(tmp_path):
+    out = tmp_path / "compare"
+    result = cli("compare", BASELINE, BASELINE, *SHORT, "--replications", "5", "--workers",
+                 "2", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out / "comparison.csv")
+    assert list(table.columns[:6]) == ["kpi", "scenario", "reference", "mean_difference",
+                                       "ci_low", "ci_high"]
+    assert (table[["mean_difference", "ci_low", "ci_high"]] == 0.0).all().all()
+    assert load(out / "baseline").complete and load(out / "baseline-again").complete
+
+
+def test_compare_pairs_replications_on_common_random_numbers(tmp_path):
+    out = tmp_path / "compare"
+    result = cli("compare", BASELINE, str(SCENARIOS / "us_retrenchment.yaml"), *SHORT,
+                 "--replications", "6", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    reference = load(out / "baseline").timeseries
+    retrenchment = load(out / "us-retrenchment").timeseries
+    # Until the inject in quarter 8 both scenarios see exactly the same random draws.
+    before = reference["step"] < 8
+    np.testing.assert_array_equal(reference.loc[before, "threat"],
+                                  retrenchment.loc[before, "threat"])
+    table = pd.read_csv(out / "comparison.csv").set_index("kpi")
+    assert table.loc["final_europe_canada_spending", "mean_difference"] > 0
+
+
+def failing_replication(scenario, seed):
+    """A replication function that raises for replication 3 (module level: picklable)."""
+    if seed.spawn_key == (3,):
+        raise RuntimeError("boom in replication 3")
+    return run_replication(scenario, seed)
+
+
+def test_a_failing_replication_is_reported_and_replayable(tmp_path, baseline, capsys):
+    scenario = apply_overrides(baseline, {"simulation.steps": 4})
+    folder = tmp_path / "run"
+    outcome = run_experiment(scenario, folder, seed=9, replications=6, workers=2,
+                             replicate=failing_replication)
+    assert [f.replication for f in outcome.failures] == [3]
+    assert outcome.failures[0].seed == "SeedSequence(entropy=9, spawn_key=(3,))"
+    assert "boom in replication 3" in outcome.failures[0].error
+    assert report(outcome, folder, quiet=True) == 1
+    message = capsys.readouterr().err
+    assert "replication 3 failed" in message and f"replay {folder} --replication 3" in message
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["complete"] is False and manifest["failures"][0]["replication"] == 3
+    assert sorted(load(folder).kpis["replication"]) == [0, 1, 2, 4, 5]
+    with pytest.raises(RuntimeError, match="boom in replication 3"):
+        replay(folder, 3, replicate=failing_replication)
+    replayed = replay(folder, 4)["kpis"]
+    stored = load(folder).kpis.set_index("replication").loc[[4]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, replayed, check_exact=True)
+    # Resuming retries only the failed replication; with a fixed cause the run completes.
+    resumed = run_experiment(scenario, folder, seed=9, replications=6, workers=1,
+                             resume=True)
+    assert resumed.complete and sorted(load(folder).kpis["replication"]) == list(range(6))
+
+
+def test_replay_cli_reruns_one_replication(tmp_path):
+    folder = tmp_path / "run"
+    assert cli("run", BASELINE, *SHORT, "--replications", "2", "--out", str(folder),
+               "--quiet").returncode == 0
+    result = cli("replay", str(folder), "--replication", "1")
+    assert result.returncode == 0 and "final_capability" in result.stdout
+    bad = cli("replay", str(folder), "--replication", "7")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("arguments", [
+    ["run", BASELINE, "--replications", "0"],
+    ["run", BASELINE, "--workers", "0"],
+    ["run", "--resume", "/nonexistent/run"],
+    ["compare", BASELINE],
+])
+def test_bad_experiment_flags_are_one_line_and_exit_2(arguments, tmp_path):
+    result = cli(*arguments, "--out", str(tmp_path / "out")) if "--resume" not in arguments \
+        else cli(*arguments)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
