@@ -190,3 +190,23 @@ def test_bad_experiment_flags_are_one_line_and_exit_2(arguments, tmp_path):
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    folder = tmp_path / "run"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "run", BASELINE, "--set", "simulation.steps=20",
+         "--replications", "60", "--workers", "2", "--out", str(folder)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(folder.glob("parts/kpis-*")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert f"resume with: python run.py run --resume {folder}" in stderr
+    assert "Traceback" not in stderr
+    assert json.loads((folder / "manifest.json").read_text())["complete"] is False
+    resumed = cli("run", "--resume", str(folder), "--quiet")
+    assert resumed.returncode == 0 and load(folder).complete
+    assert load(folder).kpis["replication"].tolist() == list(range(60))
