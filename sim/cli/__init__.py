@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sim.cli import (
     compare_command,
+    dashboard_command,
     replay_command,
     run_command,
     schema_command,
@@ -21,7 +22,8 @@ from sim.cli.errors import UsageError
 from sim.loader import ScenarioError
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
-            "validate": validate_command, "schema": schema_command}
+            "dashboard": dashboard_command, "validate": validate_command,
+            "schema": schema_command}
 
 EPILOG = """examples:
   python run.py scenarios/baseline.yaml
@@ -29,6 +31,7 @@ EPILOG = """examples:
   python run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
   python run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
   python run.py run --resume results/baseline/<run-id>
+  python run.py dashboard results/baseline/<run-id>
   python run.py validate scenarios/*.yaml
   python run.py schema > scenarios/scenario.schema.json
 """

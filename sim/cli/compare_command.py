@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.options import fresh_output_folder, parse_set_options
 from sim.cli.run_command import (
@@ -60,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         outcome = run_experiment(scenario, out / name, seed=seed, replications=replications,
                                  workers=args.workers, source=str(path),
                                  progress=show_progress(args))
-        status = max(status, report(outcome, out / name, quiet=True))
+        status = max(status, report(outcome, out / name, quiet=True, png=args.png))
         if outcome.interrupted:
             return status
     results = [load(out / name) for name in names]
@@ -70,11 +71,12 @@ def handle(args: argparse.Namespace) -> int:
     temporary = out / ".comparison.csv.tmp"
     table.to_csv(temporary, index=False)
     os.replace(temporary, out / "comparison.csv")
+    dashboard = build_dashboard(out, args.png)
     if not args.quiet:
         headline = table[table["kpi"].isin(["final_capability", "final_cohesion",
                                             "final_interoperability"])]
         for row in headline.itertuples():
             print(f"  {row.scenario:28s} {row.kpi:24s} {row.mean_difference:+10.3f} "
                   f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}] vs {row.reference}")
-        print(f"comparison written to {out / 'comparison.csv'}")
+        print(f"comparison written to {out / 'comparison.csv'}; dashboard: {dashboard}")
     return status

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.options import add_set_option, fresh_output_folder, parse_set_options
 from sim.experiment.runner import Outcome, run_experiment
@@ -53,6 +54,9 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: under results/)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bar and no summary; errors only")
+    parser.add_argument("--png", action="store_true",
+                        help="also write each dashboard figure as a PNG (needs kaleido and "
+                        "Chromium)")
     add_set_option(parser)
 
 
@@ -79,8 +83,13 @@ def show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
-def report(outcome: Outcome, folder: Path, quiet: bool) -> int:
-    """Print the outcome; return the exit status (0 done, 1 failures, 130 interrupted)."""
+def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> int:
+    """Write the dashboard and print the outcome; return the exit status (0 done,
+    1 failures, 130 interrupted)."""
+    if outcome.done and not outcome.interrupted:
+        dashboard = build_dashboard(folder, png)
+        if not quiet:
+            print(f"dashboard: {dashboard}")
     if outcome.interrupted:
         print(f"interrupted: {outcome.done} of {outcome.replications} replications saved in "
               f"{folder}; resume with: python run.py run --resume {folder}",
@@ -115,7 +124,7 @@ def handle(args: argparse.Namespace) -> int:
     outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
                              workers=args.workers, source=str(args.scenario),
                              progress=show_progress(args))
-    return report(outcome, folder, args.quiet)
+    return report(outcome, folder, args.quiet, args.png)
 
 
 def resume(args: argparse.Namespace) -> int:
@@ -137,4 +146,4 @@ def resume(args: argparse.Namespace) -> int:
                              replications=int(seeds["replications"]), workers=args.workers,
                              source=manifest.get("scenario_file", ""),
                              progress=show_progress(args), resume=True)
-    return report(outcome, args.resume, args.quiet)
+    return report(outcome, args.resume, args.quiet, args.png)

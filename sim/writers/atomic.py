@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def _replace_from_temp(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -16,6 +19,7 @@ def _replace_from_temp(path: Path, write) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

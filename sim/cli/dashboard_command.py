@@ -1,0 +1,46 @@
+"""``dashboard``: rebuild dashboards from stored results, without re-running anything."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.cli.errors import UsageError
+from sim.dashboards.build import build_comparison, build_run, is_comparison, write_pngs
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "dashboard", help="rebuild dashboards from run or compare folders",
+        description="Rebuild dashboard.html in each run folder (or comparison.html in a "
+        "compare folder) from the stored results; nothing is re-run. Pages are "
+        "self-contained: they open from disk in any browser, offline.",
+        epilog="examples:\n  python run.py dashboard results/baseline/<run-id>\n"
+        "  python run.py dashboard results/compare/<run-id> --png",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folders", type=Path, nargs="+", metavar="RUN_DIR")
+    parser.add_argument("--png", action="store_true",
+                        help="also write each figure as a PNG (needs kaleido and Chromium)")
+    parser.set_defaults(handler=handle)
+
+
+def build(folder: Path, png: bool) -> Path:
+    """Build the dashboard of one folder; return the page written."""
+    target, figures = (build_comparison if is_comparison(folder) else build_run)(folder)
+    if png:
+        try:
+            write_pngs(figures, folder, target.stem)
+        except RuntimeError as error:
+            print(f"{folder}: no PNG images: {error}", file=sys.stderr)
+    return target
+
+
+def handle(args: argparse.Namespace) -> int:
+    for folder in args.folders:
+        if not (folder / "manifest.json").is_file() and not is_comparison(folder):
+            raise UsageError(f"{folder}: not a run or compare folder (no manifest.json or "
+                             "comparison.csv)")
+    for folder in args.folders:
+        print(f"dashboard written to {build(folder, args.png)}")
+    return 0

@@ -1,0 +1,1 @@
+"""Dashboards: self-contained plotly pages built from stored results (never re-running)."""

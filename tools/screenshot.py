@@ -1,0 +1,37 @@
+"""Screenshot a dashboard page in headless Chromium (Debian's, driven by Playwright).
+
+Usage: python tools/screenshot.py PAGE.html OUT.png [--width 1280] [--full]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("page", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=2400)
+    args = parser.parse_args()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        page.goto(args.page.resolve().as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(args.out), full_page=False)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
