@@ -96,7 +96,7 @@ def allocation_chart(run: RunResults) -> go.Figure:
             hovertemplate="quarter %{x}<br>%{y:.1%} of procurement<extra>" + pathway +
             "</extra>"))
     figure.update_yaxes(tickformat=".0%")
-    return _layout(figure, "Procurement by pathway (mean over replications)", "quarter",
+    return _layout(figure, "Procurement by pathway (mean over runs)", "quarter",
                    "share of procurement spending")
 
 
@@ -109,9 +109,10 @@ def nation_pathway_heatmap(run: RunResults) -> go.Figure:
         z=shares.to_numpy(), x=list(PATHWAYS), y=[safe(c) for c in shares.index],
         colorscale="Cividis", zmin=0, zmax=1, colorbar={"title": "share"},
         hovertemplate="%{y}, %{x}: %{z:.1%} of its procurement<extra></extra>"))
-    figure.update_layout(height=max(380, 18 * len(shares) + 120))
-    return _layout(figure, "Nation x pathway: share of each nation's procurement", "pathway",
-                   "nation")
+    figure = _layout(figure, "Nation x pathway: share of procurement", "pathway", "nation")
+    figure.update_layout(height=max(380, 16 * len(shares) + 140))
+    figure.update_yaxes(dtick=1, tickfont={"size": 10})
+    return figure
 
 
 def membership_heatmap(run: RunResults) -> go.Figure:
@@ -132,13 +133,17 @@ def membership_heatmap(run: RunResults) -> go.Figure:
         z=share.to_numpy(), x=[safe(a) for a in areas], y=[safe(c) for c in codes],
         colorscale="Blues", colorbar={"title": "per run"},
         hovertemplate="%{y} in %{x}: %{z:.2f} agreed programmes per run<extra></extra>"))
-    figure.update_layout(height=max(380, 18 * len(codes) + 120))
-    return _layout(figure, "Programme and coalition membership (agreed pooled programmes "
-                   "per run)", "capability area", "nation")
+    figure = _layout(figure, "Membership of agreed pooled programmes (per run)",
+                     "capability area", "nation")
+    figure.update_layout(height=max(380, 16 * len(codes) + 160))
+    figure.update_yaxes(dtick=1, tickfont={"size": 10})
+    return figure
 
 
 def milestone_chart(run: RunResults) -> go.Figure:
     milestones = run.milestones
+    if not milestones.empty:  # promises not yet due by the horizon are not judged
+        milestones = milestones[milestones["status"] != "pending"]
     figure = go.Figure()
     if milestones.empty:
         figure.add_annotation(text="no milestones fell due", showarrow=False)
@@ -158,8 +163,8 @@ def milestone_chart(run: RunResults) -> go.Figure:
                             hovertemplate="due quarter %{x}<br>delivered %{y:.1f} units<br>"
                             "on time: %{customdata:.0%}<extra></extra>"))
     figure.update_layout(barmode="group")
-    return _layout(figure, "Milestones: promised against delivered (per run, summed over "
-                   "programmes)", "due quarter", "capability units")
+    return _layout(figure, "Milestones due: promised against delivered (per run)",
+                   "due quarter", "capability units")
 
 
 def burden_chart(run: RunResults) -> go.Figure:
@@ -174,18 +179,24 @@ def burden_chart(run: RunResults) -> go.Figure:
         hovertemplate="%{text}<br>GDP %{x:,.0f} bn USD<br>defence %{y:.2f} % of GDP"
         "<extra></extra>"))
     figure.update_xaxes(type="log")
-    return _layout(figure, f"Burden sharing at the horizon (Spearman rank correlation "
-                   f"{rho:+.2f}; NATO 2024: -0.02)", "GDP (USD bn per year, log scale)",
-                   "defence spending (% of GDP)")
+    return _layout(figure, f"Burden sharing at the horizon (Spearman {rho:+.2f}; NATO 2024: "
+                   "-0.02)", "GDP (USD bn per year, log scale)", "defence spending (% of GDP)")
 
 
 def disruption_chart(run: RunResults) -> go.Figure:
     figure = go.Figure()
-    add_fan(figure, run.timeseries, "nodes_disabled", "industrial nodes disabled", "#D55E00")
     add_fan(figure, run.timeseries, "capability_lost_to_attacks",
             "capability lost to attacks", "#56B4E9")
-    return _layout(figure, "Hybrid attacks: nodes disabled and capability lost (median, "
-                   "50 % and 90 % bands)", "quarter", "nodes / capability units")
+    nodes = run.timeseries.groupby("step")["nodes_disabled"].mean()
+    figure.add_trace(go.Scatter(
+        x=nodes.index, y=nodes, yaxis="y2", mode="lines", name="nodes disabled (mean)",
+        line={"color": "#D55E00", "dash": "dot"},
+        hovertemplate="quarter %{x}<br>%{y:.2f} nodes disabled<extra></extra>"))
+    figure = _layout(figure, "Hybrid attacks: capability lost and nodes disabled", "quarter",
+                     "capability lost (capability units)")
+    figure.update_layout(yaxis2={"title": "industrial nodes disabled", "overlaying": "y",
+                                 "side": "right", "rangemode": "tozero"})
+    return figure
 
 
 def kpi_difference_chart(comparison: pd.DataFrame, kpis: list[str]) -> go.Figure:
