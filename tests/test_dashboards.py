@@ -32,7 +32,7 @@ def cli(*arguments: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("dashboards")
-    short = ["--set", "simulation.steps=8", "--replications", "3", "--quiet"]
+    short = ["--set", "simulation.steps=20", "--replications", "3", "--quiet"]
     run = base / "run"
     assert cli("run", str(SCENARIOS / "baseline.yaml"), *short, "--out", str(run)
                ).returncode == 0
