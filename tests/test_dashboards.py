@@ -110,3 +110,12 @@ def test_dashboard_command_rebuilds_from_stored_results(folders):
     assert result.returncode == 0 and page.is_file()
     bad = cli("dashboard", str(page.parent / "missing"))
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_png_writes_one_image_per_figure_with_the_system_chromium(folders):
+    folder = folders["run"].parent
+    result = cli("dashboard", str(folder), "--png")
+    assert result.returncode == 0, result.stderr
+    images = sorted(folder.glob("dashboard-*.png"))
+    assert len(images) == 11
+    assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)

@@ -21,7 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", type=Path, nargs="+", metavar="RUN_DIR")
     parser.add_argument("--png", action="store_true",
-                        help="also write each figure as a PNG (needs kaleido and Chromium)")
+                        help="also write each figure as a PNG (kaleido, or the system's "
+                        "Chromium through Playwright)")
     parser.set_defaults(handler=handle)
 
 
@@ -30,7 +31,8 @@ def build(folder: Path, png: bool) -> Path:
     target, figures = (build_comparison if is_comparison(folder) else build_run)(folder)
     if png:
         try:
-            write_pngs(figures, folder, target.stem)
+            written = write_pngs(target, figures, target.stem)
+            print(f"{len(written)} PNG images written beside {target}")
         except RuntimeError as error:
             print(f"{folder}: no PNG images: {error}", file=sys.stderr)
     return target

@@ -55,8 +55,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bar and no summary; errors only")
     parser.add_argument("--png", action="store_true",
-                        help="also write each dashboard figure as a PNG (needs kaleido and "
-                        "Chromium)")
+                        help="also write each dashboard figure as a PNG (kaleido, or the "
+                        "system's Chromium through Playwright)")
     add_set_option(parser)
 
 

@@ -34,23 +34,52 @@ def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
     return target, comparison_dashboard(runs, comparison, target)
 
 
-def write_pngs(figures: list[go.Figure], folder: Path, stem: str) -> list[Path]:
-    """Each figure as a PNG (kaleido, which drives a Chromium). Raises RuntimeError with a
-    plain reason when that is not possible here."""
+def find_chromium() -> str | None:
+    return next((path for path in CHROMIUM_CANDIDATES if Path(path).is_file()), None)
+
+
+def write_pngs(page: Path, figures: list[go.Figure], stem: str) -> list[Path]:
+    """Each figure of a dashboard as a PNG beside the page: with kaleido where it is
+    installed, else by screenshotting the page's panels in the system's Chromium (through
+    Playwright). Raises RuntimeError with the reason when neither is possible."""
+    folder = page.parent
     try:
-        import kaleido  # noqa: F401  (plotly's image export engine)
+        import kaleido  # noqa: F401  (plotly's own image export engine)
     except ImportError:
-        raise RuntimeError("PNG export needs the kaleido package (pip install kaleido) and "
-                           "a Chromium or Chrome browser (Debian: apt-get install chromium)"
-                           ) from None
+        return _screenshot_panels(page, folder, stem)
     written = []
     for index, figure in enumerate(figures):
         path = folder / f"{stem}-{index:02d}.png"
-        try:
-            figure.write_image(path, width=1000, height=int(figure.layout.height or 420))
-        except Exception as error:
-            raise RuntimeError(f"PNG export failed ({type(error).__name__}: {error}); it "
-                               "needs a Chromium or Chrome browser (Debian: apt-get install "
-                               "chromium)") from None
+        figure.write_image(path, width=1000, height=int(figure.layout.height or 420))
         written.append(path)
+    return written
+
+
+def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError("no Chromium or Chrome found (Debian: apt-get install chromium), "
+                           "and kaleido is not installed (pip install kaleido)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise RuntimeError("kaleido is not installed (pip install kaleido), and Playwright, "
+                           "which could drive the system's Chromium, is not either "
+                           "(pip install playwright)") from None
+    written = []
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=flags)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab.goto(page.resolve().as_uri())
+            tab.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+            for index, panel in enumerate(tab.query_selector_all(".js-plotly-plot")):
+                path = folder / f"{stem}-{index:02d}.png"
+                panel.scroll_into_view_if_needed()
+                panel.screenshot(path=str(path))
+                written.append(path)
+        finally:
+            browser.close()
     return written
