@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.dashboards.build import CHROMIUM_FLAGS
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -19,8 +20,6 @@ playwright = pytest.importorskip("playwright.sync_api",
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine "
                                 "(Debian: apt-get install chromium); browser tests skipped")
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -53,7 +52,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 

@@ -10,9 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from sim.dashboards.build import CHROMIUM_FLAGS, find_chromium
 
 
 def main() -> None:
@@ -24,7 +22,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=2400)
     args = parser.parse_args()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=find_chromium(),
+                                             args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.page.resolve().as_uri())
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")

@@ -13,6 +13,11 @@ from sim.results import load
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser",
                        "/usr/bin/google-chrome")
+# Headless on a machine with no network but the package registries: without these flags
+# Chromium keeps trying (and failing) to reach Google's services.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
 
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
@@ -67,10 +72,8 @@ def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
                            "which could drive the system's Chromium, is not either "
                            "(pip install playwright)") from None
     written = []
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=flags)
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         try:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             tab.goto(page.resolve().as_uri())
