@@ -59,7 +59,7 @@ def test_run_folder_holds_the_documented_files(tmp_path):
     assert cli("run", BASELINE, *SHORT, "--replications", "3", "--out", str(folder),
                "--quiet").returncode == 0
     names = sorted(path.name for path in folder.iterdir())
-    assert names == ["kpis.parquet", "manifest.json", "milestones.parquet",
+    assert names == ["dashboard.html", "kpis.parquet", "manifest.json", "milestones.parquet",
                      "nations.parquet", "programmes.parquet", "summary.csv",
                      "timeseries.parquet"]
     manifest = json.loads((folder / "manifest.json").read_text())

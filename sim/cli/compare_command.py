@@ -64,7 +64,7 @@ def handle(args: argparse.Namespace) -> int:
         status = max(status, report(outcome, out / name, quiet=True, png=args.png))
         if outcome.interrupted:
             return status
-    results = [load(out / name) for name in names]
+    results = [load(out / name, tables=("kpis",)) for name in names]
     table = pd.concat([
         paired_differences(results[0].kpis, other.kpis, names[0], name)
         for name, other in zip(names[1:], results[1:], strict=True)], ignore_index=True)

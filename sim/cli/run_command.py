@@ -100,7 +100,7 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
               f"{failure.error}; replay with: python run.py replay {folder} "
               f"--replication {failure.replication}", file=sys.stderr)
     if not quiet and outcome.done:
-        summary = load(folder).summary.set_index("kpi")
+        summary = load(folder, tables=()).summary.set_index("kpi")
         print(f"{outcome.done} replications in {outcome.seconds:.1f} s")
         for kpi in HEADLINE:
             row = summary.loc[kpi]

@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from sim.dashboards.page import comparison_dashboard, run_dashboard
 from sim.results import load
 
+# Everything but the nations table, which dashboards read in batches (nation_summaries).
+LIGHT_TABLES = ("timeseries", "kpis", "programmes", "milestones")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser",
                        "/usr/bin/google-chrome")
 # Headless on a machine with no network but the package registries: without these flags
@@ -22,7 +24,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
     target = folder / "dashboard.html"
-    return target, run_dashboard(load(folder), target)
+    return target, run_dashboard(load(folder, LIGHT_TABLES), target)
 
 
 def is_comparison(folder: Path) -> bool:
@@ -34,7 +36,7 @@ def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
     comparison = pd.read_csv(folder / "comparison.csv")
     others = dict.fromkeys(comparison["scenario"].astype(str))
     names = [str(comparison["reference"].iloc[0]), *others]
-    runs = [load(folder / name) for name in names]
+    runs = [load(folder / name, LIGHT_TABLES) for name in names]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, comparison, target)
 

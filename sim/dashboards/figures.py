@@ -100,9 +100,9 @@ def allocation_chart(run: RunResults) -> go.Figure:
                    "share of procurement spending")
 
 
-def nation_pathway_heatmap(run: RunResults) -> go.Figure:
-    nations = run.nations[run.nations["step"] > 0]
-    sums = nations.groupby("code")[[f"spend_{p}" for p in PATHWAYS]].sum()
+def nation_pathway_heatmap(spending: pd.DataFrame) -> go.Figure:
+    """``spending``: each nation's spending per pathway summed over the run."""
+    sums = spending[[f"spend_{p}" for p in PATHWAYS]]
     shares = sums.div(sums.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
     shares = shares.sort_values("spend_national")
     figure = go.Figure(go.Heatmap(
@@ -118,7 +118,7 @@ def nation_pathway_heatmap(run: RunResults) -> go.Figure:
 def membership_heatmap(run: RunResults) -> go.Figure:
     programmes = run.programmes
     replications = max(int(run.kpis["replication"].nunique()), 1)
-    codes = sorted(run.nations["code"].unique())
+    codes = sorted(member["code"] for member in run.manifest["scenario"]["nations"]["members"])
     areas = [area["name"] for area in run.manifest["scenario"]["alliance"]["areas"]]
     counts = pd.DataFrame(0.0, index=codes, columns=areas)
     if not programmes.empty:
@@ -167,9 +167,9 @@ def milestone_chart(run: RunResults) -> go.Figure:
                    "due quarter", "capability units")
 
 
-def burden_chart(run: RunResults) -> go.Figure:
-    last = run.nations[run.nations["step"] == run.nations["step"].max()]
-    per_nation = last.groupby("code")[["gdp_usd_bn", "defence_pct_gdp"]].median()
+def burden_chart(at_horizon: pd.DataFrame) -> go.Figure:
+    """``at_horizon``: nations' rows at the last quarter (one per replication)."""
+    per_nation = at_horizon.groupby("code")[["gdp_usd_bn", "defence_pct_gdp"]].median()
     spenders = per_nation[per_nation["defence_pct_gdp"] > 0]
     rho = spearman(spenders["gdp_usd_bn"].to_numpy(), spenders["defence_pct_gdp"].to_numpy())
     figure = go.Figure(go.Scatter(

@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 
 from sim.dashboards import figures
 from sim.results import RunResults
+from sim.results.load import nation_summaries
 from sim.writers import atomic_write_text
 
 HEADLINE = (
@@ -95,11 +96,13 @@ def _page(title: str, body: str) -> str:
 
 
 def run_figures(run: RunResults) -> list[go.Figure]:
+    horizon = int(run.manifest["scenario"]["simulation"]["steps"])
+    spending, at_horizon = nation_summaries(run.path, horizon)
     panels = [figures.fan_chart([run], column, title, unit)
               for column, title, unit in figures.FAN_METRICS]
-    panels += [figures.allocation_chart(run), figures.nation_pathway_heatmap(run),
+    panels += [figures.allocation_chart(run), figures.nation_pathway_heatmap(spending),
                figures.membership_heatmap(run), figures.milestone_chart(run),
-               figures.burden_chart(run), figures.disruption_chart(run)]
+               figures.burden_chart(at_horizon), figures.disruption_chart(run)]
     return panels
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sim.experiment.store import TABLES, RunFolder
 
@@ -41,9 +42,11 @@ SORT_KEYS = {
 }
 
 
-def load(path: str | Path) -> RunResults:
+def load(path: str | Path, tables: tuple[str, ...] = TABLES) -> RunResults:
     """Read a run folder (complete or not: check ``.complete``); rows sorted by
-    replication (and step, nation), whatever the number of workers that wrote them."""
+    replication (and step, nation), whatever the number of workers that wrote them.
+    ``tables`` limits what is read (the others come back empty): the nations table of a
+    large run is big."""
     folder = RunFolder(Path(path))
     if not folder.manifest_path.is_file():
         raise FileNotFoundError(f"{path}: no manifest.json; not a run folder")
@@ -51,7 +54,8 @@ def load(path: str | Path) -> RunResults:
     frames: dict[str, pd.DataFrame] = {}
     for table in TABLES:
         file = folder.path / f"{table}.parquet"
-        frame = pd.read_parquet(file) if file.is_file() else pd.DataFrame()
+        frame = pd.read_parquet(file) if file.is_file() and table in tables else \
+            pd.DataFrame()
         keys = [key for key in SORT_KEYS[table] if key in frame.columns]
         if keys:
             frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
@@ -59,3 +63,24 @@ def load(path: str | Path) -> RunResults:
     summary_file = folder.path / "summary.csv"
     summary = pd.read_csv(summary_file) if summary_file.is_file() else pd.DataFrame()
     return RunResults(folder.path, manifest, summary=summary, **frames)
+
+
+SPEND_COLUMNS = ("spend_national", "spend_standards", "spend_pooled", "spend_hubs")
+
+
+def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """From the nations table, streamed in batches (memory stays flat for large runs):
+    each nation's spending per pathway summed over steps 1.., and its rows at the horizon
+    (GDP and defence share of GDP, one row per replication)."""
+    file = pq.ParquetFile(Path(path) / "nations.parquet")
+    columns = ["step", "code", "gdp_usd_bn", "defence_pct_gdp", *SPEND_COLUMNS]
+    sums: pd.DataFrame | None = None
+    last: list[pd.DataFrame] = []
+    for batch in file.iter_batches(columns=columns, batch_size=250_000):
+        frame = batch.to_pandas()
+        spent = frame[frame["step"] > 0].groupby("code")[list(SPEND_COLUMNS)].sum()
+        sums = spent if sums is None else sums.add(spent, fill_value=0.0)
+        last.append(frame.loc[frame["step"] == horizon, ["code", "gdp_usd_bn",
+                                                          "defence_pct_gdp"]])
+    at_horizon = pd.concat(last, ignore_index=True) if last else pd.DataFrame()
+    return (sums if sums is not None else pd.DataFrame()), at_horizon
