@@ -86,10 +86,8 @@ def show_progress(args: argparse.Namespace) -> bool:
 def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> int:
     """Write the dashboard and print the outcome; return the exit status (0 done,
     1 failures, 130 interrupted)."""
-    if outcome.done and not outcome.interrupted:
-        dashboard = build_dashboard(folder, png)
-        if not quiet:
-            print(f"dashboard: {dashboard}")
+    dashboard = build_dashboard(folder, png) if outcome.done and not outcome.interrupted \
+        else None
     if outcome.interrupted:
         print(f"interrupted: {outcome.done} of {outcome.replications} replications saved in "
               f"{folder}; resume with: python run.py run --resume {folder}",
@@ -108,6 +106,8 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
                   f"{row['ci_high']:.3f}]")
     if not quiet:
         print(f"results written to {folder}")
+        if dashboard is not None:
+            print(f"dashboard: {dashboard}")
     return 1 if outcome.failures else 0
 
 
