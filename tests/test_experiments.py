@@ -210,3 +210,28 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     resumed = cli("run", "--resume", str(folder), "--quiet")
     assert resumed.returncode == 0 and load(folder).complete
     assert load(folder).kpis["replication"].tolist() == list(range(60))
+
+
+@pytest.mark.parametrize("backend", ["serial", "dask"])
+def test_backends_give_the_same_results_as_the_process_pool(tmp_path, backend):
+    """The dask backend starts a real LocalCluster on loopback (two worker processes)."""
+    pytest.importorskip("dask.distributed")
+    reference, other = tmp_path / "process", tmp_path / backend
+    common = ["run", BASELINE, *SHORT, "--replications", "6", "--workers", "2", "--quiet"]
+    assert cli(*common, "--out", str(reference)).returncode == 0
+    result = cli(*common, "--backend", backend, "--out", str(other))
+    assert result.returncode == 0, result.stderr
+    assert_same_results(reference, other)
+
+
+def test_dask_backend_attaches_to_a_running_cluster(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    reference, attached = tmp_path / "process", tmp_path / "attached"
+    common = ["run", BASELINE, *SHORT, "--replications", "4", "--quiet"]
+    assert cli(*common, "--out", str(reference)).returncode == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        result = cli(*common, "--backend", "dask", "--scheduler", cluster.scheduler_address,
+                     "--out", str(attached))
+    assert result.returncode == 0, result.stderr
+    assert_same_results(reference, attached)

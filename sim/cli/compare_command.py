@@ -13,6 +13,7 @@ from sim.cli.errors import UsageError
 from sim.cli.options import fresh_output_folder, parse_set_options
 from sim.cli.run_command import (
     add_experiment_options,
+    backend_options,
     check_numbers,
     default_folder,
     report,
@@ -60,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         names.append(name)
         outcome = run_experiment(scenario, out / name, seed=seed, replications=replications,
                                  workers=args.workers, source=str(path),
-                                 progress=show_progress(args))
+                                 progress=show_progress(args), **backend_options(args))
         status = max(status, report(outcome, out / name, quiet=True, png=args.png))
         if outcome.interrupted:
             return status

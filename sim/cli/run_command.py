@@ -12,6 +12,7 @@ from pathlib import Path
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.options import add_set_option, fresh_output_folder, parse_set_options
+from sim.experiment.backends import Backend
 from sim.experiment.runner import Outcome, run_experiment
 from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
@@ -50,6 +51,12 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="root seed (default: the scenario's simulation.seed)")
     parser.add_argument("--workers", type=int, metavar="W", default=os.cpu_count() or 1,
                         help="parallel worker processes (default: the number of cores)")
+    parser.add_argument("--backend", choices=[b.value for b in Backend],
+                        default=Backend.PROCESS.value,
+                        help="where replications run: serial, process (default) or dask "
+                        "(a LocalCluster, or --scheduler)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="with --backend dask: attach to this running cluster")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="output folder (default: under results/)")
     parser.add_argument("--quiet", action="store_true",
@@ -67,6 +74,18 @@ def check_numbers(args: argparse.Namespace) -> None:
         raise UsageError(f"--seed {args.seed}: expected a non-negative integer")
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers}: expected at least 1")
+    if args.scheduler and args.backend != Backend.DASK.value:
+        raise UsageError("--scheduler needs --backend dask")
+    if args.backend == Backend.DASK.value:
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--backend dask needs dask.distributed: pip install "
+                             "'dask[distributed]'") from None
+
+
+def backend_options(args: argparse.Namespace) -> dict:
+    return {"backend": Backend(args.backend), "scheduler": args.scheduler}
 
 
 def slug(name: str) -> str:
@@ -123,7 +142,7 @@ def handle(args: argparse.Namespace) -> int:
     folder = fresh_output_folder(args.out or default_folder(scenario, seed))
     outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
                              workers=args.workers, source=str(args.scenario),
-                             progress=show_progress(args))
+                             progress=show_progress(args), **backend_options(args))
     return report(outcome, folder, args.quiet, args.png)
 
 
@@ -131,7 +150,7 @@ def resume(args: argparse.Namespace) -> int:
     if args.scenario is not None or args.set or args.replications or args.seed is not None \
             or args.out is not None:
         raise UsageError("--resume takes the scenario, seed and replications from the run "
-                         "folder; give only --workers and --quiet with it")
+                         "folder; give only --workers, --backend and --quiet with it")
     folder = RunFolder(args.resume)
     if not folder.manifest_path.is_file():
         raise UsageError(f"--resume {args.resume}: no manifest.json; not a run folder")
@@ -145,5 +164,6 @@ def resume(args: argparse.Namespace) -> int:
     outcome = run_experiment(scenario, args.resume, seed=int(seeds["root"]),
                              replications=int(seeds["replications"]), workers=args.workers,
                              source=manifest.get("scenario_file", ""),
-                             progress=show_progress(args), resume=True)
+                             progress=show_progress(args), resume=True,
+                             **backend_options(args))
     return report(outcome, args.resume, args.quiet, args.png)

@@ -8,12 +8,13 @@ resume; a replication that raises is recorded (index, seed, error) for ``replay`
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from sim.experiment.backends import Backend, open_executor
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
@@ -53,22 +55,29 @@ class Outcome:
 
 
 # --------------------------------------------------------------------- workers
-_WORKER: dict[str, Any] = {}
+_VALIDATED: dict[str, Scenario] = {}
 
 
-def _start_worker(scenario_data: dict[str, Any], replicate: Replicate) -> None:
-    """Process-pool initializer: validate the scenario once; leave Ctrl-C to the parent."""
+def _ignore_ctrl_c() -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops cleanly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["scenario"] = Scenario.model_validate(scenario_data)
-    _WORKER["replicate"] = replicate
+
+
+def _scenario(data: dict[str, Any] | Scenario) -> Scenario:
+    """The scenario of a task, validated once per worker process."""
+    if isinstance(data, Scenario):
+        return data
+    key = json.dumps(data, sort_keys=True)
+    if key not in _VALIDATED:
+        _VALIDATED[key] = Scenario.model_validate(data)
+    return _VALIDATED[key]
 
 
 def run_chunk(folder: Path, root_seed: int, indices: list[int],
-              scenario: Scenario | None = None, replicate: Replicate | None = None
+              scenario: dict[str, Any] | Scenario, replicate: Replicate = run_replication
               ) -> tuple[list[int], list[Failure]]:
     """Run replications ``indices`` and store them as one part; return what was done."""
-    scenario = scenario or _WORKER["scenario"]
-    replicate = replicate or _WORKER["replicate"]
+    scenario = _scenario(scenario)
     collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     done, failures = [], []
     for index in indices:
@@ -121,7 +130,9 @@ def start_manifest(folder: RunFolder, scenario: Scenario, source: str, seed: int
 
 def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replications: int,
                    workers: int, source: str = "", progress: bool = False,
-                   resume: bool = False, replicate: Replicate = run_replication) -> Outcome:
+                   resume: bool = False, replicate: Replicate = run_replication,
+                   backend: Backend = Backend.PROCESS, scheduler: str | None = None
+                   ) -> Outcome:
     """Run (or resume) ``replications`` of ``scenario`` into ``folder_path``."""
     folder = RunFolder(folder_path)
     if not resume:
@@ -132,14 +143,15 @@ def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replicat
     started = time.perf_counter()
     bar = tqdm(total=replications, initial=len(done), unit="rep", file=sys.stderr,
                disable=not progress, dynamic_ncols=True, desc=scenario.metadata.name)
+    if backend is Backend.PROCESS and workers <= 1:
+        backend = Backend.SERIAL  # one worker: no pool to start
     work = list(chunks(todo, chunk_size(len(todo), workers)))
+    # Other processes get the scenario as plain data and validate it once each.
+    payload = scenario if backend is Backend.SERIAL else scenario.model_dump(mode="json")
     try:
-        if workers <= 1:
-            for indices in work:
-                finished, failed = run_chunk(folder_path, seed, indices, scenario, replicate)
-                _account(outcome, bar, finished, failed)
-        else:
-            _run_parallel(outcome, bar, work, folder_path, seed, scenario, workers, replicate)
+        with open_executor(backend, workers, scheduler, _ignore_ctrl_c) as executor:
+            _run_window(outcome, bar, executor, work, folder_path, seed, payload, workers,
+                        replicate)
     except KeyboardInterrupt:
         outcome.interrupted = True
     finally:
@@ -149,38 +161,33 @@ def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replicat
     return outcome
 
 
-def _account(outcome: Outcome, bar: tqdm, finished: list[int], failed: list[Failure]
-             ) -> None:
-    outcome.done += len(finished)
-    outcome.failures.extend(failed)
-    bar.update(len(finished) + len(failed))
-
-
-def _run_parallel(outcome: Outcome, bar: tqdm, work: list[list[int]], folder: Path,
-                  seed: int, scenario: Scenario, workers: int, replicate: Replicate) -> None:
+def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list[int]],
+                folder: Path, seed: int, scenario: Any, workers: int, replicate: Replicate
+                ) -> None:
+    """Keep a bounded window of chunks in flight (memory stays flat); account for each
+    as it finishes; on Ctrl-C cancel what has not started."""
     queue = iter(work)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(scenario.model_dump(mode="json"), replicate)
-                             ) as executor:
-        pending: set[Future] = set()
-        try:
-            while True:
-                # Keep a bounded window of chunks in flight: memory stays flat.
-                while len(pending) < 2 * workers:
-                    indices = next(queue, None)
-                    if indices is None:
-                        break
-                    pending.add(executor.submit(run_chunk, folder, seed, indices))
-                if not pending:
-                    return
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    _account(outcome, bar, *future.result())
-        except KeyboardInterrupt:
-            for future in pending:
-                future.cancel()
-            executor.shutdown(wait=True, cancel_futures=True)
-            raise
+    pending: set[Future] = set()
+    try:
+        while True:
+            while len(pending) < 2 * workers:
+                indices = next(queue, None)
+                if indices is None:
+                    break
+                pending.add(executor.submit(run_chunk, folder, seed, indices, scenario,
+                                            replicate))
+            if not pending:
+                return
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                finished_indices, failed = future.result()
+                outcome.done += len(finished_indices)
+                outcome.failures.extend(failed)
+                bar.update(len(finished_indices) + len(failed))
+    except KeyboardInterrupt:
+        for future in pending:
+            future.cancel()
+        raise
 
 
 def _finish(folder: RunFolder, scenario: Scenario, outcome: Outcome) -> None:
