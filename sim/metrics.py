@@ -107,10 +107,10 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         if (~model.is_us).any() else 0.0,
     }
     if model.config.outputs.per_area:
-        for k, name in enumerate(model.area_names):
-            figures[f"capability_{name}"] = float(model.area_capability[k])
-            figures[f"interoperability_{name}"] = float(model.interoperability[k])
-            figures[f"fragmentation_{name}"] = float(model.fragmentation[k])
+        for prefix, values in (("capability", model.area_capability),
+                               ("interoperability", model.interoperability),
+                               ("fragmentation", model.fragmentation)):
+            figures.update(zip(model.area_columns[prefix], values.tolist(), strict=True))
     return figures
 
 

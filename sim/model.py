@@ -120,6 +120,8 @@ class AllianceModel(mesa.Model):
         self.log2_learning = np.log2(self.learning_rate)
         self.standards_wanted = [area.initial_standards for area in areas]
         self.area_ids = np.arange(self.n_areas)
+        self.area_columns = {prefix: [f"{prefix}_{name}" for name in self.area_names]
+                             for prefix in ("capability", "interoperability", "fragmentation")}
         self.area_grid = np.broadcast_to(self.area_ids, (self.n, self.n_areas))
 
     def _setup_budgets(self, scenario: Scenario) -> None:
@@ -187,6 +189,8 @@ class AllianceModel(mesa.Model):
 
     def _setup_ventures(self) -> None:
         self.ventures: list[Venture] = []
+        self.active_flags = np.zeros(1, dtype=bool)
+        self.venture_standards = np.full(1, -1)
         self.member_of = {kind: np.full((self.n, self.n_areas), -1, dtype=int)
                           for kind in VentureKind}
         self.totals = metrics.RunningTotals()
@@ -255,6 +259,7 @@ class AllianceModel(mesa.Model):
             self.allocation, self._target_allocation(),
             self.config.alliance.decisions.inertia)
         self._negotiate(t)
+        self._refresh_venture_arrays()
         self._produce_and_deliver(t)
         self._assess_milestones(t)
         self._spend_and_order(t)
@@ -339,7 +344,7 @@ class AllianceModel(mesa.Model):
             1.0 + formation_params.adaptation_surcharge
             * (self.standard != reference_standard[None, :]))
         chance = self._expected_agreement_chance()
-        active = self._venture_flags(VentureState.ACTIVE)
+        active = self.active_flags
         wait = {kind: self._expected_wait(kind, chance, active) for kind in VentureKind}
 
         national = (-speed * (pathways.national.decision_delay + lead)
@@ -390,10 +395,12 @@ class AllianceModel(mesa.Model):
         wait[active[member]] = 0.0  # index -1 reads the trailing False
         return wait
 
-    def _venture_flags(self, state: VentureState) -> np.ndarray:
-        """``flags[v]`` for each venture index, with a trailing False for index -1."""
-        flags = np.array([venture.state is state for venture in self.ventures] + [False])
-        return flags
+    def _refresh_venture_arrays(self) -> None:
+        """Per venture (by index, with a trailing entry read by index -1): whether it is
+        active, and its standard. Ventures change only while negotiating."""
+        self.active_flags = np.array(
+            [venture.state is VentureState.ACTIVE for venture in self.ventures] + [False])
+        self.venture_standards = np.array([v.standard for v in self.ventures] + [-1])
 
     def _reference_standards(self) -> np.ndarray:
         """Per area, the standard with the most capability behind it (the de facto
@@ -407,8 +414,7 @@ class AllianceModel(mesa.Model):
                                  (self.n, self.n_areas)).copy()
         if self.governance is Governance.COALITIONS:
             member = self.member_of[VentureKind.PROGRAMME]
-            venture_standard = np.array([v.standard for v in self.ventures] + [-1])
-            coalition_standard = venture_standard[member]
+            coalition_standard = self.venture_standards[member]
             target = np.where(coalition_standard >= 0, coalition_standard, target)
         return target
 
@@ -678,7 +684,7 @@ class AllianceModel(mesa.Model):
         allocation, where the pathway can take it."""
         area_budget = self.procurement[:, None] * self.area_share[None, :]
         intended = area_budget[..., None] * self.allocation
-        active = self._venture_flags(VentureState.ACTIVE)
+        active = self.active_flags
         spend = np.zeros_like(intended)
         spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * \
             active[self.member_of[VentureKind.PROGRAMME]]
@@ -790,7 +796,7 @@ class AllianceModel(mesa.Model):
         open_programmes = self.member_of[VentureKind.PROGRAMME] >= 0
         open_hubs = self.member_of[VentureKind.HUB] >= 0
         self.memberships = open_programmes.sum(axis=1) + open_hubs.sum(axis=1)
-        active = self._venture_flags(VentureState.ACTIVE)
+        active = self.active_flags
         self.active_memberships = (active[self.member_of[VentureKind.PROGRAMME]].sum(axis=1)
                                    + active[self.member_of[VentureKind.HUB]].sum(axis=1))
         left_out = np.zeros((self.n, self.n_areas), dtype=bool)
