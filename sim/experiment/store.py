@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.writers import atomic_write_text, write_parquet
+from sim.writers import write_manifest, write_parquet
 
 TABLES = ("timeseries", "nations", "kpis", "programmes", "milestones")
 PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet$")
@@ -39,7 +39,7 @@ class RunFolder:
         return json.loads(self.manifest_path.read_text(encoding="utf-8"))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
+        write_manifest(self.path, manifest)
 
     # ------------------------------------------------------------------- parts
     def write_part(self, first: int, last: int, tables: dict[str, pd.DataFrame]) -> None:
