@@ -148,14 +148,14 @@ def test_a_failing_replication_is_reported_and_replayable(tmp_path, baseline, ca
     folder = tmp_path / "run"
     outcome = run_experiment(scenario, folder, seed=9, replications=6, workers=2,
                              replicate=failing_replication)
-    assert [f.replication for f in outcome.failures] == [3]
+    assert [f.index for f in outcome.failures] == [3]
     assert outcome.failures[0].seed == "SeedSequence(entropy=9, spawn_key=(3,))"
     assert "boom in replication 3" in outcome.failures[0].error
     assert report(outcome, folder, quiet=True) == 1
     message = capsys.readouterr().err
     assert "replication 3 failed" in message and f"replay {folder} --replication 3" in message
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["complete"] is False and manifest["failures"][0]["replication"] == 3
+    assert manifest["complete"] is False and manifest["failures"][0]["index"] == 3
     assert sorted(load(folder).kpis["replication"]) == [0, 1, 2, 4, 5]
     with pytest.raises(RuntimeError, match="boom in replication 3"):
         replay(folder, 3, replicate=failing_replication)

@@ -108,14 +108,14 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
     dashboard = build_dashboard(folder, png) if outcome.done and not outcome.interrupted \
         else None
     if outcome.interrupted:
-        print(f"interrupted: {outcome.done} of {outcome.replications} replications saved in "
+        print(f"interrupted: {outcome.done} of {outcome.jobs} replications saved in "
               f"{folder}; resume with: python run.py run --resume {folder}",
               file=sys.stderr)
         return 130
     for failure in outcome.failures:
-        print(f"replication {failure.replication} failed (seed {failure.seed}): "
+        print(f"replication {failure.index} failed (seed {failure.seed}): "
               f"{failure.error}; replay with: python run.py replay {folder} "
-              f"--replication {failure.replication}", file=sys.stderr)
+              f"--replication {failure.index}", file=sys.stderr)
     if not quiet and outcome.done:
         summary = load(folder, tables=()).summary.set_index("kpi")
         print(f"{outcome.done} replications in {outcome.seconds:.1f} s")

@@ -30,6 +30,11 @@ class SerialExecutor(Executor):
         return future
 
 
+def in_process(backend: Backend, workers: int) -> bool:
+    """Whether tasks run in this process (a process pool of one would only add start-up)."""
+    return backend is Backend.SERIAL or (backend is Backend.PROCESS and workers <= 1)
+
+
 @contextmanager
 def open_executor(backend: Backend, workers: int, scheduler: str | None = None,
                   initializer: Callable[[], None] | None = None) -> Iterator[Executor]:

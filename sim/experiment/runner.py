@@ -9,7 +9,6 @@ resume; a replication that raises is recorded (index, seed, error) for ``replay`
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import time
@@ -17,25 +16,26 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from tqdm import tqdm
 
-from sim.experiment.backends import Backend, open_executor
+from sim.experiment.backends import Backend, in_process, open_executor
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
 from sim.runner import run_replication
 from sim.schema import Scenario
-from sim.writers import build_manifest, config_hash
+from sim.writers import build_manifest
+from sim.writers.atomic import atomic_write_text
 
 Replicate = Callable[[Scenario, Any], dict[str, pd.DataFrame]]
 
 
 @dataclass
 class Failure:
-    replication: int
+    index: int  # the replication (in a run) or the run (in a sweep)
     seed: str
     error: str
 
@@ -43,7 +43,7 @@ class Failure:
 @dataclass
 class Outcome:
     folder: Path
-    replications: int
+    jobs: int
     done: int
     failures: list[Failure] = field(default_factory=list)
     interrupted: bool = False
@@ -51,7 +51,21 @@ class Outcome:
 
     @property
     def complete(self) -> bool:
-        return self.done == self.replications and not self.failures
+        return self.done == self.jobs and not self.failures
+
+
+class Job(Protocol):
+    """The work behind a run folder: numbered jobs, each giving result tables. It travels
+    to worker processes, so it must pickle; ``part`` gives what a chunk needs."""
+
+    key: str  # the column numbering the jobs
+    tables: tuple[str, ...]
+
+    def part(self, indices: list[int]) -> Job: ...
+
+    def run(self, index: int) -> dict[str, pd.DataFrame]: ...
+
+    def seed_of(self, index: int) -> str: ...
 
 
 # --------------------------------------------------------------------- workers
@@ -63,8 +77,8 @@ def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _scenario(data: dict[str, Any] | Scenario) -> Scenario:
-    """The scenario of a task, validated once per worker process."""
+def validated(data: dict[str, Any] | Scenario) -> Scenario:
+    """A scenario sent as plain data, validated once per worker process."""
     if isinstance(data, Scenario):
         return data
     key = json.dumps(data, sort_keys=True)
@@ -73,29 +87,47 @@ def _scenario(data: dict[str, Any] | Scenario) -> Scenario:
     return _VALIDATED[key]
 
 
-def run_chunk(folder: Path, root_seed: int, indices: list[int],
-              scenario: dict[str, Any] | Scenario, replicate: Replicate = run_replication
-              ) -> tuple[list[int], list[Failure]]:
-    """Run replications ``indices`` and store them as one part; return what was done."""
-    scenario = _scenario(scenario)
-    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+@dataclass
+class Replications:
+    """Replication i of one scenario runs on ``replication_seed(root_seed, i)``."""
+
+    scenario: dict[str, Any] | Scenario
+    root_seed: int
+    replicate: Replicate = run_replication
+    key: str = "replication"
+    tables: tuple[str, ...] = TABLES
+
+    def part(self, indices: list[int]) -> Replications:
+        return self
+
+    def run(self, index: int) -> dict[str, pd.DataFrame]:
+        self.scenario = validated(self.scenario)
+        return self.replicate(self.scenario, replication_seed(self.root_seed, index))
+
+    def seed_of(self, index: int) -> str:
+        return describe(self.root_seed, index)
+
+
+def run_chunk(folder: Path, job: Job, indices: list[int]) -> tuple[list[int], list[Failure]]:
+    """Run jobs ``indices`` and store them as one part; return what was done."""
+    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in job.tables}
     done, failures = [], []
     for index in indices:
         try:
-            tables = replicate(scenario, replication_seed(root_seed, index))
+            tables = job.run(index)
         except Exception as error:  # recorded for replay; the run goes on
-            failures.append(Failure(index, describe(root_seed, index),
+            failures.append(Failure(index, job.seed_of(index),
                                     f"{type(error).__name__}: {error}"))
             continue
-        for name in TABLES:
+        for name in job.tables:
             frame = tables[name]
-            frame.insert(0, "replication", index)
+            frame.insert(0, job.key, index)
             collected[name].append(frame)
         done.append(index)
     parts = {name: pd.concat(frames, ignore_index=True) if frames else
-             pd.DataFrame({"replication": pd.Series(dtype="int64")})
+             pd.DataFrame({job.key: pd.Series(dtype="int64")})
              for name, frames in collected.items()}
-    RunFolder(folder).write_part(indices[0], indices[-1], parts)
+    RunFolder(folder, job.key, job.tables).write_part(indices[0], indices[-1], parts)
     return done, failures
 
 
@@ -112,10 +144,10 @@ def chunks(indices: list[int], size: int) -> Iterator[list[int]]:
         yield current
 
 
-def chunk_size(replications: int, workers: int) -> int:
+def chunk_size(jobs: int, workers: int) -> int:
     """Big enough to amortise start-up and file overhead, small enough to balance load
     and to lose little to a kill."""
-    return max(1, min(50, replications // (workers * 8) or 1))
+    return max(1, min(50, jobs // (workers * 8) or 1))
 
 
 def start_manifest(folder: RunFolder, scenario: Scenario, source: str, seed: int,
@@ -128,6 +160,30 @@ def start_manifest(folder: RunFolder, scenario: Scenario, source: str, seed: int
                        "into one stream per stochastic process"}))
 
 
+def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
+            progress: bool = False, backend: Backend = Backend.PROCESS,
+            scheduler: str | None = None) -> Outcome:
+    """Run the jobs of ``job`` not yet stored in ``folder`` (all of them in a new one)."""
+    done = folder.done_jobs()
+    todo = [index for index in range(jobs) if index not in done]
+    outcome = Outcome(folder.path, jobs, len(done))
+    started = time.perf_counter()
+    bar = tqdm(total=jobs, initial=len(done), unit=folder.key[:3], file=sys.stderr,
+               disable=not progress, dynamic_ncols=True, desc=label)
+    if in_process(backend, workers):
+        backend = Backend.SERIAL  # one worker: no pool to start
+    work = list(chunks(todo, chunk_size(len(todo), workers)))
+    try:
+        with open_executor(backend, workers, scheduler, _ignore_ctrl_c) as executor:
+            _run_window(outcome, bar, executor, work, folder.path, job, workers)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    finally:
+        bar.close()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
 def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replications: int,
                    workers: int, source: str = "", progress: bool = False,
                    resume: bool = False, replicate: Replicate = run_replication,
@@ -137,33 +193,17 @@ def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replicat
     folder = RunFolder(folder_path)
     if not resume:
         start_manifest(folder, scenario, source, seed, replications)
-    done = folder.done_replications()
-    todo = [index for index in range(replications) if index not in done]
-    outcome = Outcome(folder_path, replications, len(done))
-    started = time.perf_counter()
-    bar = tqdm(total=replications, initial=len(done), unit="rep", file=sys.stderr,
-               disable=not progress, dynamic_ncols=True, desc=scenario.metadata.name)
-    if backend is Backend.PROCESS and workers <= 1:
-        backend = Backend.SERIAL  # one worker: no pool to start
-    work = list(chunks(todo, chunk_size(len(todo), workers)))
     # Other processes get the scenario as plain data and validate it once each.
-    payload = scenario if backend is Backend.SERIAL else scenario.model_dump(mode="json")
-    try:
-        with open_executor(backend, workers, scheduler, _ignore_ctrl_c) as executor:
-            _run_window(outcome, bar, executor, work, folder_path, seed, payload, workers,
-                        replicate)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-    finally:
-        bar.close()
-    outcome.seconds = time.perf_counter() - started
-    _finish(folder, scenario, outcome)
+    payload = scenario if in_process(backend, workers) else scenario.model_dump(mode="json")
+    outcome = execute(Replications(payload, seed, replicate), folder, replications,
+                      workers=workers, label=scenario.metadata.name, progress=progress,
+                      backend=backend, scheduler=scheduler)
+    finish(folder, outcome, write_kpi_summary)
     return outcome
 
 
 def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list[int]],
-                folder: Path, seed: int, scenario: Any, workers: int, replicate: Replicate
-                ) -> None:
+                folder: Path, job: Job, workers: int) -> None:
     """Keep a bounded window of chunks in flight (memory stays flat); account for each
     as it finishes; on Ctrl-C cancel what has not started."""
     queue = iter(work)
@@ -174,8 +214,7 @@ def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list
                 indices = next(queue, None)
                 if indices is None:
                     break
-                pending.add(executor.submit(run_chunk, folder, seed, indices, scenario,
-                                            replicate))
+                pending.add(executor.submit(run_chunk, folder, job.part(indices), indices))
             if not pending:
                 return
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -190,24 +229,27 @@ def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list
         raise
 
 
-def _finish(folder: RunFolder, scenario: Scenario, outcome: Outcome) -> None:
-    """Gather what is done; mark the run complete only when every replication is."""
+def finish(folder: RunFolder, outcome: Outcome,
+           summarise: Callable[[RunFolder], None]) -> None:
+    """Gather what is done and summarise it; mark the folder complete only when every job
+    is done."""
     manifest = folder.read_manifest()
     manifest["failures"] = [vars(failure) for failure in outcome.failures]
     manifest["timings_seconds"] = {
         **manifest.get("timings_seconds", {}),
         "last_session": round(outcome.seconds, 3),
     }
-    manifest["replications_done"] = len(folder.done_replications())
+    manifest[f"{folder.key}s_done"] = len(folder.done_jobs())
     if outcome.done and not outcome.interrupted:
         folder.gather()
-        kpis = pd.read_parquet(folder.path / "kpis.parquet")
-        summary = kpi_summary(kpis)
-        summary.to_csv(folder.path / ".summary.csv.tmp", index=False)
-        os.replace(folder.path / ".summary.csv.tmp", folder.path / "summary.csv")
+        summarise(folder)
     manifest["complete"] = outcome.complete and not outcome.interrupted
     if manifest["complete"]:
         folder.remove_parts()
-    manifest["config_hash"] = config_hash(scenario)
     folder.write_manifest(manifest)
 
+
+def write_kpi_summary(folder: RunFolder) -> None:
+    """summary.csv: each KPI's distribution over replications."""
+    summary = kpi_summary(pd.read_parquet(folder.path / "kpis.parquet"))
+    atomic_write_text(folder.path / "summary.csv", summary.to_csv(index=False))

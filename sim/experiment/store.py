@@ -26,9 +26,15 @@ PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet
 
 
 class RunFolder:
-    def __init__(self, path: Path) -> None:
+    """A run folder; ``key`` names the column that numbers its jobs (``replication`` in a
+    run, ``run`` in a sweep) and ``tables`` the tables it stores."""
+
+    def __init__(self, path: Path, key: str = "replication",
+                 tables: tuple[str, ...] = TABLES) -> None:
         self.path = path
         self.parts = path / "parts"
+        self.key = key
+        self.tables = tables
 
     # ---------------------------------------------------------------- manifest
     @property
@@ -46,22 +52,22 @@ class RunFolder:
         """Store the tables of replications ``first..last``; the kpis part is written
         last, so a chunk counts as done only when all its tables are on disk."""
         self.parts.mkdir(parents=True, exist_ok=True)
-        for name in (*[t for t in TABLES if t != "kpis"], "kpis"):
+        for name in (*[t for t in self.tables if t != "kpis"], "kpis"):
             write_parquet(self.parts / f"{name}-{first:07d}-{last:07d}.parquet", tables[name])
 
-    def done_replications(self) -> set[int]:
-        """Replications stored in parts (a chunk's failed replications are not)."""
+    def done_jobs(self) -> set[int]:
+        """Jobs stored in parts (a chunk's failed jobs are not), by their ``key``."""
         done: set[int] = set()
         if not self.parts.is_dir():
             if (self.path / "kpis.parquet").is_file():  # complete and gathered
-                column = pq.read_table(self.path / "kpis.parquet", columns=["replication"])
-                done.update(column["replication"].to_pylist())
+                column = pq.read_table(self.path / "kpis.parquet", columns=[self.key])
+                done.update(column[self.key].to_pylist())
             return done
         for entry in os.scandir(self.parts):
             match = PART.match(entry.name)
             if match and match["table"] == "kpis":
-                column = pq.read_table(entry.path, columns=["replication"])
-                done.update(column["replication"].to_pylist())
+                column = pq.read_table(entry.path, columns=[self.key])
+                done.update(column[self.key].to_pylist())
         return done
 
     def _parts_of(self, table: str) -> list[Path]:
@@ -77,7 +83,7 @@ class RunFolder:
     # ---------------------------------------------------------------- gather
     def gather(self) -> None:
         """Stream the parts of each table into one Parquet file (row group per part)."""
-        for table in TABLES:
+        for table in self.tables:
             target = self.path / f"{table}.parquet"
             temporary = self.path / f".{table}.parquet.gathering"
             writer = None
