@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sim.cli import (
     compare_command,
     dashboard_command,
+    discover_command,
     replay_command,
     run_command,
     schema_command,
@@ -22,7 +23,8 @@ from sim.cli.errors import UsageError
 from sim.loader import ScenarioError
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
-            "dashboard": dashboard_command, "validate": validate_command,
+            "dashboard": dashboard_command, "discover": discover_command,
+            "validate": validate_command,
             "schema": schema_command}
 
 EPILOG = """examples:
@@ -32,6 +34,7 @@ EPILOG = """examples:
   python run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
   python run.py run --resume results/baseline/<run-id>
   python run.py dashboard results/baseline/<run-id>
+  python run.py discover results/sweep/<run-id> --kpi final_cohesion --below 0.5
   python run.py validate scenarios/*.yaml
   python run.py schema > scenarios/scenario.schema.json
 """

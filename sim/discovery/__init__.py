@@ -1,0 +1,1 @@
+"""Scenario discovery: which input ranges make an outcome likely (PRIM on sweep cases)."""
