@@ -180,3 +180,17 @@ def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
         "attacks": float(totals.attacks),
         "node_quarters_disabled": float(totals.nodes_disabled),
     }
+
+
+# The names of the KPIs above, for checking experiment files before anything runs
+# (tests/test_sweeps.py keeps the two in step).
+KPI_NAMES = (
+    "final_capability", "capability_growth", "capability_permanence", "final_cohesion",
+    "min_cohesion", "final_interoperability", "final_fragmentation", "final_readiness",
+    "unit_cost", "cost_per_effective_capability", "milestone_on_time_rate", "milestones_due",
+    "time_to_first_joint_delivery", "joint_delivery_achieved", "programmes_formed",
+    "hubs_formed", "total_defence_spending", "final_europe_canada_spending",
+    "final_mean_defence_pct_gdp", "mean_collaborative_share", "mean_pooled_share",
+    "final_burden_gini", "final_burden_spearman", "capability_lost_to_attacks", "attacks",
+    "node_quarters_disabled",
+)

@@ -17,15 +17,17 @@ from sim.cli import (
     replay_command,
     run_command,
     schema_command,
+    sensitivity_command,
+    sweep_command,
     validate_command,
 )
 from sim.cli.errors import UsageError
 from sim.loader import ScenarioError
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
-            "dashboard": dashboard_command, "discover": discover_command,
-            "validate": validate_command,
-            "schema": schema_command}
+            "dashboard": dashboard_command, "sweep": sweep_command,
+            "sensitivity": sensitivity_command, "discover": discover_command,
+            "validate": validate_command, "schema": schema_command}
 
 EPILOG = """examples:
   python run.py scenarios/baseline.yaml
@@ -34,7 +36,9 @@ EPILOG = """examples:
   python run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
   python run.py run --resume results/baseline/<run-id>
   python run.py dashboard results/baseline/<run-id>
-  python run.py discover results/sweep/<run-id> --kpi final_cohesion --below 0.5
+  python run.py sweep scenarios/experiments/governance_and_trust.yaml
+  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
+  python run.py discover results/sweeps/<name>/<run-id> --kpi final_cohesion --below 0.5
   python run.py validate scenarios/*.yaml
   python run.py schema > scenarios/scenario.schema.json
 """

@@ -7,14 +7,21 @@ import sys
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.dashboards.build import build_comparison, build_run, is_comparison, write_pngs
+from sim.dashboards.build import (
+    build_comparison,
+    build_run,
+    is_comparison,
+    is_sweep,
+    write_pngs,
+)
+from sim.dashboards.sweep import sweep_dashboard
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "dashboard", help="rebuild dashboards from run or compare folders",
-        description="Rebuild dashboard.html in each run folder (or comparison.html in a "
-        "compare folder) from the stored results; nothing is re-run. Pages are "
+        description="Rebuild dashboard.html in each run or sweep folder (or comparison.html "
+        "in a compare folder) from the stored results; nothing is re-run. Pages are "
         "self-contained: they open from disk in any browser, offline.",
         epilog="examples:\n  python run.py dashboard results/baseline/<run-id>\n"
         "  python run.py dashboard results/compare/<run-id> --png",
@@ -28,7 +35,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def build(folder: Path, png: bool) -> Path:
     """Build the dashboard of one folder; return the page written."""
-    target, figures = (build_comparison if is_comparison(folder) else build_run)(folder)
+    builder = build_comparison if is_comparison(folder) else \
+        sweep_dashboard if is_sweep(folder) else build_run
+    target, figures = builder(folder)
     if png:
         try:
             written = write_pngs(target, figures, target.stem)

@@ -49,6 +49,12 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         "simulation.replications)")
     parser.add_argument("--seed", type=int, metavar="S",
                         help="root seed (default: the scenario's simulation.seed)")
+    add_execution_options(parser)
+    add_set_option(parser)
+
+
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """Where and how jobs run, where results go: shared by run, compare and sweep."""
     parser.add_argument("--workers", type=int, metavar="W", default=os.cpu_count() or 1,
                         help="parallel worker processes (default: the number of cores)")
     parser.add_argument("--backend", choices=[b.value for b in Backend],
@@ -64,7 +70,6 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--png", action="store_true",
                         help="also write each dashboard figure as a PNG (kaleido, or the "
                         "system's Chromium through Playwright)")
-    add_set_option(parser)
 
 
 def check_numbers(args: argparse.Namespace) -> None:
@@ -72,6 +77,10 @@ def check_numbers(args: argparse.Namespace) -> None:
         raise UsageError(f"--replications {args.replications}: expected at least 1")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed {args.seed}: expected a non-negative integer")
+    check_execution(args)
+
+
+def check_execution(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers}: expected at least 1")
     if args.scheduler and args.backend != Backend.DASK.value:

@@ -3,6 +3,7 @@ folder's ``comparison.html``, and optional PNG images of every figure."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,12 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
     target = folder / "dashboard.html"
     return target, run_dashboard(load(folder, LIGHT_TABLES), target)
+
+
+def is_sweep(folder: Path) -> bool:
+    manifest = folder / "manifest.json"
+    return manifest.is_file() and \
+        json.loads(manifest.read_text(encoding="utf-8")).get("kind") == "sweep"
 
 
 def is_comparison(folder: Path) -> bool:

@@ -38,7 +38,11 @@ h1 { margin-bottom: 0.2em; } .muted { color: #555; }
 .card .label, .card .ci { font-size: 0.85em; color: #555; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr));
         gap: 1em; }
+.grid.wide { grid-template-columns: 1fr; }
 .panel { border: 1px solid #eee; border-radius: 6px; padding: 0.3em; }
+table.indices { border-collapse: collapse; font-size: 0.9em; }
+table.indices th, table.indices td { padding: 0.2em 0.7em; border-bottom: 1px solid #eee;
+                                     text-align: right; }
 section.scenario { border-left: 4px solid #0072B2; padding-left: 0.8em; margin: 0.8em 0; }
 """
 
@@ -78,16 +82,17 @@ def _cards(run: RunResults) -> str:
     return "<div class='cards'>" + "".join(cards) + "</div>"
 
 
-def _panels(items: list[go.Figure]) -> str:
+def panels_html(items: list[go.Figure], wide: bool = False) -> str:
+    """The figures in a grid of panels (``wide``: one per row, the page's full width)."""
     divs = []
     for index, figure in enumerate(items):
         divs.append("<div class='panel'>" + pio.to_html(
             figure, full_html=False, include_plotlyjs=False, div_id=f"panel-{index}",
             config={"displaylogo": False, "responsive": True}) + "</div>")
-    return "<div class='grid'>" + "".join(divs) + "</div>"
+    return f"<div class='grid{' wide' if wide else ''}'>" + "".join(divs) + "</div>"
 
 
-def _page(title: str, body: str) -> str:
+def page_html(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
@@ -110,8 +115,8 @@ def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
     panels = run_figures(run)
     body = (f"<h1>Alliance capability: {html.escape(run.name)}</h1>"
             f"<p class='muted'>Run folder {html.escape(str(run.path))}</p>"
-            + _text_block(run) + _cards(run) + _panels(panels))
-    atomic_write_text(target, _page(f"{run.name} - alliance-sim", body))
+            + _text_block(run) + _cards(run) + panels_html(panels))
+    atomic_write_text(target, page_html(f"{run.name} - alliance-sim", body))
     return panels
 
 
@@ -132,6 +137,6 @@ def comparison_dashboard(runs: list[RunResults], comparison: pd.DataFrame, targe
     body = (f"<h1>Scenario comparison</h1><p class='muted'>{names}; replication i of every "
             "scenario uses the same random streams (common random numbers); differences "
             f"are paired, relative to {html.escape(runs[0].name)}.</p>"
-            + "".join(_text_block(run) for run in runs) + _panels(panels))
-    atomic_write_text(target, _page("Scenario comparison - alliance-sim", body))
+            + "".join(_text_block(run) for run in runs) + panels_html(panels))
+    atomic_write_text(target, page_html("Scenario comparison - alliance-sim", body))
     return panels

@@ -6,13 +6,15 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario_files.documents import Document
 from sim.scenario_files.problems import FieldError, Problem, ScenarioError
 from sim.schema import Scenario
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -28,9 +30,9 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def fields_at(path: tuple[str | int, ...]) -> list[str]:
+def fields_at(path: tuple[str | int, ...], schema: type[BaseModel] = Scenario) -> list[str]:
     """Names of the fields allowed at ``path`` (a mapping in the schema)."""
-    model: type[BaseModel] | None = Scenario
+    model: type[BaseModel] | None = schema
     for part in path:
         if model is None:
             return []
@@ -57,7 +59,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _problem(document: Document, error: dict[str, Any]) -> Problem:
+def _problem(document: Document, error: dict[str, Any], schema: type[BaseModel]) -> Problem:
     path = tuple(error["loc"])
     context = error.get("ctx") or {}
     cause = context.get("error")
@@ -68,7 +70,7 @@ def _problem(document: Document, error: dict[str, Any]) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         name = str(path[-1])
-        message = f"unknown key {name!r}" + suggestion(name, fields_at(path[:-1]))
+        message = f"unknown key {name!r}" + suggestion(name, fields_at(path[:-1], schema))
         return Problem(document.where(path, key=True), dotted, message)
     if kind == "missing":
         return Problem(document.where(path), dotted, "missing required field")
@@ -92,10 +94,17 @@ def _readable(document: Document, problem: Problem) -> Problem:
 
 
 def validate(document: Document) -> Scenario:
+    return validate_as(Scenario, document)
+
+
+def validate_as(schema: type[Model], document: Document) -> Model:
+    """The document as an instance of ``schema``, or a ScenarioError naming every
+    problem's file, line and field."""
     try:
-        return Scenario.model_validate(document.data)
+        return schema.model_validate(document.data)
     except ValidationError as error:
-        problems = [_readable(document, _problem(document, item)) for item in error.errors()]
+        problems = [_readable(document, _problem(document, item, schema))
+                    for item in error.errors()]
         unique = sorted(dict.fromkeys(problems), key=lambda p: (
             p.location.file, p.location.line, p.location.column))
         raise ScenarioError(unique) from None

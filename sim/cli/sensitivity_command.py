@@ -1,0 +1,86 @@
+"""``sensitivity``: Sobol or Morris global sensitivity of the KPIs to an experiment's
+parameters (SALib): runs the experiment with the method's design, then analyses it; or
+analyses a finished sweep folder again."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.cli.errors import UsageError
+from sim.cli.options import fresh_output_folder
+from sim.cli.run_command import add_execution_options, check_execution
+from sim.cli.sweep_command import add_design_options, adjusted, default_folder, settle, sweep
+from sim.dashboards.sweep import sensitivity_dashboard
+from sim.experiment.sensitivity import AnalysisError, analyse
+from sim.experiment.spec import Method, load_experiment
+from sim.writers.atomic import atomic_write_text
+
+EXAMPLES = """examples:
+  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
+  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method sobol
+  python run.py sensitivity scenarios/experiments/ishigami_check.yaml --method sobol
+  python run.py sensitivity results/sensitivity/cohesion-drivers/<run-id>   (analyse again)
+"""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "sensitivity", help="Sobol or Morris sensitivity indices of the KPIs (SALib)",
+        description="Run the experiment file with a Sobol (Saltelli) or Morris design and "
+        "write sensitivity.csv (indices with 95 %% bootstrap confidence intervals) and "
+        "sensitivity.html (a chart per KPI) into the sweep folder. Given a finished sweep "
+        "folder instead of a file, analyse it again without re-running anything.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", type=Path,
+                        help="experiment YAML file, or a sweep folder made with a sobol or "
+                        "morris design")
+    parser.add_argument("--method", choices=[Method.SOBOL.value, Method.MORRIS.value],
+                        help="design and analysis (required with an experiment file)")
+    add_design_options(parser)
+    add_execution_options(parser)
+    parser.set_defaults(handler=handle)
+
+
+def report(folder: Path, quiet: bool) -> None:
+    try:
+        method, indices = analyse(folder)
+    except AnalysisError as error:
+        raise UsageError(str(error)) from None
+    if indices.empty:
+        raise UsageError(f"{folder}: every analysed KPI is constant over the design")
+    atomic_write_text(folder / "sensitivity.csv", indices.to_csv(index=False))
+    target = folder / "sensitivity.html"
+    sensitivity_dashboard(folder, method, indices, target)
+    if not quiet:
+        main = ("S1", "ST") if method == "sobol" else ("mu_star", "sigma")
+        table = indices[indices["index"].isin(main)].pivot_table(
+            index=["kpi", "parameter"], columns="index", values="value", sort=False)
+        print(table.to_string(float_format=lambda v: f"{v:8.3f}"))
+        print(f"indices with 95 % intervals: {folder / 'sensitivity.csv'}")
+        print(f"chart: {target}")
+
+
+def handle(args: argparse.Namespace) -> int:
+    check_execution(args)
+    if args.source.is_dir():
+        if args.method or args.out or args.samples or args.replications:
+            raise UsageError("with a sweep folder, give no --method, --out, --samples or "
+                             "--replications: the folder's design decides")
+        report(args.source, args.quiet)
+        return 0
+    if args.method is None:
+        raise UsageError("sensitivity: --method sobol or --method morris is required with "
+                         "an experiment file")
+    experiment = adjusted(load_experiment(args.source).with_method(Method(args.method)),
+                          args)
+    folder = fresh_output_folder(args.out or default_folder(experiment, "sensitivity"))
+    outcome = sweep(experiment, folder, args)
+    status = settle(outcome, folder, args)
+    if status:
+        print(f"no indices: every design point is needed (status {status})",
+              file=sys.stderr)
+        return status
+    report(folder, args.quiet)
+    return 0

@@ -1,0 +1,159 @@
+"""``sweep``: run an experiment file (design points x replications) into a sweep folder,
+with a dashboard relating the inputs to the KPIs (resumable, like ``run``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sim.cli.errors import UsageError
+from sim.cli.options import fresh_output_folder
+from sim.cli.run_command import (
+    DEFAULT_RESULTS,
+    add_execution_options,
+    backend_options,
+    check_execution,
+    show_progress,
+    slug,
+)
+from sim.dashboards.build import write_pngs
+from sim.dashboards.sweep import sweep_dashboard
+from sim.experiment.runner import Outcome
+from sim.experiment.spec import Experiment, Method, load_experiment
+from sim.experiment.sweep import run_sweep
+
+EXAMPLES = """examples:
+  python run.py sweep scenarios/experiments/governance_and_trust.yaml
+  python run.py sweep scenarios/experiments/governance_and_trust.yaml --workers 2 --out results/gt
+  python run.py sweep scenarios/experiments/threat_factorial.yaml --backend dask
+  python run.py sweep --resume results/sweeps/governance-and-trust/<run-id>
+"""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "sweep", help="run an experiment file: design points x replications",
+        description="Run every design point of an experiment file (full factorial, Latin "
+        "hypercube, Sobol or Morris design) times its replications, on common random "
+        "numbers, into a sweep folder: kpis.parquet (one row per point and replication, "
+        "inputs and KPIs), timeseries.parquet, points.csv, design.parquet, a manifest and "
+        "dashboard.html (parallel coordinates, scatter matrix). Experiment files are "
+        "described in docs/EXPLORATION.md.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("experiment", type=Path, nargs="?", help="experiment YAML file")
+    add_design_options(parser)
+    add_execution_options(parser)
+    parser.add_argument("--resume", type=Path, metavar="SWEEP_DIR",
+                        help="finish an interrupted sweep folder")
+    parser.set_defaults(handler=handle)
+
+
+def add_design_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--samples", type=int, metavar="N",
+                        help="override the design's samples (points; sobol: base samples; "
+                        "morris: trajectories)")
+    parser.add_argument("--replications", type=int, metavar="R",
+                        help="override the replications per design point")
+
+
+def adjusted(experiment: Experiment, args: argparse.Namespace) -> Experiment:
+    """The experiment with the command line's --samples and --replications."""
+    changes = {}
+    for option in ("samples", "replications"):
+        value = getattr(args, option)
+        if value is not None:
+            if not 1 <= value <= 1_000_000:
+                raise UsageError(f"--{option} {value}: expected 1 to 1000000")
+            changes[option] = value
+    return experiment.model_copy(update=changes) if changes else experiment
+
+
+def default_folder(experiment: Experiment, kind: str = "sweeps") -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return DEFAULT_RESULTS / kind / slug(experiment.name) / \
+        f"{stamp}-{experiment.method.value}-s{experiment.seed}"
+
+
+def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
+          resume: bool = False) -> Outcome:
+    if not args.quiet:
+        print(f"{experiment.name}: {experiment.method.value} design, "
+              f"{len(experiment.factors)} parameters, {experiment.replications} "
+              f"replications per point -> {folder}", file=sys.stderr)
+    return run_sweep(experiment, folder, workers=args.workers, progress=show_progress(args),
+                     resume=resume, **backend_options(args))
+
+
+def settle(outcome: Outcome, folder: Path, args: argparse.Namespace) -> int:
+    """Say how the sweep ended; 0 done, 1 failures, 130 interrupted."""
+    if outcome.interrupted:
+        print(f"interrupted: {outcome.done} of {outcome.jobs} runs saved in {folder}; "
+              f"resume with: python run.py sweep --resume {folder}", file=sys.stderr)
+        return 130
+    for failure in outcome.failures[:10]:
+        print(f"run {failure.index} failed (seed {failure.seed}): {failure.error}",
+              file=sys.stderr)
+    if len(outcome.failures) > 10:
+        print(f"... and {len(outcome.failures) - 10} more failures (manifest.json)",
+              file=sys.stderr)
+    if not args.quiet:
+        print(f"{outcome.done} runs in {outcome.seconds:.1f} s; results in {folder}")
+    return 1 if outcome.failures else 0
+
+
+def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
+    target, figures = sweep_dashboard(folder)
+    if args.png:
+        try:
+            write_pngs(target, figures, target.stem)
+        except RuntimeError as error:
+            print(f"{folder}: no PNG images: {error}", file=sys.stderr)
+    if not args.quiet:
+        print(f"dashboard: {target}")
+
+
+def experiment_from_folder(folder: Path) -> Experiment:
+    """The experiment a sweep folder was started with (its file, re-read and checked)."""
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.is_file():
+        raise UsageError(f"--resume {folder}: no manifest.json; not a sweep folder")
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    if manifest.get("kind") != "sweep":
+        raise UsageError(f"--resume {folder}: not a sweep folder; use run --resume")
+    recorded = manifest["experiment"]
+    if not Path(recorded["file"]).is_file():
+        raise UsageError(f"--resume {folder}: the experiment file {recorded['file']} is gone")
+    design = recorded["design"]
+    experiment = load_experiment(recorded["file"]).model_copy(update={
+        "method": Method(design["method"]), "samples": design["samples"],
+        "levels": design["levels"], "replications": recorded["replications"]})
+    if experiment.describe() != recorded:
+        raise UsageError(f"--resume {folder}: {recorded['file']} has changed since the "
+                         "sweep started")
+    return experiment
+
+
+def handle(args: argparse.Namespace) -> int:
+    check_execution(args)
+    if args.resume is not None:
+        if args.experiment is not None or args.out is not None:
+            raise UsageError("--resume takes the experiment from the sweep folder; give "
+                             "only --workers, --backend and --quiet with it")
+        if args.samples is not None or args.replications is not None:
+            raise UsageError("--resume keeps the sweep's design; give no --samples or "
+                             "--replications")
+        experiment = experiment_from_folder(args.resume)
+        folder, resume = args.resume, True
+    elif args.experiment is None:
+        raise UsageError("sweep: give an experiment file, or --resume SWEEP_DIR")
+    else:
+        experiment = adjusted(load_experiment(args.experiment), args)
+        folder, resume = fresh_output_folder(args.out or default_folder(experiment)), False
+    outcome = sweep(experiment, folder, args, resume)
+    status = settle(outcome, folder, args)
+    if outcome.done and not outcome.interrupted:
+        write_dashboard(folder, args)
+    return status

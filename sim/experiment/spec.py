@@ -1,0 +1,223 @@
+"""Experiment files: which scenario, which parameters vary over which ranges, by which
+design, with how many replications per design point (docs/EXPLORATION.md).
+
+An experiment file is read and checked once, here, into an :class:`Experiment`: every
+varied parameter resolved against what the model declares (its range defaulting to the
+schema's), every problem reported at its file, line and field.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.experiment.design import Factor
+from sim.experiment.evaluators import Evaluator, evaluator_for
+from sim.loader import apply_overrides, load_scenario
+from sim.scenario_files.documents import Document
+from sim.scenario_files.problems import FieldError, Problem, ScenarioError
+from sim.scenario_files.validation import suggestion, validate_as
+from sim.scenario_files.yaml_reader import read_located_yaml
+from sim.schema import Scenario
+
+
+class Method(StrEnum):
+    FULL_FACTORIAL = "full_factorial"
+    LATIN_HYPERCUBE = "latin_hypercube"
+    SOBOL = "sobol"
+    MORRIS = "morris"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VariedParameter(Strict):
+    path: str = Field(description="Dotted path of a scenario parameter, e.g. "
+                      "alliance.cohesion.trust_gain or nations.members.DEU.gdp_usd_bn.")
+    range: tuple[float, float] | None = Field(
+        None, description="[low, high]; default: the range the schema declares.")
+    values: list[Any] | None = Field(
+        None, description="Discrete values instead of a range (numbers, words or "
+        "true/false).")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> VariedParameter:
+        if self.range is not None and self.values is not None:
+            raise ValueError(FieldError((), "give range or values, not both"))
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(FieldError(("range",), f"expected low < high, got "
+                                        f"{list(self.range)}"))
+        if self.values is not None and len(self.values) < 2:
+            raise ValueError(FieldError(("values",), "give at least two values"))
+        return self
+
+
+class DesignSpec(Strict):
+    method: Method = Field(Method.LATIN_HYPERCUBE, description="full_factorial, "
+                           "latin_hypercube, sobol (Saltelli scheme) or morris.")
+    samples: int = Field(64, ge=1, le=1_000_000, description="latin_hypercube: design "
+                         "points; sobol: base samples N (N(D+2) points, N(2D+2) with "
+                         "second order; a power of 2); morris: trajectories (N(D+1) "
+                         "points).")
+    levels: int | None = Field(None, ge=2, le=1000, description="full_factorial: levels "
+                               "of each range (default 3); morris: grid levels (default "
+                               "4, even).")
+    second_order: bool = Field(False, description="sobol: also estimate second-order "
+                               "indices.")
+
+    @model_validator(mode="after")
+    def _levels_fit(self) -> DesignSpec:
+        if self.method is Method.MORRIS and self.levels is not None and self.levels % 2:
+            raise ValueError(FieldError(("levels",), "Morris designs need an even number "
+                                        "of levels (Saltelli et al. 2008, ch. 3)"))
+        return self
+
+
+class ExperimentFile(Strict):
+    name: str = Field(min_length=1, description="Shown on dashboards and in folders.")
+    description: str = ""
+    model: Literal["alliance", "ishigami"] = Field(
+        "alliance", description="alliance: the simulation; ishigami: the Ishigami test "
+        "function, to check the sensitivity machinery against known indices.")
+    scenario: str | None = Field(None, description="Scenario file, relative to this "
+                                 "file (alliance model only).")
+    set: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides by "
+                                "dotted path, applied to the scenario before the design.")
+    seed: int | None = Field(None, ge=0, description="Root seed (default: the "
+                             "scenario's simulation.seed).")
+    replications: int = Field(1, ge=1, le=10_000, description="Replications per design "
+                              "point; replication i of every point uses the same random "
+                              "streams (common random numbers).")
+    parameters: list[VariedParameter] = Field(min_length=1)
+    design: DesignSpec = Field(default_factory=DesignSpec)
+    kpis: list[str] | None = Field(None, description="KPIs analysed and drawn (default: "
+                                   "the model's headline KPIs).")
+
+    @model_validator(mode="after")
+    def _scenario_fits_model(self) -> ExperimentFile:
+        if self.model == "alliance" and self.scenario is None:
+            raise ValueError(FieldError(("scenario",), "the alliance model needs a "
+                                        "scenario file"))
+        if self.model != "alliance" and (self.scenario is not None or self.set):
+            raise ValueError(FieldError(("model",), f"the {self.model} model takes no "
+                                        "scenario or set"))
+        paths = [item.path for item in self.parameters]
+        for index, path in enumerate(paths):
+            if path in paths[:index]:
+                raise ValueError(FieldError(("parameters", index, "path"),
+                                            f"{path} is varied twice"))
+        return self
+
+
+class Experiment(BaseModel):
+    """A checked experiment: everything a sweep needs, nothing left to resolve."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    name: str
+    description: str
+    source: str
+    model: str
+    scenario: Scenario | None
+    seed: int
+    replications: int
+    factors: list[Factor]
+    method: Method
+    samples: int
+    levels: int | None
+    second_order: bool
+    kpis: list[str]
+
+    def evaluator(self) -> Evaluator:
+        return evaluator_for(self.model, self.scenario)
+
+    def with_method(self, method: Method) -> Experiment:
+        return self.model_copy(update={"method": method, "levels": None
+                                       if method is not self.method else self.levels})
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records: enough to rebuild the design."""
+        return {"name": self.name, "description": self.description, "file": self.source,
+                "model": self.model, "seed": self.seed, "replications": self.replications,
+                "design": {"method": self.method.value, "samples": self.samples,
+                           "levels": self.levels, "second_order": self.second_order},
+                "parameters": [factor.describe() for factor in self.factors],
+                "kpis": self.kpis}
+
+
+def _fail(document: Document, path: tuple[str | int, ...], message: str) -> ScenarioError:
+    return ScenarioError(Problem(document.where(path), ".".join(map(str, path)), message))
+
+
+def _scenario(document: Document, spec: ExperimentFile, file: Path) -> Scenario | None:
+    if spec.scenario is None:
+        return None
+    target = (file.parent / spec.scenario)
+    if not target.is_file():
+        raise _fail(document, ("scenario",), f"no scenario file at {target}")
+    return load_scenario(target, spec.set)
+
+
+def _factor(document: Document, index: int, item: VariedParameter, evaluator: Evaluator,
+            scenario: Scenario | None) -> Factor:
+    where = ("parameters", index)
+    try:
+        declared = evaluator.declared(item.path)
+    except KeyError:
+        hint = suggestion(item.path.rsplit(".", 1)[-1], evaluator.names())
+        raise _fail(document, (*where, "path"), f"no such parameter{hint}") from None
+    if item.values is not None:
+        factor = Factor(item.path, values=tuple(item.values), integer=declared.integer)
+    else:
+        low, high = item.range if item.range is not None else (declared.low, declared.high)
+        if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+            raise _fail(document, (*where, "path"), "the schema declares no full range "
+                        "for this parameter; give range: [low, high] or values")
+        factor = Factor(item.path, low=float(low), high=float(high),
+                        integer=declared.integer)
+    if scenario is not None:  # the extremes must make valid scenarios
+        for value in factor.extremes():
+            try:
+                apply_overrides(scenario, {item.path: value})
+            except ScenarioError as error:
+                message = str(error).split(": ", 1)[-1]
+                field = "values" if item.values is not None else \
+                    "range" if item.range is not None else "path"
+                raise _fail(document, (*where, field), f"{value!r} is not allowed "
+                            f"({message})") from None
+    return factor
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment file; every problem is a ScenarioError."""
+    file = Path(path)
+    document = Document.from_located(read_located_yaml(file, str(path)))
+    spec = validate_as(ExperimentFile, document)
+    scenario = _scenario(document, spec, file)
+    evaluator = evaluator_for(spec.model, scenario)
+    factors = [_factor(document, index, item, evaluator, scenario)
+               for index, item in enumerate(spec.parameters)]
+    kpis = spec.kpis if spec.kpis is not None else list(evaluator.headline)
+    for index, kpi in enumerate(kpis):
+        if kpi not in evaluator.kpis:
+            raise _fail(document, ("kpis", index), f"unknown KPI {kpi!r}"
+                        + suggestion(kpi, list(evaluator.kpis)))
+    if spec.design.method is Method.FULL_FACTORIAL:
+        points = math.prod(factor.level_count(spec.design.levels or 3) for factor in factors)
+        if points * spec.replications > 10_000_000:
+            raise _fail(document, ("design", "levels"), f"{points:,} design points x "
+                        f"{spec.replications} replications is too many runs")
+    seed = spec.seed if spec.seed is not None else \
+        scenario.simulation.seed if scenario is not None else 0
+    return Experiment(
+        name=spec.name, description=spec.description, source=str(file.resolve()),
+        model=spec.model,
+        scenario=scenario, seed=seed, replications=spec.replications, factors=factors,
+        method=spec.design.method, samples=spec.design.samples, levels=spec.design.levels,
+        second_order=spec.design.second_order, kpis=kpis)
+

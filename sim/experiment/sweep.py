@@ -1,0 +1,145 @@
+"""Run an experiment: every design point times every replication, streamed to a sweep
+folder exactly as ``run`` streams replications (parts, resume, failures, flat memory).
+
+Run r is design point ``r // replications``, replication ``r % replications``; replication
+k of every point runs on ``replication_seed(root, k)``, so points are compared on common
+random numbers and a point's differences come from its inputs, not from its luck.
+
+Layout (docs/EXPLORATION.md): ``manifest.json`` (kind "sweep", the experiment and the
+scenario), ``design.parquet`` (one row per point: its values and its place on the unit
+hypercube), ``kpis.parquet`` (one row per run: run, point, replication, the inputs, the
+KPIs), ``timeseries.parquet`` (model figures per run and step), ``points.csv`` (KPI means
+per point).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.backends import Backend
+from sim.experiment.design import Design, build_design
+from sim.experiment.evaluators import Evaluator
+from sim.experiment.runner import Outcome, execute, finish
+from sim.experiment.seeds import describe, replication_seed
+from sim.experiment.spec import Experiment
+from sim.experiment.store import RunFolder
+from sim.schema import Scenario
+from sim.writers import build_manifest, write_parquet
+from sim.writers.atomic import atomic_write_text
+
+SEED_RULE = ("run r = point r // replications, replication k = r % replications; "
+             "replication k of every point: SeedSequence(entropy=root, spawn_key=(k,))")
+
+
+def unit_column(path: str) -> str:
+    return f"unit:{path}"
+
+
+@dataclass
+class SweepRuns:
+    """The runs of a sweep (a ``Job`` for the runner); ``points`` holds only the design
+    points the runs it was cut for need, so a chunk carries little."""
+
+    evaluator: Evaluator
+    points: dict[int, dict[str, Any]]
+    replications: int
+    root_seed: int
+    key: str = "run"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return self.evaluator.tables
+
+    def part(self, indices: list[int]) -> SweepRuns:
+        needed = {index // self.replications for index in indices}
+        return SweepRuns(self.evaluator, {p: self.points[p] for p in needed},
+                         self.replications, self.root_seed)
+
+    def run(self, index: int) -> dict[str, pd.DataFrame]:
+        point, replication = divmod(index, self.replications)
+        values = self.points[point]
+        tables = self.evaluator(values, replication_seed(self.root_seed, replication))
+        for name, frame in tables.items():
+            frame.insert(0, "point", point)
+            frame.insert(1, "replication", replication)
+            if name == "kpis":
+                for position, (path, value) in enumerate(values.items(), start=2):
+                    frame.insert(position, path, [value] * len(frame))
+        return tables
+
+    def seed_of(self, index: int) -> str:
+        return describe(self.root_seed, index % self.replications)
+
+
+def design_of(experiment: Experiment) -> Design:
+    return build_design(experiment.factors, experiment.method.value, experiment.samples,
+                        experiment.levels, experiment.second_order, experiment.seed)
+
+
+def read_design(folder: Path) -> pd.DataFrame:
+    return pd.read_parquet(folder / "design.parquet")
+
+
+def _points(design: pd.DataFrame, experiment: Experiment) -> dict[int, dict[str, Any]]:
+    paths = [factor.path for factor in experiment.factors]
+    return {int(row["point"]): {path: _plain(row[path]) for path in paths}
+            for _, row in design.iterrows()}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python values (the schema and the manifest want plain ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def start_sweep(experiment: Experiment, folder: RunFolder) -> None:
+    """The manifest (marked incomplete) and the design, before any run."""
+    design = design_of(experiment)
+    table = design.points.copy()
+    table.insert(0, "point", np.arange(len(design), dtype="int64"))
+    for column, factor in enumerate(experiment.factors):
+        table[unit_column(factor.path)] = design.unit[:, column]
+    folder.path.mkdir(parents=True, exist_ok=True)
+    write_parquet(folder.path / "design.parquet", table)
+    scenario = experiment.scenario or Scenario()
+    folder.write_manifest(build_manifest(
+        scenario, source=experiment.source, complete=False, timings={},
+        seeds={"root": experiment.seed, "replications": experiment.replications,
+               "rule": SEED_RULE},
+        extra={"kind": "sweep", "experiment": experiment.describe(),
+               "points": len(design), "runs": len(design) * experiment.replications}))
+
+
+def summarise_points(folder: RunFolder) -> None:
+    """points.csv: per design point, its inputs and each KPI's mean over replications."""
+    kpis = pd.read_parquet(folder.path / "kpis.parquet")
+    inputs = [column for column in read_design(folder.path).columns
+              if column != "point" and not column.startswith("unit:")]
+    measures = [column for column in kpis.columns
+                if column not in ("run", "point", "replication", *inputs)]
+    means = kpis.groupby("point", sort=True)[measures].mean()
+    counts = kpis.groupby("point", sort=True).size().rename("replications")
+    design = read_design(folder.path).set_index("point")[inputs]
+    table = design.join(counts, how="inner").join(means, how="inner").reset_index()
+    atomic_write_text(folder.path / "points.csv", table.to_csv(index=False))
+
+
+def run_sweep(experiment: Experiment, folder_path: Path, *, workers: int,
+              progress: bool = False, resume: bool = False,
+              backend: Backend = Backend.PROCESS, scheduler: str | None = None) -> Outcome:
+    """Run (or resume) every design point x replication of ``experiment``."""
+    folder = RunFolder(folder_path, key="run", tables=experiment.evaluator().tables)
+    if not resume:
+        start_sweep(experiment, folder)
+    design = read_design(folder_path)
+    job = SweepRuns(experiment.evaluator(), _points(design, experiment),
+                    experiment.replications, experiment.seed)
+    outcome = execute(job, folder, len(design) * experiment.replications, workers=workers,
+                      label=experiment.name, progress=progress, backend=backend,
+                      scheduler=scheduler)
+    finish(folder, outcome, summarise_points)
+    return outcome
