@@ -65,9 +65,10 @@ def report(folder: Path, quiet: bool) -> None:
 def handle(args: argparse.Namespace) -> int:
     check_execution(args)
     if args.source.is_dir():
-        if args.method or args.out or args.samples or args.replications:
-            raise UsageError("with a sweep folder, give no --method, --out, --samples or "
-                             "--replications: the folder's design decides")
+        if args.method or args.out or any(getattr(args, option) is not None for option in
+                                          ("samples", "replications", "seed")):
+            raise UsageError("with a sweep folder, give no --method, --out, --samples, "
+                             "--replications or --seed: the folder's design decides")
         report(args.source, args.quiet)
         return 0
     if args.method is None:

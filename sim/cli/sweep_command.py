@@ -57,16 +57,19 @@ def add_design_options(parser: argparse.ArgumentParser) -> None:
                         "morris: trajectories)")
     parser.add_argument("--replications", type=int, metavar="R",
                         help="override the replications per design point")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help="override the root seed (design and replications)")
 
 
 def adjusted(experiment: Experiment, args: argparse.Namespace) -> Experiment:
-    """The experiment with the command line's --samples and --replications."""
+    """The experiment with the command line's --samples, --replications and --seed."""
     changes = {}
-    for option in ("samples", "replications"):
+    for option, low, high in (("samples", 1, 1_000_000), ("replications", 1, 10_000),
+                              ("seed", 0, 2**63 - 1)):
         value = getattr(args, option)
         if value is not None:
-            if not 1 <= value <= 1_000_000:
-                raise UsageError(f"--{option} {value}: expected 1 to 1000000")
+            if not low <= value <= high:
+                raise UsageError(f"--{option} {value}: expected {low} to {high}")
             changes[option] = value
     return experiment.model_copy(update=changes) if changes else experiment
 
@@ -129,7 +132,8 @@ def experiment_from_folder(folder: Path) -> Experiment:
     design = recorded["design"]
     experiment = load_experiment(recorded["file"]).model_copy(update={
         "method": Method(design["method"]), "samples": design["samples"],
-        "levels": design["levels"], "replications": recorded["replications"]})
+        "levels": design["levels"], "replications": recorded["replications"],
+        "seed": recorded["seed"]})
     if experiment.describe() != recorded:
         raise UsageError(f"--resume {folder}: {recorded['file']} has changed since the "
                          "sweep started")
@@ -142,10 +146,15 @@ def handle(args: argparse.Namespace) -> int:
         if args.experiment is not None or args.out is not None:
             raise UsageError("--resume takes the experiment from the sweep folder; give "
                              "only --workers, --backend and --quiet with it")
-        if args.samples is not None or args.replications is not None:
-            raise UsageError("--resume keeps the sweep's design; give no --samples or "
-                             "--replications")
+        if any(getattr(args, option) is not None for option in
+               ("samples", "replications", "seed")):
+            raise UsageError("--resume keeps the sweep's design; give no --samples, "
+                             "--replications or --seed")
         experiment = experiment_from_folder(args.resume)
+        if json.loads((args.resume / "manifest.json").read_text()).get("complete"):
+            if not args.quiet:
+                print(f"{args.resume}: already complete")
+            return 0
         folder, resume = args.resume, True
     elif args.experiment is None:
         raise UsageError("sweep: give an experiment file, or --resume SWEEP_DIR")

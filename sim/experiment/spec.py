@@ -48,12 +48,12 @@ class VariedParameter(Strict):
     @model_validator(mode="after")
     def _one_kind(self) -> VariedParameter:
         if self.range is not None and self.values is not None:
-            raise ValueError(FieldError((), "give range or values, not both"))
+            raise FieldError((), "give range or values, not both")
         if self.range is not None and not self.range[0] < self.range[1]:
-            raise ValueError(FieldError(("range",), f"expected low < high, got "
-                                        f"{list(self.range)}"))
+            raise FieldError(("range",), f"expected low < high, got "
+                                        f"{list(self.range)}")
         if self.values is not None and len(self.values) < 2:
-            raise ValueError(FieldError(("values",), "give at least two values"))
+            raise FieldError(("values",), "give at least two values")
         return self
 
 
@@ -73,8 +73,8 @@ class DesignSpec(Strict):
     @model_validator(mode="after")
     def _levels_fit(self) -> DesignSpec:
         if self.method is Method.MORRIS and self.levels is not None and self.levels % 2:
-            raise ValueError(FieldError(("levels",), "Morris designs need an even number "
-                                        "of levels (Saltelli et al. 2008, ch. 3)"))
+            raise FieldError(("levels",), "Morris designs need an even number "
+                                        "of levels (Saltelli et al. 2008, ch. 3)")
         return self
 
 
@@ -101,16 +101,16 @@ class ExperimentFile(Strict):
     @model_validator(mode="after")
     def _scenario_fits_model(self) -> ExperimentFile:
         if self.model == "alliance" and self.scenario is None:
-            raise ValueError(FieldError(("scenario",), "the alliance model needs a "
-                                        "scenario file"))
+            raise FieldError(("scenario",), "the alliance model needs a "
+                                        "scenario file")
         if self.model != "alliance" and (self.scenario is not None or self.set):
-            raise ValueError(FieldError(("model",), f"the {self.model} model takes no "
-                                        "scenario or set"))
+            raise FieldError(("model",), f"the {self.model} model takes no "
+                                        "scenario or set")
         paths = [item.path for item in self.parameters]
         for index, path in enumerate(paths):
             if path in paths[:index]:
-                raise ValueError(FieldError(("parameters", index, "path"),
-                                            f"{path} is varied twice"))
+                raise FieldError(("parameters", index, "path"),
+                                            f"{path} is varied twice")
         return self
 
 
@@ -169,7 +169,7 @@ def _factor(document: Document, index: int, item: VariedParameter, evaluator: Ev
     try:
         declared = evaluator.declared(item.path)
     except KeyError:
-        hint = suggestion(item.path.rsplit(".", 1)[-1], evaluator.names())
+        hint = suggestion(item.path, evaluator.names())
         raise _fail(document, (*where, "path"), f"no such parameter{hint}") from None
     if item.values is not None:
         factor = Factor(item.path, values=tuple(item.values), integer=declared.integer)

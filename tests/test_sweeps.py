@@ -1,0 +1,308 @@
+"""Sweeps and sensitivity: experiment files, designs, sweep folders on common random
+numbers, identical results on every backend, SALib indices checked against the Ishigami
+function's analytic values along the model's own path, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiment.backends import Backend
+from sim.experiment.design import Factor, build_design
+from sim.experiment.evaluators import ishigami_indices
+from sim.experiment.seeds import replication_seed
+from sim.experiment.spec import load_experiment
+from sim.experiment.sweep import run_sweep
+from sim.loader import apply_overrides, load_scenario
+from sim.metrics import KPI_NAMES
+from sim.runner import run_model
+from tests.conftest import ROOT, SCENARIOS
+
+TINY = ROOT / "tests" / "golden" / "tiny.yaml"
+EXPERIMENTS = SCENARIOS / "experiments"
+
+TINY_EXPERIMENT = f"""name: tiny sweep
+description: governance x pooling discount on the tiny scenario
+scenario: {TINY}
+replications: 3
+parameters:
+  - path: alliance.governance
+    values: [consensus, coalitions]
+  - path: alliance.formation.pooling_discount
+    range: [0.0, 0.4]
+design:
+  method: full_factorial
+  levels: 2
+kpis: [final_capability, final_cohesion, mean_pooled_share]
+"""
+
+
+def write(folder: Path, text: str, name: str = "experiment.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_experiment(tmp_path) -> Path:
+    return write(tmp_path, TINY_EXPERIMENT)
+
+
+# ------------------------------------------------------------------- designs
+RANGE = Factor("a", low=0.0, high=10.0)
+WORDS = Factor("b", values=("x", "y", "z"))
+COUNT = Factor("c", low=1, high=4, integer=True)
+
+
+def test_full_factorial_crosses_every_level_of_every_factor():
+    design = build_design([RANGE, WORDS, COUNT], "full_factorial", 0, 3, False, 0)
+    assert len(design) == 3 * 3 * 3  # COUNT has 4 integers, 3 levels asked
+    assert sorted(design.points["a"].unique()) == [0.0, 5.0, 10.0]
+    assert sorted(design.points["b"].unique()) == ["x", "y", "z"]
+    assert len(design.points.drop_duplicates()) == len(design)
+
+
+def test_latin_hypercube_puts_one_point_in_every_stratum_of_every_factor():
+    design = build_design([RANGE, Factor("d", low=-1.0, high=1.0)], "latin_hypercube", 50,
+                          None, False, 3)
+    for column in range(2):
+        strata = np.floor(design.unit[:, column] * 50).astype(int)
+        assert sorted(strata) == list(range(50))
+
+
+def test_sobol_and_morris_designs_have_the_sizes_salib_documents():
+    factors = [RANGE, WORDS, COUNT]
+    assert len(build_design(factors, "sobol", 64, None, False, 1)) == 64 * (3 + 2)
+    assert len(build_design(factors, "sobol", 64, None, True, 1)) == 64 * (2 * 3 + 2)
+    morris = build_design(factors, "morris", 10, 4, False, 1)
+    assert len(morris) == 10 * (3 + 1)
+    # Along a trajectory each step moves exactly one factor.
+    steps = np.abs(np.diff(morris.unit.reshape(10, 4, 3), axis=1)) > 1e-12
+    assert (steps.sum(axis=2) == 1).all()
+
+
+def test_integers_and_listed_values_cover_every_value_evenly():
+    unit = (np.arange(3000) + 0.5) / 3000
+    counts = pd.Series(WORDS.scale(unit)).value_counts()
+    assert sorted(counts.index) == ["x", "y", "z"] and counts.min() == counts.max()
+    integers = pd.Series(COUNT.scale(unit)).value_counts()
+    assert sorted(integers.index) == [1, 2, 3, 4] and integers.min() == integers.max()
+    assert COUNT.scale(np.array([0.0, 1.0])) == [1, 4]
+
+
+# ----------------------------------------------------------- experiment files
+def test_every_shipped_experiment_file_is_valid():
+    files = sorted(EXPERIMENTS.glob("*.yaml"))
+    assert len(files) >= 3
+    for file in files:
+        experiment = load_experiment(file)
+        assert experiment.factors and experiment.kpis
+
+
+def test_ranges_default_to_the_schema_declaration():
+    experiment = load_experiment(EXPERIMENTS / "cohesion_drivers.yaml")
+    pooling = {f.path: f for f in experiment.factors}["alliance.formation.pooling_discount"]
+    assert (pooling.low, pooling.high) == (0.0, 0.6)
+
+
+def test_kpi_names_are_the_kpis_the_model_reports():
+    model = run_model(load_scenario(TINY), 0)
+    assert set(KPI_NAMES) == set(model.kpis())
+
+
+MISTAKES = {
+    "unknown parameter": ("- path: alliance.formation.pooling_discount",
+                          "- path: alliance.formation.poling_discount",
+                          "experiment.yaml:8:11: parameters.1.path: no such parameter; "
+                          "did you mean 'alliance.formation.pooling_discount'?"),
+    "range outside the schema": ("range: [0.0, 0.4]", "range: [0.0, 0.9]",
+                                 "experiment.yaml:9:12: parameters.1.range: 0.9 is not "
+                                 "allowed"),
+    "low above high": ("range: [0.0, 0.4]", "range: [0.4, 0.1]",
+                       "parameters.1.range: expected low < high"),
+    "unknown design": ("method: full_factorial", "method: factorial",
+                       "experiment.yaml:11:11: design.method: Input should be"),
+    "unknown KPI": ("mean_pooled_share]", "mean_pooled_shares]",
+                    "kpis.2: unknown KPI 'mean_pooled_shares'; did you mean "
+                    "'mean_pooled_share'?"),
+    "unknown key": ("replications: 3", "replication: 3",
+                    "experiment.yaml:4:1: replication: unknown key 'replication'; did you "
+                    "mean 'replications'?"),
+    "missing scenario": (f"scenario: {TINY}", "scenario: nowhere.yaml",
+                         "experiment.yaml:3:11: scenario: no scenario file at"),
+    "a word for a number": ("replications: 3", "replications: three",
+                            "experiment.yaml:4:15: replications: Input should be a valid "
+                            "integer"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_wrong_experiment_file_gives_one_line_and_writes_nothing(mistake, tmp_path, capsys):
+    old, new, expected = MISTAKES[mistake]
+    assert old in TINY_EXPERIMENT
+    file = write(tmp_path, TINY_EXPERIMENT.replace(old, new))
+    out = tmp_path / "out"
+    for command in (["sweep", str(file)], ["sensitivity", str(file), "--method", "morris"]):
+        assert main([*command, "--out", str(out), "--quiet"]) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "Traceback" not in error
+        assert expected in error, error
+        assert not out.exists()
+
+
+# ------------------------------------------------------------------- sweeps
+def test_sweep_folder_has_one_row_per_point_and_replication(tiny_experiment, tmp_path):
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(tiny_experiment), "--out", str(out), "--workers", "2",
+                 "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["kind"] == "sweep" and manifest["runs"] == 12
+    kpis = pd.read_parquet(out / "kpis.parquet").sort_values("run")
+    assert kpis["run"].tolist() == list(range(12))
+    assert (kpis["point"] * 3 + kpis["replication"] == kpis["run"]).all()
+    assert {"alliance.governance", "alliance.formation.pooling_discount",
+            *KPI_NAMES} <= set(kpis.columns)
+    points = pd.read_csv(out / "points.csv")
+    assert len(points) == 4 and (points["replications"] == 3).all()
+    series = pd.read_parquet(out / "timeseries.parquet")
+    assert len(series) == 12 * 13  # steps 0..12 of every run
+    assert (out / "dashboard.html").is_file()
+
+
+def test_replication_k_of_every_point_runs_on_the_seeds_of_replication_k(tiny_experiment,
+                                                                          tmp_path):
+    """Common random numbers: a point's run k equals `run`'s replication k of the scenario
+    with that point's values."""
+    experiment = load_experiment(tiny_experiment)
+    out = tmp_path / "sweep"
+    run_sweep(experiment, out, workers=1)
+    kpis = pd.read_parquet(out / "kpis.parquet").set_index("run")
+    for run in (0, 4, 11):
+        row = kpis.loc[run]
+        values = {f.path: row[f.path] for f in experiment.factors}
+        values = {k: v.item() if hasattr(v, "item") else v for k, v in values.items()}
+        scenario = apply_overrides(experiment.scenario, values)
+        expected = run_model(scenario, replication_seed(experiment.seed,
+                                                        int(row["replication"]))).kpis()
+        assert row["final_capability"] == expected["final_capability"]
+        assert row["final_cohesion"] == expected["final_cohesion"]
+
+
+def test_sweep_results_are_identical_on_serial_process_and_dask(tiny_experiment, tmp_path):
+    pytest.importorskip("dask.distributed")
+    experiment = load_experiment(tiny_experiment)
+    tables = {}
+    for backend, workers in ((Backend.SERIAL, 1), (Backend.PROCESS, 2), (Backend.DASK, 2)):
+        out = tmp_path / backend.value
+        outcome = run_sweep(experiment, out, workers=workers, backend=backend)
+        assert outcome.complete
+        tables[backend] = pd.read_parquet(out / "kpis.parquet").sort_values("run") \
+            .reset_index(drop=True)
+    pd.testing.assert_frame_equal(tables[Backend.SERIAL], tables[Backend.PROCESS])
+    pd.testing.assert_frame_equal(tables[Backend.SERIAL], tables[Backend.DASK])
+
+
+def test_resume_of_a_complete_sweep_changes_nothing(tiny_experiment, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(tiny_experiment), "--out", str(out), "--workers", "1",
+                 "--quiet", "--seed", "5"]) == 0
+    before = pd.read_parquet(out / "kpis.parquet")
+    assert main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+    pd.testing.assert_frame_equal(before, pd.read_parquet(out / "kpis.parquet"))
+    write(tiny_experiment.parent, TINY_EXPERIMENT.replace("range: [0.0, 0.4]",
+                                                          "range: [0.0, 0.3]"))
+    assert main(["sweep", "--resume", str(out), "--quiet"]) == 2
+    assert "has changed since the sweep started" in capsys.readouterr().err
+
+
+# -------------------------------------------------------------- sensitivity
+ISHIGAMI = EXPERIMENTS / "ishigami_check.yaml"
+TOLERANCE = 0.05  # absolute, on indices in [0, 1], with N = 1024 base samples
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, tmp_path):
+    """The same path as the model: experiment file, design, runner (2 worker processes),
+    sweep folder, SALib analysis, sensitivity.csv; only the evaluator differs."""
+    out = tmp_path / "ishigami"
+    assert main(["sensitivity", str(ISHIGAMI), "--method", "sobol", "--seed", str(seed),
+                 "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    indices = pd.read_csv(out / "sensitivity.csv").set_index(["index", "parameter"])
+    truth = ishigami_indices()
+    for index in ("S1", "ST"):
+        for name, value in truth[index].items():
+            row = indices.loc[(index, name)]
+            assert abs(row["value"] - value) < TOLERANCE, (index, name, row["value"])
+            assert row["ci_low"] - 0.01 <= value <= row["ci_high"] + 0.01
+    assert (out / "sensitivity.html").is_file()
+
+
+def test_morris_screening_of_the_model_writes_indices_with_intervals(tiny_experiment,
+                                                                      tmp_path, capsys):
+    out = tmp_path / "morris"
+    assert main(["sensitivity", str(tiny_experiment), "--method", "morris", "--samples", "4",
+                 "--out", str(out), "--workers", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "mu_star" in printed and "sensitivity.html" in printed
+    indices = pd.read_csv(out / "sensitivity.csv")
+    mu_star = indices[indices["index"] == "mu_star"]
+    assert set(mu_star["parameter"]) == {"alliance.governance",
+                                          "alliance.formation.pooling_discount"}
+    assert (mu_star["value"] >= 0).all()
+    assert (mu_star["ci_low"] <= mu_star["value"]).all()
+    # Analysing the folder again gives the same indices, without running anything.
+    assert main(["sensitivity", str(out), "--quiet"]) == 0
+    pd.testing.assert_frame_equal(indices, pd.read_csv(out / "sensitivity.csv"))
+
+
+def test_sensitivity_refuses_a_design_without_indices(tiny_experiment, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(tiny_experiment), "--out", str(out), "--workers", "1",
+                 "--quiet"]) == 0
+    assert main(["sensitivity", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "full_factorial design has no sensitivity indices" in error
+    assert error.count("\n") == 1
+
+
+# ------------------------------------------------------------------ browser
+def test_sweep_and_sensitivity_pages_load_cleanly_with_data(tmp_path):
+    dashboards = pytest.importorskip("tests.test_dashboards")
+    if dashboards.CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (Debian: apt-get install chromium)")
+    hostile = TINY_EXPERIMENT.replace("name: tiny sweep", f"name: '{dashboards.HOSTILE}'")
+    file = write(tmp_path, hostile)
+    out = tmp_path / "morris"
+    assert main(["sensitivity", str(file), "--method", "morris", "--samples", "3",
+                 "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert main(["dashboard", str(out)]) == 0  # the sweep dashboard, rebuilt from disk
+    sizes = "() => [...document.querySelectorAll('.js-plotly-plot')].map(d => d._fullData" \
+        ".map(t => t.type === 'parcoords' ? t.dimensions.length : t._length))"
+    with dashboards.playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=dashboards.CHROMIUM,
+                                         args=dashboards.CHROMIUM_FLAGS)
+        pages = {name: dashboards.open_page(browser, out / name)
+                 for name in ("dashboard.html", "sensitivity.html")}
+        drawn = {}
+        for name in pages:
+            page = browser.new_page()
+            page.goto((out / name).resolve().as_uri())
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length")
+            drawn[name] = page.evaluate(sizes)
+        browser.close()
+    for name, seen in pages.items():
+        assert seen["errors"] == [] and seen["dialogs"] == [], name
+        assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+        assert dashboards.HOSTILE in seen["text"]
+    # Parallel coordinates: 2 inputs + 3 KPIs; scatter matrix: 3 KPIs x 2 inputs, a dot
+    # per run in each.
+    runs = len(pd.read_parquet(out / "kpis.parquet"))
+    assert drawn["dashboard.html"] == [[5], [runs] * 6]
+    # One Morris chart per KPI that varies, with a dot per parameter.
+    analysed = pd.read_csv(out / "sensitivity.csv")["kpi"].nunique()
+    assert drawn["sensitivity.html"] == [[2]] * analysed and analysed >= 2
