@@ -16,7 +16,7 @@ from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import ishigami_indices
 from sim.experiment.seeds import replication_seed
-from sim.experiment.spec import load_experiment
+from sim.experiment.spec import experiment_json_schema_text, load_experiment
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
 from sim.metrics import KPI_NAMES
@@ -102,6 +102,15 @@ def test_every_shipped_experiment_file_is_valid():
     for file in files:
         experiment = load_experiment(file)
         assert experiment.factors and experiment.kpis
+
+
+def test_experiment_json_schema_is_current_and_named_by_every_experiment_file():
+    shipped = (EXPERIMENTS / "experiment.schema.json").read_text()
+    assert shipped == experiment_json_schema_text(), "regenerate: python run.py schema " \
+        "--experiment > scenarios/experiments/experiment.schema.json"
+    for file in EXPERIMENTS.glob("*.yaml"):
+        first = file.read_text().splitlines()[0]
+        assert first == "# yaml-language-server: $schema=experiment.schema.json", file
 
 
 def test_ranges_default_to_the_schema_declaration():

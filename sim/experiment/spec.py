@@ -8,6 +8,7 @@ schema's), every problem reported at its file, line and field.
 
 from __future__ import annotations
 
+import json
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +24,7 @@ from sim.scenario_files.problems import FieldError, Problem, ScenarioError
 from sim.scenario_files.validation import suggestion, validate_as
 from sim.scenario_files.yaml_reader import read_located_yaml
 from sim.schema import Scenario
+from sim.schema.reference import SCHEMA_URL
 
 
 class Method(StrEnum):
@@ -148,6 +150,14 @@ class Experiment(BaseModel):
                            "levels": self.levels, "second_order": self.second_order},
                 "parameters": [factor.describe() for factor in self.factors],
                 "kpis": self.kpis}
+
+
+def experiment_json_schema_text() -> str:
+    """JSON Schema of experiment files, for editors (YAML language server)."""
+    schema = ExperimentFile.model_json_schema()
+    schema["$schema"] = SCHEMA_URL
+    schema["title"] = "alliance-sim experiment"
+    return json.dumps(schema, indent=2) + "\n"
 
 
 def _fail(document: Document, path: tuple[str | int, ...], message: str) -> ScenarioError:
