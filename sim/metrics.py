@@ -67,7 +67,7 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
     spend = model.pathway_spend.sum(axis=(0, 1))
     procurement = float(model.procurement.sum())
     spenders = model.spends
-    states = [(v.kind, v.state) for v in model.ventures]
+    states = [(v.kind, v.state) for v in model.live_ventures]  # finished: neither
     figures: dict[str, float] = {
         "effective_capability": model.effective_capability,
         "readiness": _share(float(model.capability.sum()), float(model.stock.sum())),
@@ -82,7 +82,7 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         **{f"spend_{pathway.label}": float(spend[pathway]) for pathway in Pathway},
         "collaborative_share": _share(float(spend[Pathway.STANDARDS:].sum()), procurement),
         "pooled_share": _share(float(spend[Pathway.POOLED]), procurement),
-        "burden_gini": cohesion.gini(model.share[spenders]),
+        "burden_gini": model.burden_gini,
         "burden_spearman": cohesion.spearman(model.gdp[spenders], model.share[spenders]),
         "mean_defence_pct_gdp": float(model.share[spenders].mean()) if spenders.any() else 0.0,
         "active_programmes": float(states.count((VentureKind.PROGRAMME, VentureState.ACTIVE))),
@@ -122,32 +122,36 @@ NATION_FIELDS = (
 )
 
 
-def nation_figures(model: AllianceModel) -> list[list[float]]:
-    """One record per nation (fields in NATION_FIELDS order), computed for all at once."""
+def nation_figures(model: AllianceModel) -> np.ndarray:
+    """One row per nation (fields in NATION_FIELDS order), computed for all at once."""
     spend = model.pathway_spend.sum(axis=1)
-    columns = np.column_stack([
+    return np.column_stack([
         model.gdp, model.share, model.spending, model.procurement,
         *(spend[:, pathway] for pathway in Pathway),
         model.nation_capability, model.nation_readiness, model.satisfaction,
         model.trust_allies, model.trust_us, model.pressure, model.memberships,
     ])
-    return columns.tolist()
 
 
 def build_datacollector(model: AllianceModel) -> mesa.DataCollector:
     """A DataCollector whose model reporters read ``model.figures``, computed once per
-    step by :func:`model_figures` before each collect."""
+    step by :func:`model_figures` before each collect. Nation figures are kept by the
+    model as one array per step (``model.nation_rows``), not by agent reporters."""
     reporters = {name: (lambda key: lambda m: m.figures[key])(name) for name in model.figures}
-    # One reporter per nation returning its whole record: the figures are vectorised over
-    # nations once per step; results.nation_table() splits the record into columns.
-    return mesa.DataCollector(model_reporters=reporters,
-                              agent_reporters={"code": "code", "record": "record"})
+    return mesa.DataCollector(model_reporters=reporters)
 
 
 def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
     """One row of KPIs for a finished run."""
-    frame = model.datacollector.get_model_vars_dataframe()
-    everything, frame = frame, frame.iloc[1:]  # row 0 is the starting state
+    collected = model.datacollector.model_vars
+
+    def series(name: str) -> np.ndarray:
+        """The figure over the run's steps, without step 0 (the starting state)."""
+        return np.asarray(collected[name][1:], dtype=float)
+
+    def last(name: str) -> float:
+        return float(collected[name][-1])
+
     totals = model.totals
     horizon = model.horizon
     first = totals.first_joint_delivery
@@ -155,27 +159,27 @@ def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
         "final_capability": model.effective_capability,
         "capability_growth": _ratio(model.effective_capability, model.initial_capability),
         "capability_permanence": _ratio(model.effective_capability,
-                                        float(everything["effective_capability"].max())),
+                                        float(max(collected["effective_capability"]))),
         "final_cohesion": model.cohesion,
-        "min_cohesion": float(everything["cohesion"].min()),
-        "final_interoperability": float(frame["interoperability"].iloc[-1]),
-        "final_fragmentation": float(frame["fragmentation"].iloc[-1]),
-        "final_readiness": float(frame["readiness"].iloc[-1]),
-        "unit_cost": float(frame["unit_cost"].iloc[-1]),
-        "cost_per_effective_capability": float(frame["cost_per_effective_capability"].iloc[-1]),
-        "milestone_on_time_rate": float(frame["milestone_on_time_rate"].iloc[-1]),
+        "min_cohesion": float(min(collected["cohesion"])),
+        "final_interoperability": last("interoperability"),
+        "final_fragmentation": last("fragmentation"),
+        "final_readiness": last("readiness"),
+        "unit_cost": last("unit_cost"),
+        "cost_per_effective_capability": last("cost_per_effective_capability"),
+        "milestone_on_time_rate": last("milestone_on_time_rate"),
         "milestones_due": float(totals.milestones_due),
         "time_to_first_joint_delivery": float(first if first is not None else horizon + 1),
         "joint_delivery_achieved": float(first is not None),
         "programmes_formed": float(totals.programmes_formed),
         "hubs_formed": float(totals.hubs_formed),
-        "total_defence_spending": float(frame["defence_spending"].sum()),
-        "final_europe_canada_spending": float(frame["europe_canada_spending"].iloc[-1]),
-        "final_mean_defence_pct_gdp": float(frame["mean_defence_pct_gdp"].iloc[-1]),
-        "mean_collaborative_share": float(frame["collaborative_share"].mean()),
-        "mean_pooled_share": float(frame["pooled_share"].mean()),
-        "final_burden_gini": float(frame["burden_gini"].iloc[-1]),
-        "final_burden_spearman": float(frame["burden_spearman"].iloc[-1]),
+        "total_defence_spending": float(series("defence_spending").sum()),
+        "final_europe_canada_spending": last("europe_canada_spending"),
+        "final_mean_defence_pct_gdp": last("mean_defence_pct_gdp"),
+        "mean_collaborative_share": float(series("collaborative_share").mean()),
+        "mean_pooled_share": float(series("pooled_share").mean()),
+        "final_burden_gini": last("burden_gini"),
+        "final_burden_spearman": last("burden_spearman"),
         "capability_lost_to_attacks": totals.capability_lost,
         "attacks": float(totals.attacks),
         "node_quarters_disabled": float(totals.nodes_disabled),

@@ -80,9 +80,9 @@ class AllianceModel(mesa.Model):
         self.initial_capability = float(self.effective_capability)
         # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
         self.figures = metrics.model_figures(self)
-        self.nation_records = metrics.nation_figures(self)
         self.datacollector = metrics.build_datacollector(self)
         self.datacollector.collect(self)
+        self.nation_rows = [metrics.nation_figures(self)]
 
     # ----------------------------------------------------------------- set-up
     def _setup_nations(self, scenario: Scenario) -> None:
@@ -189,6 +189,9 @@ class AllianceModel(mesa.Model):
 
     def _setup_ventures(self) -> None:
         self.ventures: list[Venture] = []
+        # The ventures that can still change (by id, as in `ventures`): the per-step loops
+        # read these, so that a run's cost stays linear in its steps as finished ones pile up.
+        self.live_ventures: list[Venture] = []
         self.active_flags = np.zeros(1, dtype=bool)
         self.venture_standards = np.full(1, -1)
         self.member_of = {kind: np.full((self.n, self.n_areas), -1, dtype=int)
@@ -269,9 +272,8 @@ class AllianceModel(mesa.Model):
         self._update_readiness_and_capability()
         self._update_trust()
         self._measure_cohesion()
-        self.figures = metrics.model_figures(self)
-        self.nation_records = metrics.nation_figures(self)
-        self.datacollector.collect(self)
+        self.live_ventures = [v for v in self.live_ventures if not v.finished]
+        self._collect()
         self.running = self.steps < self.horizon  # lets Mesa's batch_run stop at the horizon
 
     def _apply_drivers(self, t: int) -> None:
@@ -423,7 +425,7 @@ class AllianceModel(mesa.Model):
         params = self.config.alliance.formation
         pathways = self.config.alliance.pathways
         self._form_scripted_coalitions(t)
-        open_ventures = {(v.kind, v.area): v for v in self.ventures
+        open_ventures = {(v.kind, v.area): v for v in self.live_ventures
                          if v.open and v.alliance_wide}
         for kind, pathway in KIND_PATHWAY.items():
             if not getattr(pathways, pathway.label).enabled:
@@ -434,7 +436,7 @@ class AllianceModel(mesa.Model):
             for area in np.flatnonzero(free.any(axis=0)):
                 self._propose(kind, int(area), np.flatnonzero(free[:, area]),
                               open_ventures.get((kind, int(area))), t)
-        for venture in self.ventures:
+        for venture in self.live_ventures:
             if venture.state is VentureState.PROPOSED:
                 self._advance_negotiation(venture, t)
             elif venture.state is VentureState.ACTIVE and t >= venture.end_step:
@@ -466,6 +468,7 @@ class AllianceModel(mesa.Model):
             members=np.zeros(0, dtype=int), veto_players=veto, preference_spread=spread,
             proposed_step=t, alliance_wide=alliance_wide, name=name)
         self.ventures.append(venture)
+        self.live_ventures.append(venture)
         venture.add_members(members, np.zeros(members.size, dtype=bool))
         self._join(venture, members)
 
@@ -597,7 +600,7 @@ class AllianceModel(mesa.Model):
 
     # --------------------------------------------------------- production
     def _producing_programmes(self) -> list[Venture]:
-        return [v for v in self.ventures if v.kind is VentureKind.PROGRAMME
+        return [v for v in self.live_ventures if v.kind is VentureKind.PROGRAMME
                 and v.state in (VentureState.ACTIVE, VentureState.COMPLETED)
                 and (v.backlog > 0 or v.pipeline.any())]
 
@@ -653,7 +656,7 @@ class AllianceModel(mesa.Model):
         params = self.config.alliance.formation
         self.kept = np.zeros(self.n)
         self.broken = np.zeros(self.n)
-        for venture in self.ventures:
+        for venture in self.live_ventures:
             if venture.settled_milestones == len(venture.milestones):
                 continue
             delivered = venture.delivered_total
@@ -708,7 +711,7 @@ class AllianceModel(mesa.Model):
         acquisition_money = float(spend[..., Pathway.NATIONAL].sum())
         acquisition_units = float(units.sum())
 
-        for venture in self.ventures:
+        for venture in self.live_ventures:
             if venture.state is not VentureState.ACTIVE:
                 continue
             if venture.kind is VentureKind.HUB:
@@ -746,7 +749,7 @@ class AllianceModel(mesa.Model):
         up = self.nodes_up
         own = up[self.supplier, self.area_grid].astype(float)
         hub_up = np.ones((self.n, self.n_areas))
-        for venture in self.ventures:
+        for venture in self.live_ventures:
             if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
                 hub_up[venture.members, venture.area] = sustainment.hub_availability(
                     int(up[venture.hosts, venture.area].sum()), venture.hosts.size,
@@ -813,10 +816,11 @@ class AllianceModel(mesa.Model):
         perception = self.threat * self.exposure
         share = self.share[spenders]
         mean_share = float(share.mean()) if share.size else 0.0
+        self.burden_gini = cohesion.gini(share)
         self.cohesion_parts = {
             "threat_alignment": cohesion.alignment(perception),
             "political_alignment": cohesion.alignment(self.pressure),
-            "fairness": 1.0 - cohesion.gini(share),
+            "fairness": 1.0 - self.burden_gini,
             "trust": float(self.trust_allies.mean()),
             "inclusion": 1.0 - float(left_out_share.mean()),
         }
@@ -839,6 +843,14 @@ class AllianceModel(mesa.Model):
         self.satisfaction = np.clip(cohesion.weighted_mean(nation_parts, weights), 0.0, 1.0)
 
     # -------------------------------------------------------------- outputs
+    def _collect(self) -> None:
+        """Record this step: the model figures through Mesa's DataCollector, and the
+        nations' figures as one array ``[N, F]`` (sim.metrics.NATION_FIELDS) kept here -
+        a DataCollector agent reporter would cost a Python call per nation and step."""
+        self.figures = metrics.model_figures(self)
+        self.datacollector.collect(self)
+        self.nation_rows.append(metrics.nation_figures(self))
+
     def kpis(self) -> dict[str, float]:
         """End-of-run key performance indicators (docs/MODEL.md, "Outputs")."""
         return metrics.end_of_run_kpis(self)

@@ -2,8 +2,8 @@
 
 A nation's state lives in the model's arrays (one row per nation), so that the rules can
 be applied to all nations at once (Mesa's guidance: compute shared totals once per step,
-not inside each agent). The agent is the nation's identity and its view of those rows,
-which is what Mesa's DataCollector and AgentSet methods read.
+not inside each agent). The agent is the nation's identity (its row, code and name), for
+Mesa's AgentSet methods; the model records the nations' figures per step.
 """
 
 from __future__ import annotations
@@ -27,8 +27,3 @@ class NationAgent(mesa.Agent):
         self.code = code
         self.name = name or code
 
-    @property
-    def record(self) -> list[float]:
-        """This step's figures (sim.metrics.NATION_FIELDS), computed for all nations at
-        once by the model."""
-        return self.model.nation_records[self.index]

@@ -58,6 +58,15 @@ class Venture:
         return self.state in (VentureState.PROPOSED, VentureState.ACTIVE)
 
     @property
+    def finished(self) -> bool:
+        """Nothing about it can change any more: stalled, or completed with every order
+        built and every milestone settled."""
+        if self.state is VentureState.STALLED:
+            return True
+        return self.state is VentureState.COMPLETED and self.backlog <= 0 and \
+            not self.pipeline.any() and self.settled_milestones == len(self.milestones)
+
+    @property
     def delivered_total(self) -> float:
         return float(self.delivered.sum()) if self.delivered.size else 0.0
 

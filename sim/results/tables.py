@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from sim.metrics import NATION_FIELDS
@@ -23,13 +24,15 @@ def timeseries_table(model: AllianceModel) -> pd.DataFrame:
 
 
 def nation_table(model: AllianceModel) -> pd.DataFrame:
-    """One row per step and nation."""
-    frame = model.datacollector.get_agent_vars_dataframe().reset_index()
-    records = pd.DataFrame(frame["record"].tolist(), columns=list(NATION_FIELDS))
-    table = pd.concat([frame[["Step", "code"]].rename(columns={"Step": "step"}), records],
-                      axis=1)
+    """One row per step and nation, nations in code order within a step."""
+    rows = np.stack(model.nation_rows)  # [steps + 1, N, F]
+    steps, n, _ = rows.shape
+    by_code = np.argsort(model.codes, kind="stable")
+    table = pd.DataFrame(rows[:, by_code].reshape(steps * n, -1), columns=list(NATION_FIELDS))
+    table.insert(0, "code", np.tile(np.array(model.codes, dtype=object)[by_code], steps))
+    table.insert(0, "step", np.repeat(np.arange(steps, dtype="int64"), n))
     table["memberships"] = table["memberships"].astype("int64")
-    return table.sort_values(["step", "code"], kind="stable").reset_index(drop=True)
+    return table
 
 
 def kpi_table(model: AllianceModel) -> pd.DataFrame:

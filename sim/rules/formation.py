@@ -49,5 +49,6 @@ def gather_coalitions(pool: np.ndarray, lead_weight: np.ndarray, preference: np.
         chosen = others[np.argsort(-affinity, kind="stable")[: max_members - 1]]
         members = np.concatenate(([lead], chosen)).astype(int)
         coalitions.append(members)
-        remaining = [nation for nation in remaining if nation not in set(members.tolist())]
+        joined = set(members.tolist())  # once per coalition: linear in the pool, not quadratic
+        remaining = [nation for nation in remaining if nation not in joined]
     return coalitions
