@@ -183,6 +183,19 @@ def test_sweep_folder_has_one_row_per_point_and_replication(tiny_experiment, tmp
     assert (out / "dashboard.html").is_file()
 
 
+def test_integer_parameters_stay_integers_from_design_to_table(tmp_path):
+    file = write(tmp_path, TINY_EXPERIMENT.replace(
+        "    values: [consensus, coalitions]", "    values: [consensus, coalitions]\n"
+        "  - path: alliance.formation.min_members\n    range: [2, 4]").replace(
+        "levels: 2", "levels: 3"))
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(file), "--out", str(out), "--workers", "1", "--quiet",
+                 "--replications", "1"]) == 0
+    kpis = pd.read_parquet(out / "kpis.parquet")
+    assert kpis["alliance.formation.min_members"].dtype == "int64"
+    assert sorted(kpis["alliance.formation.min_members"].unique()) == [2, 3, 4]
+
+
 def test_replication_k_of_every_point_runs_on_the_seeds_of_replication_k(tiny_experiment,
                                                                           tmp_path):
     """Common random numbers: a point's run k equals `run`'s replication k of the scenario

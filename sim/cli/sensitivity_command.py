@@ -11,7 +11,14 @@ from pathlib import Path
 from sim.cli.errors import UsageError
 from sim.cli.options import fresh_output_folder
 from sim.cli.run_command import add_execution_options, check_execution
-from sim.cli.sweep_command import add_design_options, adjusted, default_folder, settle, sweep
+from sim.cli.sweep_command import (
+    add_design_options,
+    adjusted,
+    default_folder,
+    settle,
+    sweep,
+    write_dashboard,
+)
 from sim.dashboards.sweep import sensitivity_dashboard
 from sim.experiment.sensitivity import AnalysisError, analyse
 from sim.experiment.spec import Method, load_experiment
@@ -30,7 +37,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "sensitivity", help="Sobol or Morris sensitivity indices of the KPIs (SALib)",
         description="Run the experiment file with a Sobol (Saltelli) or Morris design and "
         "write sensitivity.csv (indices with 95 %% bootstrap confidence intervals) and "
-        "sensitivity.html (a chart per KPI) into the sweep folder. Given a finished sweep "
+        "sensitivity.html (a chart per KPI) into the sweep folder, beside the sweep's own "
+        "tables and dashboard. Given a finished sweep "
         "folder instead of a file, analyse it again without re-running anything.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path,
@@ -83,5 +91,6 @@ def handle(args: argparse.Namespace) -> int:
         print(f"no indices: every design point is needed (status {status})",
               file=sys.stderr)
         return status
+    write_dashboard(folder, args)
     report(folder, args.quiet)
     return 0

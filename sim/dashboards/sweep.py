@@ -146,6 +146,8 @@ def morris_chart(indices: pd.DataFrame, kpi: str) -> go.Figure:
     figure = go.Figure(go.Scatter(
         x=rows[("value", "mu_star")], y=rows[("value", "sigma")], mode="markers+text",
         text=[safe(_short(p)) for p in rows.index], textposition="top center",
+        customdata=[safe(p) for p in rows.index],
+        hovertemplate="%{customdata}<br>mu* %{x:.4g}, sigma %{y:.4g}<extra></extra>",
         marker={"size": 10, "color": colour(0)},
         error_x={"type": "data", "symmetric": False,
                  "array": rows[("ci_high", "mu_star")] - rows[("value", "mu_star")],

@@ -86,9 +86,12 @@ def read_design(folder: Path) -> pd.DataFrame:
 
 
 def _points(design: pd.DataFrame, experiment: Experiment) -> dict[int, dict[str, Any]]:
+    """Each point's values by path, as Python scalars of each column's own type (rows of
+    a mixed frame would turn integers into floats)."""
     paths = [factor.path for factor in experiment.factors]
-    return {int(row["point"]): {path: _plain(row[path]) for path in paths}
-            for _, row in design.iterrows()}
+    records = design[paths].to_dict("records")
+    return {int(point): {path: _plain(record[path]) for path in paths}
+            for point, record in zip(design["point"], records, strict=True)}
 
 
 def _plain(value: Any) -> Any:
