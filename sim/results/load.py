@@ -33,10 +33,11 @@ class RunResults:
         return str(self.manifest.get("scenario_name", self.path.name))
 
 
+# Sweep folders number their rows by "run" (design point x replication) first.
 SORT_KEYS = {
-    "timeseries": ["replication", "step"],
+    "timeseries": ["run", "replication", "step"],
     "nations": ["replication", "step", "code"],
-    "kpis": ["replication"],
+    "kpis": ["run", "replication"],
     "programmes": ["replication", "venture_id"],
     "milestones": ["replication", "venture_id", "milestone"],
 }
