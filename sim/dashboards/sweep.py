@@ -23,7 +23,9 @@ from sim.dashboards.page import page_html, panels_html
 from sim.dashboards.palette import colour
 from sim.writers import atomic_write_text
 
-MAX_MATRIX_POINTS = 5000  # a scatter matrix beyond this is ink, not information
+# Beyond this many dots or lines a chart is ink, not information (and a heavy page):
+# larger sweeps are drawn from a fixed random sample, said in the title.
+MAX_SHOWN = 5000
 
 
 def _dimension(values: pd.Series, label: str) -> dict[str, Any]:
@@ -41,14 +43,22 @@ def _short(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
+def _sample(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    if len(frame) <= MAX_SHOWN:
+        return frame, ""
+    return frame.sample(MAX_SHOWN, random_state=0), f" ({MAX_SHOWN} sampled)"
+
+
 def parallel_coordinates(points: pd.DataFrame, inputs: list[str], kpis: list[str]
                          ) -> go.Figure:
+    total = len(points)
+    points, shown = _sample(points)
     colour_by = points[kpis[0]].to_numpy(dtype=float)
     figure = go.Figure(go.Parcoords(
         line={"color": colour_by, "colorscale": "Viridis", "showscale": True,
               "colorbar": {"title": safe(_short(kpis[0]))}},
         dimensions=[_dimension(points[c], _short(c)) for c in [*inputs, *kpis]]))
-    figure.update_layout(title=f"Inputs and KPIs of {len(points)} design points (mean "
+    figure.update_layout(title=f"Inputs and KPIs of {total} design points{shown} (mean "
                          "over replications; drag along an axis to filter)",
                          template="plotly_white", height=520,
                          margin={"l": 90, "r": 90, "t": 130, "b": 40})
@@ -58,8 +68,7 @@ def parallel_coordinates(points: pd.DataFrame, inputs: list[str], kpis: list[str
 
 def scatter_matrix(runs: pd.DataFrame, inputs: list[str], kpis: list[str]) -> go.Figure:
     """Rows: KPIs; columns: inputs; one dot per run (a sample when there are many)."""
-    sample = runs if len(runs) <= MAX_MATRIX_POINTS else \
-        runs.sample(MAX_MATRIX_POINTS, random_state=0)
+    sample, shown = _sample(runs)
     figure = make_subplots(rows=len(kpis), cols=len(inputs), shared_xaxes="columns",
                            shared_yaxes="rows", horizontal_spacing=0.02,
                            vertical_spacing=0.03)
@@ -75,7 +84,6 @@ def scatter_matrix(runs: pd.DataFrame, inputs: list[str], kpis: list[str]) -> go
                 figure.update_xaxes(title_text=safe(_short(path)), row=row, col=column)
             if column == 1:
                 figure.update_yaxes(title_text=safe(_short(kpi)), row=row, col=column)
-    shown = "" if len(sample) == len(runs) else f" ({len(sample)} sampled)"
     figure.update_layout(title=f"Every KPI against every input: {len(runs)} runs{shown}",
                          template="plotly_white", height=max(420, 190 * len(kpis)),
                          margin={"l": 80, "r": 20, "t": 60, "b": 60})
