@@ -124,11 +124,12 @@ def membership_heatmap(run: RunResults) -> go.Figure:
     if not programmes.empty:
         agreed = programmes[(programmes["kind"] == "programme")
                             & (programmes["agreed_step"] >= 0)]
-        for row in agreed.itertuples():
-            for code in str(row.members).split():
-                if code in counts.index and row.area in counts.columns:
-                    counts.loc[code, row.area] += 1.0
-    share = (counts / replications).clip(upper=None)
+        # One row per (member, area) of every agreed programme, counted in one pass.
+        pairs = agreed.assign(code=agreed["members"].astype(str).str.split()) \
+            .explode("code")
+        counts = pd.crosstab(pairs["code"], pairs["area"]).reindex(
+            index=codes, columns=areas, fill_value=0).astype(float)
+    share = counts / replications
     figure = go.Figure(go.Heatmap(
         z=share.to_numpy(), x=[safe(a) for a in areas], y=[safe(c) for c in codes],
         colorscale="Blues", colorbar={"title": "per run"},

@@ -5,6 +5,9 @@ attach to a running cluster). Seeds do not depend on the backend, so results do 
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -35,6 +38,22 @@ def in_process(backend: Backend, workers: int) -> bool:
     return backend is Backend.SERIAL or (backend is Backend.PROCESS and workers <= 1)
 
 
+def _start_context() -> multiprocessing.context.BaseContext:
+    """How pool workers start. Importing Mesa 3.3 forces "spawn" for the whole program
+    (mesa/batchrunner.py), so every worker would import the package afresh (about 2 s of
+    CPU each). "fork" - Python's own default on Linux up to 3.13 - starts them at once,
+    but is only safe from a process running no other thread; otherwise a fork server,
+    which imports the package once and forks workers from its own clean process."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.experiment.runner", "sim.experiment.sweep"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 @contextmanager
 def open_executor(backend: Backend, workers: int, scheduler: str | None = None,
                   initializer: Callable[[], None] | None = None) -> Iterator[Executor]:
@@ -42,7 +61,8 @@ def open_executor(backend: Backend, workers: int, scheduler: str | None = None,
     if backend is Backend.SERIAL:
         yield SerialExecutor()
     elif backend is Backend.PROCESS:
-        with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=initializer,
+                                 mp_context=_start_context()) as pool:
             yield pool
     else:
         try:

@@ -54,6 +54,12 @@ class Outcome:
         return self.done == self.jobs and not self.failures
 
 
+class ProgressBar(tqdm):
+    # No monitor thread: pool workers fork from this process, which must then run no
+    # other thread (sim.experiment.backends).
+    monitor_interval = 0
+
+
 class Job(Protocol):
     """The work behind a run folder: numbered jobs, each giving result tables. It travels
     to worker processes, so it must pickle; ``part`` gives what a chunk needs."""
@@ -168,7 +174,7 @@ def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
     todo = [index for index in range(jobs) if index not in done]
     outcome = Outcome(folder.path, jobs, len(done))
     started = time.perf_counter()
-    bar = tqdm(total=jobs, initial=len(done), unit=folder.key[:3], file=sys.stderr,
+    bar = ProgressBar(total=jobs, initial=len(done), unit=folder.key[:3], file=sys.stderr,
                disable=not progress, dynamic_ncols=True, desc=label)
     if in_process(backend, workers):
         backend = Backend.SERIAL  # one worker: no pool to start
