@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -41,10 +42,13 @@ def in_process(backend: Backend, workers: int) -> bool:
 def _start_context() -> multiprocessing.context.BaseContext:
     """How pool workers start. Importing Mesa 3.3 forces "spawn" for the whole program
     (mesa/batchrunner.py), so every worker would import the package afresh (about 2 s of
-    CPU each). "fork" - Python's own default on Linux up to 3.13 - starts them at once,
-    but is only safe from a process running no other thread; otherwise a fork server,
-    which imports the package once and forks workers from its own clean process."""
+    CPU each). On Linux "fork" - Python's own default there up to 3.13 - starts them at
+    once, but is only safe from a process running no other thread; otherwise a fork
+    server, which imports the package once and forks workers from its own clean process.
+    Elsewhere (macOS: fork is unsafe with system frameworks) the platform's default."""
     methods = multiprocessing.get_all_start_methods()
+    if not sys.platform.startswith("linux"):
+        return multiprocessing.get_context()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
