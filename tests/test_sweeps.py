@@ -14,7 +14,7 @@ import pytest
 from sim.cli import main
 from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
-from sim.experiment.evaluators import ishigami_indices
+from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
 from sim.experiment.seeds import replication_seed
 from sim.experiment.spec import experiment_json_schema_text, load_experiment
 from sim.experiment.sweep import run_sweep
@@ -227,6 +227,37 @@ def test_sweep_results_are_identical_on_serial_process_and_dask(tiny_experiment,
             .reset_index(drop=True)
     pd.testing.assert_frame_equal(tables[Backend.SERIAL], tables[Backend.PROCESS])
     pd.testing.assert_frame_equal(tables[Backend.SERIAL], tables[Backend.DASK])
+
+
+def test_a_failed_run_is_recorded_and_resume_completes_the_sweep_identically(
+        tiny_experiment, tmp_path, monkeypatch, capsys):
+    clean = tmp_path / "clean"
+    assert main(["sweep", str(tiny_experiment), "--out", str(clean), "--backend", "serial",
+                 "--quiet"]) == 0
+    real_call = AllianceEvaluator.__call__
+
+    def flaky(self, values, seed):  # fails for one point's replication 1
+        if values["alliance.formation.pooling_discount"] > 0.3 and \
+                seed.spawn_key == (1,) and values["alliance.governance"] == "coalitions":
+            raise RuntimeError("simulated crash")
+        return real_call(self, values, seed)
+
+    monkeypatch.setattr(AllianceEvaluator, "__call__", flaky)
+    broken = tmp_path / "broken"
+    assert main(["sweep", str(tiny_experiment), "--out", str(broken), "--backend",
+                 "serial", "--quiet"]) == 1
+    assert "run 10 failed" in capsys.readouterr().err
+    manifest = json.loads((broken / "manifest.json").read_text())
+    assert not manifest["complete"] and [f["index"] for f in manifest["failures"]] == [10]
+    monkeypatch.setattr(AllianceEvaluator, "__call__", real_call)
+    assert main(["sweep", "--resume", str(broken), "--backend", "serial", "--quiet"]) == 0
+    assert json.loads((broken / "manifest.json").read_text())["complete"]
+    for table, keys in (("kpis", ["run"]), ("timeseries", ["run", "step"])):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(clean / f"{table}.parquet").sort_values(keys).reset_index(
+                drop=True),
+            pd.read_parquet(broken / f"{table}.parquet").sort_values(keys).reset_index(
+                drop=True))
 
 
 def test_resume_of_a_complete_sweep_changes_nothing(tiny_experiment, tmp_path, capsys):

@@ -28,7 +28,7 @@ from sim.experiment.sweep import run_sweep
 EXAMPLES = """examples:
   python run.py sweep scenarios/experiments/governance_and_trust.yaml
   python run.py sweep scenarios/experiments/governance_and_trust.yaml --workers 2 --out results/gt
-  python run.py sweep scenarios/experiments/threat_factorial.yaml --backend dask
+  python run.py sweep scenarios/experiments/cohesion_drivers.yaml --backend dask
   python run.py sweep --resume results/sweeps/governance-and-trust/<run-id>
 """
 
