@@ -24,8 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "discovery (Bryant & Lempert 2010). Prints the chosen box and writes "
         "discovery-<kpi>-<below|above>-<X>.html (the trade-off curve, the box) and .csv "
         "(the peeling trajectory) in the sweep folder. See docs/DISCOVERY.md.",
-        epilog="examples:\n  python run.py discover results/sweep/<run-id> --kpi "
-        "final_cohesion --below 0.5\n  python run.py discover results/sweep/<run-id> --kpi "
+        epilog="examples:\n  python run.py discover results/sweeps/<name>/<run-id> --kpi "
+        "final_cohesion --below 0.5\n  python run.py discover results/sweeps/<name>/<run-id> --kpi "
         "final_capability --above 900 --box-index 12",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, metavar="RUN_DIR", help="a sweep folder")
