@@ -26,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(the peeling trajectory) in the sweep folder. See docs/DISCOVERY.md.",
         epilog="examples:\n  python run.py discover results/sweeps/<name>/<run-id> --kpi "
         "final_cohesion --below 0.5\n  python run.py discover results/sweeps/<name>/<run-id> --kpi "
-        "final_capability --above 900 --box-index 12",
+        "final_capability --above 6000 --box-index 12",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, metavar="RUN_DIR", help="a sweep folder")
     parser.add_argument("--kpi", required=True, metavar="NAME",
