@@ -76,7 +76,7 @@ def adjusted(experiment: Experiment, args: argparse.Namespace) -> Experiment:
 
 def default_folder(experiment: Experiment, kind: str = "sweeps") -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return DEFAULT_RESULTS / kind / slug(experiment.name) / \
+    return DEFAULT_RESULTS / kind / slug(experiment.name).lower() / \
         f"{stamp}-{experiment.method.value}-s{experiment.seed}"
 
 
@@ -85,7 +85,8 @@ def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
     if not args.quiet:
         print(f"{experiment.name}: {experiment.method.value} design, "
               f"{len(experiment.factors)} parameters, {experiment.replications} "
-              f"replications per point -> {folder}", file=sys.stderr)
+              f"replication{'s' if experiment.replications != 1 else ''} per point -> "
+              f"{folder}", file=sys.stderr)
     return run_sweep(experiment, folder, workers=args.workers, progress=show_progress(args),
                      resume=resume, **backend_options(args))
 
