@@ -198,3 +198,7 @@ KPI_NAMES = (
     "final_burden_gini", "final_burden_spearman", "capability_lost_to_attacks", "attacks",
     "node_quarters_disabled",
 )
+
+# The KPIs the command line prints after a run and sweeps analyse unless told otherwise.
+HEADLINE_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
+                 "milestone_on_time_rate", "time_to_first_joint_delivery")

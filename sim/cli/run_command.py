@@ -16,13 +16,12 @@ from sim.experiment.backends import Backend
 from sim.experiment.runner import Outcome, run_experiment
 from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
+from sim.metrics import HEADLINE_KPIS
 from sim.results import load
 from sim.schema import Scenario
 from sim.writers import config_hash
 
 DEFAULT_RESULTS = Path("results")
-HEADLINE = ("final_capability", "final_cohesion", "final_interoperability",
-            "milestone_on_time_rate", "time_to_first_joint_delivery")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -128,7 +127,7 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
     if not quiet and outcome.done:
         summary = load(folder, tables=()).summary.set_index("kpi")
         print(f"{outcome.done} replications in {outcome.seconds:.1f} s")
-        for kpi in HEADLINE:
+        for kpi in HEADLINE_KPIS:
             row = summary.loc[kpi]
             print(f"  {kpi:30s} mean {row['mean']:10.3f}  95% CI [{row['ci_low']:.3f}, "
                   f"{row['ci_high']:.3f}]")

@@ -119,8 +119,9 @@ def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
         print(f"dashboard: {target}")
 
 
-def experiment_from_folder(folder: Path) -> Experiment:
-    """The experiment a sweep folder was started with (its file, re-read and checked)."""
+def experiment_from_folder(folder: Path) -> tuple[Experiment, dict]:
+    """The experiment a sweep folder was started with (its file, re-read and checked),
+    and the folder's manifest."""
     manifest_file = folder / "manifest.json"
     if not manifest_file.is_file():
         raise UsageError(f"--resume {folder}: no manifest.json; not a sweep folder")
@@ -138,7 +139,7 @@ def experiment_from_folder(folder: Path) -> Experiment:
     if experiment.describe() != recorded:
         raise UsageError(f"--resume {folder}: {recorded['file']} has changed since the "
                          "sweep started")
-    return experiment
+    return experiment, manifest
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -151,8 +152,8 @@ def handle(args: argparse.Namespace) -> int:
                ("samples", "replications", "seed")):
             raise UsageError("--resume keeps the sweep's design; give no --samples, "
                              "--replications or --seed")
-        experiment = experiment_from_folder(args.resume)
-        if json.loads((args.resume / "manifest.json").read_text()).get("complete"):
+        experiment, manifest = experiment_from_folder(args.resume)
+        if manifest.get("complete"):
             if not args.quiet:
                 print(f"{args.resume}: already complete")
             return 0

@@ -86,10 +86,22 @@ class Design:
         return len(self.points)
 
 
+# Stored designs keep each point's place on the unit hypercube in these columns.
+UNIT_PREFIX = "unit:"
+
+
+def unit_column(path: str) -> str:
+    return f"{UNIT_PREFIX}{path}"
+
+
+def unit_problem(names: list[str]) -> dict[str, Any]:
+    """SALib's problem on the unit hypercube (values are mapped afterwards), for sampling
+    and analysis alike."""
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+
+
 def _problem(factors: list[Factor]) -> dict[str, Any]:
-    """SALib's problem on the unit hypercube (values are mapped afterwards)."""
-    return {"num_vars": len(factors), "names": [factor.path for factor in factors],
-            "bounds": [[0.0, 1.0]] * len(factors)}
+    return unit_problem([factor.path for factor in factors])
 
 
 def _full_factorial(factors: list[Factor], levels: int) -> np.ndarray:

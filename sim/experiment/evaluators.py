@@ -17,15 +17,11 @@ import numpy as np
 import pandas as pd
 
 from sim.loader import apply_overrides
-from sim.metrics import KPI_NAMES
+from sim.metrics import HEADLINE_KPIS, KPI_NAMES
 from sim.results.tables import kpi_table, timeseries_table
 from sim.runner import run_model
 from sim.schema import Scenario
 from sim.schema.reference import iter_parameters, parameter
-
-# The KPIs a sweep analyses and draws unless its file names others.
-HEADLINE_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
-                 "milestone_on_time_rate", "time_to_first_joint_delivery")
 
 
 @dataclass(frozen=True)

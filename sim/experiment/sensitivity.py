@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.experiment.design import unit_column, unit_problem
+
 CONFIDENCE = 0.95
 RESAMPLES = 1000
 COLUMNS = ["kpi", "parameter", "index", "value", "ci_low", "ci_high"]
@@ -29,10 +31,6 @@ COLUMNS = ["kpi", "parameter", "index", "value", "ci_low", "ci_high"]
 
 class AnalysisError(ValueError):
     """A sweep folder that cannot be analysed this way (said in one line)."""
-
-
-def _problem(paths: list[str]) -> dict:
-    return {"num_vars": len(paths), "names": paths, "bounds": [[0.0, 1.0]] * len(paths)}
 
 
 def _rows(kpi: str, paths: list[str], index: str, values: np.ndarray,
@@ -50,7 +48,7 @@ def sobol_indices(paths: list[str], outputs: np.ndarray, kpi: str, second_order:
                   seed: int) -> list[dict]:
     from SALib.analyze import sobol
 
-    result = sobol.analyze(_problem(paths), outputs, calc_second_order=second_order,
+    result = sobol.analyze(unit_problem(paths), outputs, calc_second_order=second_order,
                            num_resamples=RESAMPLES, conf_level=CONFIDENCE, seed=seed)
     return (_rows(kpi, paths, "S1", result["S1"], result["S1_conf"])
             + _rows(kpi, paths, "ST", result["ST"], result["ST_conf"]))
@@ -60,7 +58,7 @@ def morris_indices(paths: list[str], unit: np.ndarray, outputs: np.ndarray, kpi:
                    levels: int, seed: int) -> list[dict]:
     from SALib.analyze import morris
 
-    result = morris.analyze(_problem(paths), unit, outputs, num_resamples=RESAMPLES,
+    result = morris.analyze(unit_problem(paths), unit, outputs, num_resamples=RESAMPLES,
                             conf_level=CONFIDENCE, num_levels=levels, seed=seed)
     return (_rows(kpi, paths, "mu_star", np.asarray(result["mu_star"]),
                   np.asarray(result["mu_star_conf"]))
@@ -87,7 +85,7 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
                             "run the experiment with --method sobol or morris")
     paths = [factor["path"] for factor in experiment["parameters"]]
     design = pd.read_parquet(folder / "design.parquet").sort_values("point")
-    unit = design[[f"unit:{path}" for path in paths]].to_numpy(dtype=float)
+    unit = design[[unit_column(path) for path in paths]].to_numpy(dtype=float)
     runs = pd.read_parquet(folder / "kpis.parquet")
     wanted = kpis or experiment["kpis"]
     unknown = [kpi for kpi in wanted if kpi not in runs.columns]

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.backends import Backend
-from sim.experiment.design import Design, build_design
+from sim.experiment.design import UNIT_PREFIX, Design, build_design, unit_column
 from sim.experiment.evaluators import Evaluator
 from sim.experiment.runner import Outcome, execute, finish
 from sim.experiment.seeds import describe, replication_seed
@@ -34,10 +34,6 @@ from sim.writers.atomic import atomic_write_text
 
 SEED_RULE = ("run r = point r // replications, replication k = r % replications; "
              "replication k of every point: SeedSequence(entropy=root, spawn_key=(k,))")
-
-
-def unit_column(path: str) -> str:
-    return f"unit:{path}"
 
 
 @dataclass
@@ -120,14 +116,13 @@ def start_sweep(experiment: Experiment, folder: RunFolder) -> None:
 def summarise_points(folder: RunFolder) -> None:
     """points.csv: per design point, its inputs and each KPI's mean over replications."""
     kpis = pd.read_parquet(folder.path / "kpis.parquet")
-    inputs = [column for column in read_design(folder.path).columns
-              if column != "point" and not column.startswith("unit:")]
+    design = read_design(folder.path).set_index("point")
+    inputs = [column for column in design.columns if not column.startswith(UNIT_PREFIX)]
     measures = [column for column in kpis.columns
                 if column not in ("run", "point", "replication", *inputs)]
     means = kpis.groupby("point", sort=True)[measures].mean()
     counts = kpis.groupby("point", sort=True).size().rename("replications")
-    design = read_design(folder.path).set_index("point")[inputs]
-    table = design.join(counts, how="inner").join(means, how="inner").reset_index()
+    table = design[inputs].join(counts, how="inner").join(means, how="inner").reset_index()
     atomic_write_text(folder.path / "points.csv", table.to_csv(index=False))
 
 
