@@ -37,6 +37,11 @@ class VentureKind(StrEnum):
     PROGRAMME = "programme"  # pooled acquisition budget for a platform
     HUB = "hub"  # joint sustainment hub
 
+    @property
+    def pathway(self) -> Pathway:
+        """The pathway whose money flows into ventures of this kind."""
+        return Pathway.POOLED if self is VentureKind.PROGRAMME else Pathway.HUBS
+
 
 class VentureState(StrEnum):
     PROPOSED = "proposed"  # negotiating; veto players may still delay it

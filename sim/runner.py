@@ -1,12 +1,10 @@
-"""Run one seeded replication of a scenario end to end."""
+"""Run one seeded replication of a scenario to its horizon."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from sim.model import AllianceModel
-from sim.results import result_tables
 from sim.schema import Scenario
 
 
@@ -17,9 +15,3 @@ def run_model(scenario: Scenario, seed: int | np.random.SeedSequence | None = No
     for _ in range(model.horizon):
         model.step()
     return model
-
-
-def run_replication(scenario: Scenario, seed: int | np.random.SeedSequence | None = None
-                    ) -> dict[str, pd.DataFrame]:
-    """The result tables of one replication."""
-    return result_tables(run_model(scenario, seed))

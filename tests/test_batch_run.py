@@ -31,6 +31,6 @@ def test_batch_run_drives_the_model_to_its_horizon(baseline):
     own = AllianceModel(baseline, rng=3, **{"simulation.steps": 6})
     while own.steps < step:
         own.step()
-    assert last["consensus"]["cohesion"] == pytest.approx(own.cohesion)
+    assert last["consensus"]["cohesion"] == pytest.approx(own.state.cohesion.cohesion)
     assert last["consensus"]["effective_capability"] == pytest.approx(
-        own.effective_capability)
+        own.state.forces.effective_capability)

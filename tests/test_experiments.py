@@ -21,7 +21,7 @@ from sim.experiment.replay import replay
 from sim.experiment.runner import run_experiment
 from sim.loader import apply_overrides
 from sim.results import load
-from sim.runner import run_replication
+from sim.results.tables import run_replication
 from tests.conftest import ROOT, SCENARIOS
 
 BASELINE = str(SCENARIOS / "baseline.yaml")

@@ -95,28 +95,35 @@ def scenarios(draw) -> Scenario:
 
 def run_checking_each_step(scenario: Scenario, seed: int) -> AllianceModel:
     model = AllianceModel(scenario, rng=seed)
+    state = model.state
     for _ in range(model.horizon):
         model.step()
-        budget = model.procurement[:, None] * model.area_share[None, :]
-        spend = model.pathway_spend
+        procurement = state.nations.procurement
+        budget = procurement[:, None] * state.areas.share[None, :]
+        spend = state.choices.pathway_spend
         # Money is conserved: every dollar of the procurement budget goes to one pathway.
         np.testing.assert_allclose(spend.sum(axis=-1), budget, rtol=1e-9, atol=1e-9)
         # Spending never exceeds the budget and no pathway receives negative money.
         assert (spend >= -1e-12).all()
-        assert spend.sum() <= model.procurement.sum() * (1 + 1e-9) + 1e-9
-        assert (model.stock >= 0).all() and (model.backlog >= -1e-9).all()
-        assert (model.pipeline >= 0).all() and (model.capacity >= 0).all()
-        for venture in model.ventures:
+        assert spend.sum() <= procurement.sum() * (1 + 1e-9) + 1e-9
+        industry = state.industry
+        assert (state.forces.stock >= 0).all() and (industry.backlog >= -1e-9).all()
+        assert (industry.pipeline >= 0).all() and (industry.capacity >= 0).all()
+        for venture in state.ventures.ventures:
             assert venture.backlog >= -1e-9
             assert (venture.delivered <= venture.ordered + 1e-6).all()
-        for name in ("readiness", "trust_allies", "trust_us", "satisfaction",
-                     "interoperability", "allocation", "hub_coverage"):
-            values = np.asarray(getattr(model, name))
+        for name, values in (("readiness", state.forces.readiness),
+                             ("trust_allies", state.nations.trust_allies),
+                             ("trust_us", state.nations.trust_us),
+                             ("satisfaction", state.cohesion.satisfaction),
+                             ("interoperability", state.forces.interoperability),
+                             ("allocation", state.choices.allocation),
+                             ("hub_coverage", state.forces.hub_coverage)):
             assert ((values >= -1e-12) & (values <= 1 + 1e-12)).all(), name
-        assert 0.0 <= model.cohesion <= 1.0
-        assert all(0.0 <= part <= 1.0 for part in model.cohesion_parts.values())
-        np.testing.assert_allclose(model.allocation.sum(axis=-1), 1.0)
-        assert (model.allocation[..., Pathway.NATIONAL] >= 0).all()
+        assert 0.0 <= state.cohesion.cohesion <= 1.0
+        assert all(0.0 <= part <= 1.0 for part in state.cohesion.parts.values())
+        np.testing.assert_allclose(state.choices.allocation.sum(axis=-1), 1.0)
+        assert (state.choices.allocation[..., Pathway.NATIONAL] >= 0).all()
     return model
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from sim.loader import apply_overrides
 from sim.model import AllianceModel
-from sim.runner import run_replication
+from sim.results.tables import run_replication
 
 
 def test_same_seed_gives_identical_tables(baseline):

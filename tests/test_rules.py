@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.rules import budget, choice, cohesion, formation, production, standards, sustainment
-from sim.rules.learning_curve import price_factor
+from sim import statistics
+from sim.mechanisms import budgets, cohesion, negotiation, production, standards, sustainment
+from sim.mechanisms.prices import price_factor
+from sim.policies import logit
 
 
 def test_learning_curve_falls_by_the_learning_rate_per_doubling():
@@ -16,31 +18,31 @@ def test_learning_curve_falls_by_the_learning_rate_per_doubling():
 
 def test_free_riding_is_strongest_for_small_allies():
     gdp = np.array([10.0, 1000.0])
-    free_riding = budget.free_riding_fraction(np.array([100.0, 100.0]), gdp, 1.0)
+    free_riding = budgets.free_riding_fraction(np.array([100.0, 100.0]), gdp, 1.0)
     assert free_riding[0] > 0.9 > 0.1 > free_riding[1]
-    pure = budget.public_good_factor(free_riding, 0.0, np.ones(2))
-    private = budget.public_good_factor(free_riding, 1.0, np.ones(2))
+    pure = budgets.public_good_factor(free_riding, 0.0, np.ones(2))
+    private = budgets.public_good_factor(free_riding, 1.0, np.ones(2))
     assert pure[0] < pure[1] and private.tolist() == [1.0, 1.0]
 
 
 def test_softmax_gives_zero_to_unavailable_options_and_sums_to_one():
-    shares = choice.softmax_shares(np.array([[1.0, 2.0, 3.0]]),
+    shares = logit.softmax_shares(np.array([[1.0, 2.0, 3.0]]),
                                    np.array([[True, False, True]]), 0.5)
     assert shares[0, 1] == 0.0 and shares.sum() == pytest.approx(1.0)
     assert shares[0, 2] > shares[0, 0]
 
 
 def test_agreement_gets_harder_with_more_and_more_distant_veto_players():
-    few = formation.agreement_probability(6, 0.1, 0.6, 0.03, 3.0)
-    many = formation.agreement_probability(31, 0.1, 0.6, 0.03, 3.0)
-    distant = formation.agreement_probability(6, 0.3, 0.6, 0.03, 3.0)
+    few = negotiation.agreement_probability(6, 0.1, 0.6, 0.03, 3.0)
+    many = negotiation.agreement_probability(31, 0.1, 0.6, 0.03, 3.0)
+    distant = negotiation.agreement_probability(6, 0.3, 0.6, 0.03, 3.0)
     assert many < few and distant < few
 
 
 def test_coalitions_respect_size_limits_and_do_not_overlap():
     rng = np.random.default_rng(0)
     pool = np.arange(14)
-    groups = formation.gather_coalitions(pool, np.arange(14.0), rng.random(14),
+    groups = negotiation.gather_coalitions(pool, np.arange(14.0), rng.random(14),
                                          rng.integers(0, 3, 14), rng.random(14), 3, 6, rng)
     members = np.concatenate(groups)
     assert len(set(members.tolist())) == members.size
@@ -70,13 +72,13 @@ def test_fragmentation_counts_distinct_standards_being_bought():
 
 
 def test_gini_and_spearman():
-    assert cohesion.gini(np.ones(5)) == pytest.approx(0.0)
-    assert cohesion.gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
+    assert statistics.gini(np.ones(5)) == pytest.approx(0.0)
+    assert statistics.gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
     x = np.array([1.0, 2.0, 3.0, 4.0])
-    assert cohesion.spearman(x, x**2) == pytest.approx(1.0)
-    assert cohesion.spearman(x, -x) == pytest.approx(-1.0)
-    assert cohesion.spearman(x, np.ones(4)) == 0.0
-    assert cohesion.average_ranks(np.array([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]
+    assert statistics.spearman(x, x**2) == pytest.approx(1.0)
+    assert statistics.spearman(x, -x) == pytest.approx(-1.0)
+    assert statistics.spearman(x, np.ones(4)) == 0.0
+    assert statistics.average_ranks(np.array([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]
 
 
 def test_trust_stays_in_unit_interval_under_many_events():

@@ -19,7 +19,7 @@ from sim.experiment.seeds import replication_seed
 from sim.experiment.spec import experiment_json_schema_text, load_experiment
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
-from sim.metrics import KPI_NAMES
+from sim.records import KPI_NAMES
 from sim.runner import run_model
 from tests.conftest import ROOT, SCENARIOS
 

@@ -16,7 +16,7 @@ from sim.experiment.backends import Backend
 from sim.experiment.runner import Outcome, run_experiment
 from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
-from sim.metrics import HEADLINE_KPIS
+from sim.records import HEADLINE_KPIS
 from sim.results import load
 from sim.schema import Scenario
 from sim.writers import config_hash

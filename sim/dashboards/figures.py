@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from sim.dashboards.palette import PATHWAY_COLOURS, colour, with_alpha
 from sim.results import RunResults
-from sim.rules.cohesion import spearman
+from sim.statistics import spearman
 
 PATHWAYS = ("national", "standards", "pooled", "hubs")
 

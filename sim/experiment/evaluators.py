@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.loader import apply_overrides
-from sim.metrics import HEADLINE_KPIS, KPI_NAMES
+from sim.records import HEADLINE_KPIS, KPI_NAMES
 from sim.results.tables import kpi_table, timeseries_table
 from sim.runner import run_model
 from sim.schema import Scenario

@@ -9,7 +9,7 @@ import pandas as pd
 from sim.experiment.runner import Replicate
 from sim.experiment.seeds import replication_seed
 from sim.experiment.store import RunFolder
-from sim.runner import run_replication
+from sim.results.tables import run_replication
 from sim.schema import Scenario
 
 

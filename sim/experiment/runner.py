@@ -25,7 +25,7 @@ from sim.experiment.backends import Backend, in_process, open_executor
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
-from sim.runner import run_replication
+from sim.results.tables import run_replication
 from sim.schema import Scenario
 from sim.writers import build_manifest
 from sim.writers.atomic import atomic_write_text

@@ -7,8 +7,9 @@ from sim.results.tables import (
     nation_table,
     programme_table,
     result_tables,
+    run_replication,
     timeseries_table,
 )
 
 __all__ = ["RunResults", "kpi_table", "load", "milestone_table", "nation_table", "programme_table",
-           "result_tables", "timeseries_table"]
+           "result_tables", "run_replication", "timeseries_table"]

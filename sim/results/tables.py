@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.metrics import NATION_FIELDS
+from sim.records import NATION_FIELDS
+from sim.runner import run_model
+from sim.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel
@@ -27,9 +29,10 @@ def nation_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step and nation, nations in code order within a step."""
     rows = np.stack(model.nation_rows)  # [steps + 1, N, F]
     steps, n, _ = rows.shape
-    by_code = np.argsort(model.codes, kind="stable")
+    codes = model.state.nations.codes
+    by_code = np.argsort(codes, kind="stable")
     table = pd.DataFrame(rows[:, by_code].reshape(steps * n, -1), columns=list(NATION_FIELDS))
-    table.insert(0, "code", np.tile(np.array(model.codes, dtype=object)[by_code], steps))
+    table.insert(0, "code", np.tile(np.array(codes, dtype=object)[by_code], steps))
     table.insert(0, "step", np.repeat(np.arange(steps, dtype="int64"), n))
     table["memberships"] = table["memberships"].astype("int64")
     return table
@@ -42,16 +45,17 @@ def kpi_table(model: AllianceModel) -> pd.DataFrame:
 
 def programme_table(model: AllianceModel) -> pd.DataFrame:
     """One row per joint venture (pooled programme or hub) ever proposed."""
+    codes, area_names = model.state.nations.codes, model.state.areas.names
     rows = []
-    for venture in model.ventures:
+    for venture in model.state.ventures.ventures:
         rows.append({
             "venture_id": venture.venture_id,
             "kind": venture.kind.value,
             "name": venture.name,
             "alliance_wide": venture.alliance_wide,
-            "area": model.area_names[venture.area],
-            "lead": model.codes[venture.lead],
-            "members": " ".join(model.codes[i] for i in venture.members),
+            "area": area_names[venture.area],
+            "lead": codes[venture.lead],
+            "members": " ".join(codes[i] for i in venture.members),
             "n_members": int(venture.members.size),
             "standard": int(venture.standard),
             "state": venture.state.value,
@@ -63,7 +67,7 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
             "units_ordered": float(venture.ordered.sum()) if venture.ordered.size else 0.0,
             "units_delivered": venture.delivered_total,
             "paid_usd_bn": venture.paid,
-            "hosts": " ".join(model.codes[i] for i in venture.hosts),
+            "hosts": " ".join(codes[i] for i in venture.hosts),
         })
     columns = ["venture_id", "kind", "name", "alliance_wide", "area", "lead", "members",
                "n_members", "standard", "state", "proposed_step", "agreed_step", "end_step",
@@ -74,12 +78,13 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
 
 def milestone_table(model: AllianceModel) -> pd.DataFrame:
     """One row per promised delivery milestone: promised against delivered."""
+    area_names = model.state.areas.names
     rows = []
-    for venture in model.ventures:
+    for venture in model.state.ventures.ventures:
         for number, milestone in enumerate(venture.milestones, start=1):
             rows.append({
                 "venture_id": venture.venture_id,
-                "area": model.area_names[venture.area],
+                "area": area_names[venture.area],
                 "milestone": number,
                 "due_step": milestone.due_step,
                 "promised_units": milestone.promised_units,
@@ -102,3 +107,9 @@ def result_tables(model: AllianceModel) -> dict[str, pd.DataFrame]:
         "programmes": programme_table(model),
         "milestones": milestone_table(model),
     }
+
+
+def run_replication(scenario: Scenario, seed: int | np.random.SeedSequence | None = None
+                    ) -> dict[str, pd.DataFrame]:
+    """Run one replication and return its tables."""
+    return result_tables(run_model(scenario, seed))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import field_validator, model_validator
 
 from sim.schema.base import Section, param
+from sim.schema.policy import NationPolicy
 
 
 class Nation(Section):
@@ -57,6 +58,10 @@ class Nation(Section):
                                 le=1)
     trust_us: float = param(0.6, "Initial trust in the United States.", ge=0, le=1)
     is_us: bool = param(False, "This nation is the United States (no burden shifting).")
+    policy: NationPolicy = param(
+        NationPolicy, "How the nation decides each quarter: the behavioural policy, or a "
+        "script (docs/POLICIES.md).",
+    )
 
     @field_validator("code")
     @classmethod

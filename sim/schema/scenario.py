@@ -9,6 +9,7 @@ from sim.schema.alliance import Alliance
 from sim.schema.base import Section, param
 from sim.schema.drivers import EVENT_TARGETS, NATION_TARGETS, Drivers, Inject, InjectTarget
 from sim.schema.nations import Nations
+from sim.schema.policy import ALL_AREAS
 
 
 class Metadata(Section):
@@ -75,6 +76,14 @@ class Scenario(Section):
             if coalition.area not in areas:
                 raise FieldError((*where, "area"),
                                  f"unknown capability area {coalition.area!r}")
+        for index, nation in enumerate(self.nations.members):
+            for entry_index, entry in enumerate(nation.policy.decisions):
+                for key in entry.allocation:
+                    if key != ALL_AREAS and key not in areas:
+                        raise FieldError(
+                            ("nations", "members", index, "policy", "decisions",
+                             entry_index, "allocation", key),
+                            f"unknown capability area {key!r} (or '{ALL_AREAS}')")
         if self.nations.members and not any(nation.defence_pct_gdp > 0
                                             for nation in self.nations.members):
             raise FieldError(("nations", "members"), "at least one nation must spend on "

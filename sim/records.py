@@ -1,55 +1,20 @@
-"""What the model reports: per-step model and nation figures, and end-of-run KPIs.
+"""Records: what the model reports of its state - per-step model and nation figures, and
+end-of-run KPIs.
 
-Figures are computed once per step on the model (vectorised) and handed to Mesa's
-DataCollector through reporters; nothing here changes the model's state.
+Figures are computed once per step from the state (vectorised) and handed to Mesa's
+DataCollector through reporters; nothing here changes the state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import mesa
 import numpy as np
 
 from sim.enums import Pathway, VentureKind, VentureState
-from sim.rules import cohesion
-
-if TYPE_CHECKING:
-    from sim.model import AllianceModel
-
-
-@dataclass
-class RunningTotals:
-    """Counters accumulated over a run (for cumulative metrics and KPIs)."""
-
-    procurement: float = 0.0
-    acquisition_money: float = 0.0
-    acquisition_units: float = 0.0
-    units_delivered: float = 0.0
-    effective_units_delivered: float = 0.0
-    joint_units: float = 0.0
-    milestones_due: int = 0
-    milestones_on_time: int = 0
-    programmes_formed: int = 0
-    hubs_formed: int = 0
-    attacks: int = 0
-    step_attacks_start: int = 0
-    nodes_disabled: int = 0
-    capability_lost: float = 0.0
-    first_joint_delivery: int | None = None
-
-    def start_step(self) -> None:
-        self.step_attacks_start = self.attacks
-
-    def add_spending(self, procurement: float, money: float, units: float) -> None:
-        self.procurement += procurement
-        self.acquisition_money += money
-        self.acquisition_units += units
-
-    def note_first_joint_delivery(self, step: int) -> None:
-        if self.first_joint_delivery is None:
-            self.first_joint_delivery = step
+from sim.state import State
+from sim.statistics import spearman
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -61,30 +26,32 @@ def _share(part: float, whole: float) -> float:
     return min(max(_ratio(part, whole), 0.0), 1.0)
 
 
-def model_figures(model: AllianceModel) -> dict[str, float]:
+def model_figures(state: State, per_area: bool) -> dict[str, float]:
     """Model-level figures of the current step."""
-    totals = model.totals
-    spend = model.pathway_spend.sum(axis=(0, 1))
-    procurement = float(model.procurement.sum())
-    spenders = model.spends
-    states = [(v.kind, v.state) for v in model.live_ventures]  # finished: neither
+    totals, nations, forces, record = state.totals, state.nations, state.forces, state.cohesion
+    spend = state.choices.pathway_spend.sum(axis=(0, 1))
+    procurement = float(nations.procurement.sum())
+    spenders = nations.spends
+    states = [(v.kind, v.state) for v in state.ventures.live]  # finished: neither
     figures: dict[str, float] = {
-        "effective_capability": model.effective_capability,
-        "readiness": _share(float(model.capability.sum()), float(model.stock.sum())),
-        "interoperability": _share(float((model.interoperability * model.capability.sum(0))
-                                         .sum()), float(model.capability.sum())),
-        "fragmentation": float(model.fragmentation.mean()),
-        "cohesion": model.cohesion,
-        **{f"cohesion_{name}": value for name, value in model.cohesion_parts.items()},
-        "defence_spending": float(model.spending.sum()),
-        "europe_canada_spending": float(model.spending[~model.is_us].sum()),
+        "effective_capability": forces.effective_capability,
+        "readiness": _share(float(forces.capability.sum()), float(forces.stock.sum())),
+        "interoperability": _share(float((forces.interoperability
+                                          * forces.capability.sum(0)).sum()),
+                                   float(forces.capability.sum())),
+        "fragmentation": float(forces.fragmentation.mean()),
+        "cohesion": record.cohesion,
+        **{f"cohesion_{name}": value for name, value in record.parts.items()},
+        "defence_spending": float(nations.spending.sum()),
+        "europe_canada_spending": float(nations.spending[~nations.is_us].sum()),
         "procurement_spending": procurement,
         **{f"spend_{pathway.label}": float(spend[pathway]) for pathway in Pathway},
         "collaborative_share": _share(float(spend[Pathway.STANDARDS:].sum()), procurement),
         "pooled_share": _share(float(spend[Pathway.POOLED]), procurement),
-        "burden_gini": model.burden_gini,
-        "burden_spearman": cohesion.spearman(model.gdp[spenders], model.share[spenders]),
-        "mean_defence_pct_gdp": float(model.share[spenders].mean()) if spenders.any() else 0.0,
+        "burden_gini": record.burden_gini,
+        "burden_spearman": spearman(nations.gdp[spenders], nations.share[spenders]),
+        "mean_defence_pct_gdp": float(nations.share[spenders].mean()) if spenders.any()
+        else 0.0,
         "active_programmes": float(states.count((VentureKind.PROGRAMME, VentureState.ACTIVE))),
         "active_hubs": float(states.count((VentureKind.HUB, VentureState.ACTIVE))),
         "proposed_ventures": float(sum(state is VentureState.PROPOSED for _, state in states)),
@@ -96,21 +63,21 @@ def model_figures(model: AllianceModel) -> dict[str, float]:
         "units_delivered": totals.units_delivered,
         "joint_units_delivered": totals.joint_units,
         "attacks": float(totals.attacks - totals.step_attacks_start),
-        "nodes_disabled": float((~model.nodes_up).sum()),
-        "capability_lost_to_attacks": model.capability_lost,
-        "threat": model.threat,
-        "us_commitment": model.us_commitment,
-        "negotiating": float(model.steps >= model.paths.negotiation_step),
-        "mean_political_pressure": float(model.pressure.mean()),
-        "mean_trust_allies": float(model.trust_allies.mean()),
-        "mean_trust_us": float(model.trust_us[~model.is_us].mean())
-        if (~model.is_us).any() else 0.0,
+        "nodes_disabled": float((~state.industry.nodes_up(state.step)).sum()),
+        "capability_lost_to_attacks": forces.capability_lost,
+        "threat": state.world.threat,
+        "us_commitment": state.world.us_commitment,
+        "negotiating": float(state.step >= state.world.paths.negotiation_step),
+        "mean_political_pressure": float(nations.pressure.mean()),
+        "mean_trust_allies": float(nations.trust_allies.mean()),
+        "mean_trust_us": float(nations.trust_us[~nations.is_us].mean())
+        if (~nations.is_us).any() else 0.0,
     }
-    if model.config.outputs.per_area:
-        for prefix, values in (("capability", model.area_capability),
-                               ("interoperability", model.interoperability),
-                               ("fragmentation", model.fragmentation)):
-            figures.update(zip(model.area_columns[prefix], values.tolist(), strict=True))
+    if per_area:
+        for prefix, values in (("capability", forces.area_capability),
+                               ("interoperability", forces.interoperability),
+                               ("fragmentation", forces.fragmentation)):
+            figures.update(zip(state.areas.columns[prefix], values.tolist(), strict=True))
     return figures
 
 
@@ -122,28 +89,30 @@ NATION_FIELDS = (
 )
 
 
-def nation_figures(model: AllianceModel) -> np.ndarray:
+def nation_figures(state: State) -> np.ndarray:
     """One row per nation (fields in NATION_FIELDS order), computed for all at once."""
-    spend = model.pathway_spend.sum(axis=1)
+    nations, forces, record = state.nations, state.forces, state.cohesion
+    spend = state.choices.pathway_spend.sum(axis=1)
     return np.column_stack([
-        model.gdp, model.share, model.spending, model.procurement,
+        nations.gdp, nations.share, nations.spending, nations.procurement,
         *(spend[:, pathway] for pathway in Pathway),
-        model.nation_capability, model.nation_readiness, model.satisfaction,
-        model.trust_allies, model.trust_us, model.pressure, model.memberships,
+        forces.nation_capability, forces.nation_readiness, record.satisfaction,
+        nations.trust_allies, nations.trust_us, nations.pressure, record.memberships,
     ])
 
 
-def build_datacollector(model: AllianceModel) -> mesa.DataCollector:
+def build_datacollector(names: list[str]) -> mesa.DataCollector:
     """A DataCollector whose model reporters read ``model.figures``, computed once per
     step by :func:`model_figures` before each collect. Nation figures are kept by the
     model as one array per step (``model.nation_rows``), not by agent reporters."""
-    reporters = {name: (lambda key: lambda m: m.figures[key])(name) for name in model.figures}
+    reporters = {name: (lambda key: lambda m: m.figures[key])(name) for name in names}
     return mesa.DataCollector(model_reporters=reporters)
 
 
-def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
-    """One row of KPIs for a finished run."""
-    collected = model.datacollector.model_vars
+def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
+                    ) -> dict[str, float]:
+    """One row of KPIs for a finished run (``collected``: the DataCollector's model
+    variables, step 0 first)."""
 
     def series(name: str) -> np.ndarray:
         """The figure over the run's steps, without step 0 (the starting state)."""
@@ -152,15 +121,15 @@ def end_of_run_kpis(model: AllianceModel) -> dict[str, float]:
     def last(name: str) -> float:
         return float(collected[name][-1])
 
-    totals = model.totals
-    horizon = model.horizon
+    totals = state.totals
+    capability = state.forces.effective_capability
     first = totals.first_joint_delivery
     return {
-        "final_capability": model.effective_capability,
-        "capability_growth": _ratio(model.effective_capability, model.initial_capability),
-        "capability_permanence": _ratio(model.effective_capability,
+        "final_capability": capability,
+        "capability_growth": _ratio(capability, state.initial_capability),
+        "capability_permanence": _ratio(capability,
                                         float(max(collected["effective_capability"]))),
-        "final_cohesion": model.cohesion,
+        "final_cohesion": state.cohesion.cohesion,
         "min_cohesion": float(min(collected["cohesion"])),
         "final_interoperability": last("interoperability"),
         "final_fragmentation": last("fragmentation"),

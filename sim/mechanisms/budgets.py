@@ -8,12 +8,17 @@ A nation's desired share combines (docs/MODEL.md, "Budgets"):
 - a response to perceived threat above its starting level, scaled by exposure;
 - burden shifting when US commitment falls below its start (allies other than the US);
 - drag from domestic political pressure above its start.
-Actual spending closes part of the gap each quarter (budget inertia).
+The desired share is each nation's decision (sim.policies); actual spending closes part
+of the gap each quarter (budget inertia), here.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.schema import Scenario
+from sim.schema.alliance import Spending
+from sim.state import State
 
 
 def free_riding_fraction(allies_spending: np.ndarray, gdp: np.ndarray,
@@ -57,3 +62,45 @@ def adjust_share(share: np.ndarray, desired: np.ndarray, rate: float, floor: flo
     """Close part of the gap; nations without armed forces keep spending nothing."""
     moved = share + rate * (np.clip(desired, floor, cap) - share)
     return np.where(spends, moved, 0.0)
+
+
+def public_good_factor_of(spending: np.ndarray, gdp: np.ndarray, steps_per_year: int,
+                          relative_exposure: np.ndarray, params: Spending) -> np.ndarray:
+    """The multiplier of intrinsic demand for every nation, from its allies' spending
+    (``spending`` per quarter, ``gdp`` per year)."""
+    allies = spending.sum() - spending
+    free_riding = free_riding_fraction(allies, gdp / steps_per_year, params.spillover_scale)
+    return public_good_factor(free_riding, params.private_benefit_share, relative_exposure)
+
+
+def calibrate(state: State, scenario: Scenario) -> None:
+    """Intrinsic demand at the start and at the target step.
+
+    Calibrated (``calibrate_to_initial``): the observed start is an equilibrium, so
+    intrinsic demand is what, after free riding, gives the observed share (docs/MODEL.md,
+    Budgets).
+    """
+    spending = scenario.alliance.spending
+    nations = state.nations
+    target = np.array([
+        nation.target_pct_gdp if nation.target_pct_gdp is not None else
+        share + spending.target_commitment * max(spending.target_pct_gdp - share, 0.0)
+        for nation, share in zip(scenario.nations.members, nations.share, strict=True)
+    ])
+    factor = public_good_factor_of(nations.spending, nations.gdp,
+                                   scenario.simulation.steps_per_year,
+                                   nations.relative_exposure, spending)
+    divisor = factor if spending.calibrate_to_initial else 1.0
+    nations.intrinsic_start = np.where(nations.spends, nations.share / divisor, 0.0)
+    nations.intrinsic_target = np.where(nations.spends, target / divisor, 0.0)
+
+
+def advance(state: State, params: Spending, steps_per_year: int) -> None:
+    """Each nation's defence share moves part of the way to the share its policy desires;
+    spending and the procurement budget follow."""
+    nations = state.nations
+    nations.share = adjust_share(nations.share, state.choices.desired_share,
+                                 params.adjustment_rate, params.min_pct_gdp,
+                                 params.max_pct_gdp, nations.spends)
+    nations.spending = nations.share / 100.0 * nations.gdp / steps_per_year
+    nations.procurement = nations.spending * nations.equipment

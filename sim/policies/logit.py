@@ -1,10 +1,9 @@
-"""Choosing among pathways: logit choice with inertia (McFadden 1974).
+"""Logit choice with inertia (McFadden 1974): the building blocks of the behavioural
+policy's choice among pathways.
 
-Each nation scores each pathway per area from speed, cost and sovereignty, weighted by its
-own weights, with urgency from threat and doubt about the US raising the weight on speed,
-and trust raising the appeal of every cooperative pathway. A softmax whose temperature
-stands for bounded rationality turns scores into budget shares; shares move only part of
-the way each quarter because budgets are planned years ahead.
+A softmax whose temperature stands for bounded rationality turns scores into budget
+shares; shares move only part of the way each quarter because budgets are planned years
+ahead; urgency from threat and doubt about the US raises the weight on speed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Exogenous drivers: trajectories with noise, plus dated injects.
+"""Exogenous drivers: trajectories with noise, plus dated injects; each quarter the world
+and domestic politics move along them.
 
 Everything here is exogenous to the nations' choices, so the whole path of each driver is
 drawn once when a run starts (vectorised, and independent of policy: the same seed gives
@@ -8,32 +9,11 @@ starting state; index t the value during step t.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from sim.schema import Inject, InjectMode, InjectTarget, Scenario, Trajectory
-
-
-@dataclass
-class NodeAttack:
-    """A scripted attack on industrial nodes (an inject)."""
-
-    nations: np.ndarray
-    area: int | None
-    duration: int | None
-
-
-@dataclass
-class DriverPaths:
-    threat: np.ndarray  # [T+1] in [0, 1], after any negotiation
-    us_commitment: np.ndarray  # [T+1] in [0, 1]
-    attack_rate: np.ndarray  # [T+1] expected hybrid attacks per quarter
-    migration_salience: np.ndarray  # [T+1, N] in [0, 1]
-    political_pressure: np.ndarray  # [T+1, N] in [0, 1]
-    growth: np.ndarray  # [T+1, N] GDP growth per step (fraction)
-    negotiation_step: int  # first step with Moscow negotiating; T+1 if never
-    node_attacks: dict[int, list[NodeAttack]] = field(default_factory=dict)
+from sim.schema.alliance import Decisions
+from sim.state import DriverPaths, NodeAttack, State
 
 
 def trajectory_path(trajectory: Trajectory, steps: int) -> np.ndarray:
@@ -159,3 +139,22 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
                        attack_rate=attack_rate * threat, migration_salience=salience,
                        political_pressure=pressure, growth=growth,
                        negotiation_step=negotiation_step, node_attacks=node_attacks)
+
+
+def effective_sovereignty(sovereignty: np.ndarray, pressure: np.ndarray,
+                          pressure_start: np.ndarray, from_pressure: float) -> np.ndarray:
+    """Sovereignty preference raised by domestic pressure above its start."""
+    return np.clip(sovereignty + from_pressure * (pressure - pressure_start), 0.0, 1.0)
+
+
+def advance(state: State, decisions: Decisions) -> None:
+    """Quarter ``state.step``: threat, US commitment and each nation's domestic pressure
+    from the drawn paths; sovereignty follows pressure; GDP grows."""
+    t, world, nations = state.step, state.world, state.nations
+    world.threat = float(world.paths.threat[t])
+    world.us_commitment = float(world.paths.us_commitment[t])
+    nations.pressure = world.paths.political_pressure[t]
+    nations.effective_sovereignty = effective_sovereignty(
+        nations.sovereignty, nations.pressure, nations.pressure_start,
+        decisions.sovereignty_from_pressure)
+    nations.gdp = nations.gdp * (1.0 + world.paths.growth[t])

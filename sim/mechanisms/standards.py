@@ -1,13 +1,19 @@
-"""Technical standards: fragmentation and interoperability.
+"""Technical standards: who buys on which, switching, fragmentation and interoperability.
 
 Each nation uses one standard (weapon-system family) per area. Europe starts fragmented
 (Munich Security Report 2017: 178 weapon-system types against 30 in the US). The largest
 producers each own a standard; other nations buy into one, likelier the larger its owner.
+Harmonisation money accumulates until it covers the cost of switching to the target
+standard: the alliance's reference standard, or under coalitions the nation's coalition's.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.enums import Governance, VentureKind
+from sim.schema.alliance import Decisions
+from sim.state import State
 
 
 def assign_initial_standards(industrial_weight: np.ndarray, producers: np.ndarray,
@@ -58,3 +64,41 @@ def fragmentation(standard: np.ndarray, buying: np.ndarray, n_standards: int) ->
     cell = (np.arange(n_areas)[None, :] * n_standards + standard)[buying]
     holders = np.bincount(cell, minlength=n_areas * n_standards)
     return (holders.reshape(n_areas, n_standards) > 0).sum(axis=1)
+
+
+def reference_standards(fleet: np.ndarray) -> np.ndarray:
+    """[A] per area, the standard with the most capability behind it (the de facto
+    alliance standard that consensus harmonisation converges on)."""
+    return fleet.sum(axis=0).argmax(axis=1)
+
+
+def harmonisation_target(state: State, governance: Governance) -> np.ndarray:
+    """[N, A] the standard each nation harmonises toward: its coalition's under
+    coalitions, else the alliance's reference standard."""
+    target = np.broadcast_to(state.standards.reference[None, :],
+                             (state.n, state.areas.n)).copy()
+    if governance is Governance.COALITIONS:
+        member = state.ventures.member_of[VentureKind.PROGRAMME]
+        coalition_standard = state.ventures.standards[member]
+        target = np.where(coalition_standard >= 0, coalition_standard, target)
+    return target
+
+
+def adopt(state: State, nations: np.ndarray | int, area: int, standard: int) -> None:
+    """Nations switch an area to a standard; non-producers then buy from its owner."""
+    standards, industry = state.standards, state.industry
+    standards.standard[nations, area] = standard
+    standards.harmonisation[nations, area] = 0.0
+    industry.supplier[nations, area] = np.where(industry.is_producer[nations], nations,
+                                                standards.owner[area, standard])
+
+
+def switch(state: State, params: Decisions, governance: Governance) -> None:
+    """Nations whose harmonisation spending covers the switching cost adopt the target
+    standard."""
+    target = harmonisation_target(state, governance)
+    stock = state.forces.stock
+    ready = (state.standards.harmonisation >= params.standard_switch_cost * stock) & \
+        (state.standards.standard != target) & (stock > 0)
+    for nation, area in zip(*np.nonzero(ready), strict=True):
+        adopt(state, int(nation), int(area), int(target[nation, area]))

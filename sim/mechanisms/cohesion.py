@@ -1,0 +1,129 @@
+"""Trust and cohesion: trust, satisfaction and the alliance cohesion index.
+
+Cohesion combines the parts named in the literature and the seed article: alignment of
+threat perception and of domestic politics, fairness of burden sharing, trust built by
+promises kept, and inclusion (nations left out of coalitions lose cohesion). In the spirit
+of Axelrod & Bennett's landscape theory each part is a "one minus frustration" term; the
+parts stay visible in the outputs. Each quarter, trust in allies moves with promises
+kept and broken, shared membership and exclusion, trust in the US follows US commitment,
+and then cohesion is measured.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.enums import Governance, VentureKind
+from sim.schema.alliance import Cohesion
+from sim.state import State
+from sim.statistics import gini
+
+
+def alignment(values: np.ndarray) -> float:
+    """1 minus twice the standard deviation (values in [0, 1]), clipped to [0, 1]."""
+    # min/max rather than np.clip: the same value, without numpy's per-call overhead on a
+    # scalar (this runs twice a step).
+    return min(max(1.0 - 2.0 * float(values.std()), 0.0), 1.0) if values.size else 1.0
+
+
+def update_trust(trust: np.ndarray, kept: np.ndarray, broken: np.ndarray,
+                 memberships: np.ndarray, left_out: np.ndarray, gain_kept: float,
+                 loss_broken: float, gain_membership: float, loss_excluded: float
+                 ) -> np.ndarray:
+    """Trust moves with promises kept and broken, shared membership and exclusion.
+
+    Counts are per nation this quarter (milestones kept, broken; active memberships;
+    areas left out of coalitions); each event moves trust a fixed share of the way to 1
+    (gains) or to 0 (losses), so trust stays in [0, 1].
+    """
+    trust = 1.0 - (1.0 - trust) * (1.0 - gain_kept) ** kept
+    trust = 1.0 - (1.0 - trust) * (1.0 - gain_membership) ** memberships
+    trust = trust * (1.0 - loss_broken) ** broken
+    return trust * (1.0 - loss_excluded) ** left_out
+
+
+def fairness(share: np.ndarray, mean_share: float) -> np.ndarray:
+    """A nation's sense of fair burden sharing: 1 at or below the alliance's average
+    burden, falling to 0 at twice the average."""
+    if mean_share <= 0:
+        return np.ones_like(share)
+    return np.clip(2.0 - share / mean_share, 0.0, 1.0)
+
+
+def weighted_mean(parts: dict[str, float | np.ndarray], weights: dict[str, float]
+                  ) -> float | np.ndarray:
+    """Mean of the named parts with the given weights (weights need not sum to 1)."""
+    total = sum(weights.values())
+    return sum(weights[name] * parts[name] for name in weights) / total
+
+
+def count_memberships(state: State, governance: Governance) -> None:
+    """Memberships of open ventures (proposed or active) per nation, the active ones
+    (which build trust), and who is left out of coalitions."""
+    book, record = state.ventures, state.cohesion
+    open_programmes = book.member_of[VentureKind.PROGRAMME] >= 0
+    open_hubs = book.member_of[VentureKind.HUB] >= 0
+    record.memberships = open_programmes.sum(axis=1) + open_hubs.sum(axis=1)
+    record.active_memberships = (book.active_member(VentureKind.PROGRAMME).sum(axis=1)
+                                 + book.active_member(VentureKind.HUB).sum(axis=1))
+    left_out = np.zeros((state.n, state.areas.n), dtype=bool)
+    if governance is Governance.COALITIONS:
+        coalition_in_area = open_programmes.any(axis=0)
+        left_out = coalition_in_area[None, :] & ~open_programmes & \
+            state.nations.spends[:, None]
+    record.left_out = left_out
+
+
+def update_trust_of(state: State, params: Cohesion) -> None:
+    """Promises kept and broken, shared membership and exclusion move trust in allies;
+    trust in the US moves toward US commitment."""
+    nations, record = state.nations, state.cohesion
+    nations.trust_allies = update_trust(
+        nations.trust_allies, record.kept, record.broken,
+        record.active_memberships.astype(float), record.left_out.sum(axis=1).astype(float),
+        params.trust_gain_kept, params.trust_loss_broken, params.trust_gain_membership,
+        params.trust_loss_excluded)
+    nations.trust_us += params.us_trust_adjustment * (state.world.us_commitment
+                                                      - nations.trust_us)
+
+
+def measure(state: State, params: Cohesion) -> None:
+    """The cohesion index, its parts, and each nation's satisfaction."""
+    nations, record = state.nations, state.cohesion
+    left_out_share = record.left_out.mean(axis=1)
+    spenders = nations.spends
+    perception = state.world.threat * nations.exposure
+    share = nations.share[spenders]
+    mean_share = float(share.mean()) if share.size else 0.0
+    record.burden_gini = gini(share)
+    record.parts = {
+        "threat_alignment": alignment(perception),
+        "political_alignment": alignment(nations.pressure),
+        "fairness": 1.0 - record.burden_gini,
+        "trust": float(nations.trust_allies.mean()),
+        "inclusion": 1.0 - float(left_out_share.mean()),
+    }
+    weights = {
+        "threat_alignment": params.weight_threat_alignment,
+        "political_alignment": params.weight_political_alignment,
+        "fairness": params.weight_fairness,
+        "trust": params.weight_trust,
+        "inclusion": params.weight_inclusion,
+    }
+    record.cohesion = float(weighted_mean(record.parts, weights))
+    nation_fairness = np.where(spenders, fairness(nations.share, mean_share), 1.0)
+    nation_parts = {
+        "threat_alignment": 1.0 - np.abs(perception - perception.mean()),
+        "political_alignment": 1.0 - np.abs(nations.pressure - nations.pressure.mean()),
+        "fairness": nation_fairness,
+        "trust": nations.trust_allies,
+        "inclusion": 1.0 - left_out_share,
+    }
+    record.satisfaction = np.clip(weighted_mean(nation_parts, weights), 0.0, 1.0)
+
+
+def advance(state: State, params: Cohesion, governance: Governance) -> None:
+    """Trust, then cohesion, at the end of the quarter."""
+    count_memberships(state, governance)
+    update_trust_of(state, params)
+    measure(state, params)

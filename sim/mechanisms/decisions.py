@@ -1,0 +1,72 @@
+"""Decisions: the model shows the nations what they can see and asks their policies.
+
+The behavioural policy decides for every nation at once (its answer is the advice the
+others receive); each other policy then decides for its own nations. The decided
+allocation and desired defence share are stored in the state; willingness to join or
+leave ventures goes on to negotiation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.enums import VentureKind, VentureState
+from sim.mechanisms import prices
+from sim.mechanisms.negotiation import expected_agreement_chance
+from sim.mechanisms.standards import harmonisation_target
+from sim.policies import BehaviouralPolicy, Decisions, Observation, Policy
+from sim.schema.alliance import Alliance
+from sim.state import State
+
+
+def expected_wait(state: State, kind: VentureKind, chance: float) -> np.ndarray:
+    """[N, A] quarters a nation expects to wait before money can flow through a venture:
+    none as a member of an active one, else the mean wait for agreement."""
+    wait = np.full((state.n, state.areas.n), 1.0 / max(chance, 1e-6))
+    wait[state.ventures.active_member(kind)] = 0.0
+    return wait
+
+
+def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observation:
+    """What the nations know at the start of this quarter's decisions."""
+    standards, areas = state.standards, state.areas
+    formation = alliance.formation
+    reference = standards.reference
+    reference_price = prices.price(state, standards.cumulative[areas.ids, reference],
+                                   areas.ids)
+    pooled_price = reference_price[None, :] * (1.0 - formation.pooling_discount) * (
+        1.0 + formation.adaptation_surcharge * (standards.standard != reference[None, :]))
+    chance = expected_agreement_chance(state, alliance.governance, formation)
+    return Observation(
+        step=state.step, governance=alliance.governance, steps_per_year=steps_per_year,
+        threat=state.world.threat, us_commitment=state.world.us_commitment,
+        threat_start=state.world.threat_start, us_start=state.world.us_start,
+        nations=state.nations, lead_time=areas.lead_time,
+        previous_allocation=state.choices.allocation, readiness=state.forces.readiness,
+        standard=standards.standard,
+        harmonisation_target=harmonisation_target(state, alliance.governance),
+        national_price=prices.national_price(state), reference_price=reference_price,
+        pooled_price=pooled_price, member_of=state.ventures.member_of,
+        expected_wait={kind: expected_wait(state, kind, chance) for kind in VentureKind},
+        proposals=[v for v in state.ventures.live if v.state is VentureState.PROPOSED])
+
+
+def decide(observation: Observation, behavioural: BehaviouralPolicy,
+           others: list[tuple[Policy, np.ndarray]]) -> Decisions:
+    """Every nation's decisions: the behavioural policy's, then each other policy's for
+    its own nations (``others`` pairs a policy with the rows it decides)."""
+    decisions = behavioural.decide_all(observation)
+    for policy, rows in others:
+        decisions.assign(rows, policy.decide(observation, rows, decisions))
+    return decisions
+
+
+def advance(state: State, alliance: Alliance, steps_per_year: int,
+            behavioural: BehaviouralPolicy, others: list[tuple[Policy, np.ndarray]]
+            ) -> Decisions:
+    """Ask the policies and store what they decided."""
+    decisions = decide(observe(state, alliance, steps_per_year), behavioural, others)
+    state.choices.allocation = decisions.allocation
+    state.choices.desired_share = decisions.desired_share
+    return decisions
+

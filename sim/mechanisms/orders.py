@@ -1,0 +1,72 @@
+"""Spending and orders: each pathway's money goes where it can, and buys.
+
+Money a pathway cannot take yet (no active venture to pay into, nothing to harmonise
+toward) reverts to national procurement, so every dollar of the procurement budget is
+spent. National money orders units on the nation's standard at its learning-curve price;
+pooled money orders units on the programme's standard at the pooled price; harmonisation
+money accumulates toward a switch of standard; hub money funds sustainment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.enums import Governance, Pathway, VentureKind, VentureState
+from sim.mechanisms import prices
+from sim.mechanisms.production import place_orders
+from sim.mechanisms.standards import harmonisation_target
+from sim.schema.alliance import Formation
+from sim.state import State
+
+
+def pathway_spending(state: State, governance: Governance) -> np.ndarray:
+    """[N, A, P] USD bn this quarter: the intended allocation, where the pathway can
+    take it."""
+    nations, ventures = state.nations, state.ventures
+    area_budget = nations.procurement[:, None] * state.areas.share[None, :]
+    intended = area_budget[..., None] * state.choices.allocation
+    spend = np.zeros_like(intended)
+    spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * \
+        ventures.active_member(VentureKind.PROGRAMME)
+    spend[..., Pathway.HUBS] = intended[..., Pathway.HUBS] * \
+        ventures.active_member(VentureKind.HUB)
+    harmonising = state.standards.standard != harmonisation_target(state, governance)
+    spend[..., Pathway.STANDARDS] = intended[..., Pathway.STANDARDS] * harmonising
+    # Money that cannot flow through a pathway yet reverts to national procurement.
+    spend[..., Pathway.NATIONAL] = area_budget - spend[..., 1:].sum(axis=-1)
+    return spend
+
+
+def advance(state: State, formation: Formation, governance: Governance) -> None:
+    """Spend this quarter's budgets and place the orders they buy."""
+    spend = state.choices.pathway_spend = pathway_spending(state, governance)
+    standards, industry, ventures = state.standards, state.industry, state.ventures
+    standards.harmonisation += spend[..., Pathway.STANDARDS]
+    state.forces.hub_funding = spend[..., Pathway.HUBS]
+
+    price = prices.national_price(state)
+    units = spend[..., Pathway.NATIONAL] / price
+    place_orders(industry.pipeline, units, state.areas.lead_time)
+    standards.cumulative += standards.per_standard(units, state.areas.grid)
+    acquisition_money = float(spend[..., Pathway.NATIONAL].sum())
+    acquisition_units = float(units.sum())
+
+    for venture in ventures.live:
+        if venture.state is not VentureState.ACTIVE:
+            continue
+        pathway = venture.kind.pathway
+        money = spend[venture.members, venture.area, pathway]
+        if venture.members_left:  # those who left pay nothing
+            money = money * ventures.paying(venture)
+        if venture.kind is VentureKind.HUB:
+            venture.paid += float(money.sum())
+            continue
+        bought = money / prices.pooled_price(state, venture, formation)
+        venture.ordered += bought
+        venture.paid += float(money.sum())
+        venture.pipeline[-1] += float(bought.sum())
+        standards.cumulative[venture.area, venture.standard] += float(bought.sum())
+        acquisition_money += float(money.sum())
+        acquisition_units += float(bought.sum())
+    state.totals.add_spending(float(state.nations.procurement.sum()), acquisition_money,
+                              acquisition_units)

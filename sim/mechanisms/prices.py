@@ -1,0 +1,54 @@
+"""Unit costs on a learning curve (Wright 1936), shared by the mechanisms that buy.
+
+The cost of a unit falls by a fixed share with each doubling of cumulative output:
+``cost(Q) = cost(Q_ref) * (Q / Q_ref) ** log2(learning_rate)``. Output is counted per
+technical standard, so fragmentation into many small standards keeps every standard high
+on its curve, and harmonising or pooling moves buyers down a shared one. Prices are
+factors of the area's reference price (1 = USD 1 bn per capability unit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.schema.alliance import Formation
+from sim.state import State, Venture
+
+# Learning-curve position is clipped to this factor of the reference either way: legacy
+# stock is only a rough proxy of a standard's cumulative output.
+LEARNING_RATIO_BOUNDS = (0.25, 4.0)
+
+
+def price_factor(cumulative: np.ndarray, reference: np.ndarray | float,
+                 learning_rate: np.ndarray | float) -> np.ndarray:
+    """Unit cost relative to the reference cost, for cumulative output ``cumulative``."""
+    ratio = np.maximum(cumulative, 1e-9) / reference
+    return ratio ** np.log2(learning_rate)
+
+
+def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
+    """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``."""
+    ratio = np.clip(cumulative / state.standards.reference_output[area],
+                    *LEARNING_RATIO_BOUNDS)
+    return price_factor(ratio, 1.0, state.areas.learning_rate[area])
+
+
+def national_price(state: State) -> np.ndarray:
+    """[N, A] unit cost factor of each nation's national orders on its own standard."""
+    grid = state.areas.grid
+    return price(state, state.standards.cumulative[grid, state.standards.standard], grid)
+
+
+def standard_price(state: State, area: int, standard: int) -> float:
+    """Unit cost factor of one standard (scalar version of :func:`price`)."""
+    low, high = LEARNING_RATIO_BOUNDS
+    ratio = state.standards.cumulative[area, standard] / state.standards.reference_output[area]
+    return float(min(max(ratio, low), high) ** state.areas.log2_learning[area])
+
+
+def pooled_price(state: State, venture: Venture, formation: Formation) -> np.ndarray:
+    """[members] unit cost factor of a programme's orders: its standard's price less the
+    pooling discount, plus a surcharge for members adapting from another standard."""
+    base = standard_price(state, venture.area, venture.standard)
+    return base * (1.0 - formation.pooling_discount) * (
+        1.0 + formation.adaptation_surcharge * venture.adapting)

@@ -1,0 +1,26 @@
+"""Equipment in service, how ready it is, and what it adds up to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class ForcesState:
+    fleet: np.ndarray  # [N, A, S] capability units by the standard they were built on
+    stock: np.ndarray  # [N, A] capability units: fleet summed over standards
+    readiness: np.ndarray  # [N, A] 0-1: share of the stock available
+    undisrupted_readiness: np.ndarray  # [N, A] 0-1: the same without node outages
+    hub_funding: np.ndarray  # [N, A] USD bn per quarter paid into sustainment hubs
+    hub_coverage: np.ndarray  # [N, A] 0-1: share of the stock hub funding covers
+    # Derived every quarter (sim.mechanisms.capability).
+    capability: np.ndarray  # [N, A] capability units: stock x readiness
+    interoperability: np.ndarray  # [A] 0-1: capability-weighted share of pairs on a standard
+    fragmentation: np.ndarray  # [A] int: distinct standards being bought
+    area_capability: np.ndarray  # [A] capability x interoperability factor
+    effective_capability: float  # alliance total of area_capability
+    nation_capability: np.ndarray  # [N] capability summed over areas
+    nation_readiness: np.ndarray  # [N] 0-1: capability / stock
+    capability_lost: float  # capability units lost this quarter to node outages

@@ -1,0 +1,31 @@
+"""Technical standards: who uses which, who owns each, and where each stands on its
+learning curve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class StandardsState:
+    standard: np.ndarray  # [N, A] int: the standard a nation buys on in each area
+    owner: np.ndarray  # [A, S] int: the producing nation that owns a standard (-1: none)
+    cumulative: np.ndarray  # [A, S] units ordered on the standard so far (learning curve)
+    reference_output: np.ndarray  # [A] units: mean starting output of standards in use
+    reference: np.ndarray  # [A] int: the standard with the most capability behind it
+    harmonisation: np.ndarray  # [N, A] USD bn saved up toward switching standard
+
+    @property
+    def count(self) -> int:
+        """Standards per area (the width of ``owner``)."""
+        return self.owner.shape[1]
+
+    def per_standard(self, values: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        """Sum ``values[N, A]`` over the nations on each standard: ``[A, S]``
+        (``grid`` is the area index of each cell)."""
+        n_areas = self.owner.shape[0]
+        flat = (grid * self.count + self.standard).ravel()
+        return np.bincount(flat, weights=values.ravel(),
+                           minlength=n_areas * self.count).reshape(n_areas, self.count)

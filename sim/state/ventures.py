@@ -1,0 +1,143 @@
+"""Joint ventures: pooled procurement programmes and sustainment hubs, and the book that
+keeps them.
+
+A venture is proposed by willing nations, negotiated among its veto players, then runs for
+a fixed number of quarters in which members pay in. A programme orders units on its
+standard, has them built at its members' industrial nodes with production priority, and
+promises dated delivery milestones; a hub pays for shared sustainment at its hosts' nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.enums import MilestoneStatus, VentureKind, VentureState
+
+
+@dataclass
+class Milestone:
+    due_step: int
+    promised_units: float  # cumulative units promised by the due step
+    status: MilestoneStatus = MilestoneStatus.PENDING
+    delivered_at_due: float = 0.0
+    assessed_step: int | None = None
+
+
+@dataclass
+class Venture:
+    venture_id: int
+    kind: VentureKind
+    area: int
+    lead: int
+    members: np.ndarray  # nation indices
+    veto_players: int
+    preference_spread: float
+    proposed_step: int
+    alliance_wide: bool = False  # agreed by consensus and open to every ally
+    name: str = ""  # for coalitions set up by the scenario
+    standard: int = -1
+    state: VentureState = VentureState.PROPOSED
+    agreed_step: int | None = None
+    end_step: int | None = None
+    hosts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    # Programmes only: orders and deliveries, per member and in total.
+    pipeline: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    backlog: float = 0.0
+    ordered: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    delivered: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    adapting: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    paid: float = 0.0
+    line_capacity: float = 0.0  # units per quarter the programme's line can build
+    first_delivery_step: int | None = None
+    members_left: bool = False  # some listed member has left (and no longer pays in)
+    milestones: list[Milestone] = field(default_factory=list)
+    settled_milestones: int = 0  # milestones before this index are settled for good
+
+    @property
+    def open(self) -> bool:
+        return self.state in (VentureState.PROPOSED, VentureState.ACTIVE)
+
+    @property
+    def finished(self) -> bool:
+        """Nothing about it can change any more: stalled, or completed with every order
+        built and every milestone settled."""
+        if self.state is VentureState.STALLED:
+            return True
+        return self.state is VentureState.COMPLETED and self.backlog <= 0 and \
+            not self.pipeline.any() and self.settled_milestones == len(self.milestones)
+
+    @property
+    def delivered_total(self) -> float:
+        return float(self.delivered.sum()) if self.delivered.size else 0.0
+
+    def add_members(self, nations: np.ndarray, adapting: np.ndarray) -> None:
+        """Nations join (consensus ventures stay open to latecomers)."""
+        self.members = np.concatenate((self.members, nations)).astype(int)
+        self.ordered = np.concatenate((self.ordered, np.zeros(nations.size)))
+        self.delivered = np.concatenate((self.delivered, np.zeros(nations.size)))
+        self.adapting = np.concatenate((self.adapting, adapting)).astype(bool)
+
+    def withdraw_before_agreement(self, nations: np.ndarray) -> None:
+        """Nations leave a proposal: they are no longer counted as members. (Members of
+        an agreed venture stay listed, so that what they ordered is still delivered.)"""
+        keep = ~np.isin(self.members, nations)
+        self.members = self.members[keep]
+        self.ordered = self.ordered[keep]
+        self.delivered = self.delivered[keep]
+        self.adapting = self.adapting[keep]
+
+
+@dataclass
+class VentureBook:
+    """Every venture of a run, the ones still changing, and who is in which.
+
+    ``member_of[kind][i, a]`` is the id of nation i's open (proposed or active) venture of
+    that kind in area a, or -1. The flags and standards arrays are indexed by venture id
+    with a trailing entry read by index -1 (no venture); they are refreshed after
+    negotiation, the only time ventures change state.
+    """
+
+    member_of: dict[VentureKind, np.ndarray]  # kind -> [N, A] venture id or -1
+    ventures: list[Venture] = field(default_factory=list)  # by id, every one proposed
+    # The ventures that can still change: the per-quarter loops read these, so that a
+    # run's cost stays linear in its steps as finished ones pile up.
+    live: list[Venture] = field(default_factory=list)
+    active_flags: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
+    standards: np.ndarray = field(default_factory=lambda: np.full(1, -1))
+
+    @classmethod
+    def empty(cls, n: int, n_areas: int) -> VentureBook:
+        return cls(member_of={kind: np.full((n, n_areas), -1, dtype=int)
+                              for kind in VentureKind})
+
+    def add(self, venture: Venture) -> None:
+        self.ventures.append(venture)
+        self.live.append(venture)
+
+    def refresh(self) -> None:
+        """Recompute the per-venture arrays after ventures changed state."""
+        self.active_flags = np.array(
+            [venture.state is VentureState.ACTIVE for venture in self.ventures] + [False])
+        self.standards = np.array([v.standard for v in self.ventures] + [-1])
+
+    def drop_finished(self) -> None:
+        self.live = [venture for venture in self.live if not venture.finished]
+
+    def current_members(self, venture: Venture) -> np.ndarray:
+        """The members still in the venture (those who left stay listed in ``members``
+        for the orders they placed)."""
+        if not venture.members_left:
+            return venture.members
+        here = self.member_of[venture.kind][venture.members, venture.area]
+        return venture.members[here == venture.venture_id]
+
+    def paying(self, venture: Venture) -> np.ndarray:
+        """[members] bool: which listed members are still in (and so pay in)."""
+        here = self.member_of[venture.kind][venture.members, venture.area]
+        return here == venture.venture_id
+
+    def active_member(self, kind: VentureKind) -> np.ndarray:
+        """[N, A] bool: the nation is in an active venture of this kind in the area."""
+        return self.active_flags[self.member_of[kind]]
