@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.calendar import Calendar
 from sim.records import NATION_FIELDS
 from sim.runner import run_model
 from sim.schema import Scenario
@@ -18,10 +19,22 @@ if TYPE_CHECKING:
     from sim.model import AllianceModel
 
 
+def calendar(model: AllianceModel) -> Calendar:
+    simulation = model.config.simulation
+    return Calendar(simulation.start, simulation.steps_per_year)
+
+
+def _periods(model: AllianceModel, steps: list[int]) -> list[str | None]:
+    """The period of each step; None where a step column says -1 (never)."""
+    dates = calendar(model)
+    return [dates.period(step) if step >= 0 else None for step in steps]
+
+
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step (step 0 is the starting state): the model-level figures."""
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     frame.insert(0, "step", range(len(frame)))
+    frame.insert(1, "period", calendar(model).periods(range(len(frame))))
     return frame
 
 
@@ -33,6 +46,8 @@ def nation_table(model: AllianceModel) -> pd.DataFrame:
     by_code = np.argsort(codes, kind="stable")
     table = pd.DataFrame(rows[:, by_code].reshape(steps * n, -1), columns=list(NATION_FIELDS))
     table.insert(0, "code", np.tile(np.array(codes, dtype=object)[by_code], steps))
+    table.insert(0, "period", np.repeat(np.array(calendar(model).periods(range(steps)),
+                                                  dtype=object), n))
     table.insert(0, "step", np.repeat(np.arange(steps, dtype="int64"), n))
     table["memberships"] = table["memberships"].astype("int64")
     return table
@@ -73,7 +88,18 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
                "n_members", "standard", "state", "proposed_step", "agreed_step", "end_step",
                "first_delivery_step", "units_ordered", "units_delivered", "paid_usd_bn",
                "hosts"]
-    return pd.DataFrame(rows, columns=columns)
+    return with_periods(model, pd.DataFrame(rows, columns=columns))
+
+
+def with_periods(model: AllianceModel, table: pd.DataFrame) -> pd.DataFrame:
+    """Each ``*_step`` column followed by its calendar ``*_period`` (empty for -1)."""
+    for column in [c for c in table.columns if c.endswith("_step")]:
+        table.insert(table.columns.get_loc(column) + 1, column.replace("_step", "_period"),
+                     # "string", not object: a part where every value is empty must
+                     # still store strings, or parts could not be gathered into one file.
+                     pd.Series(_periods(model, table[column].astype(int).tolist()),
+                               index=table.index, dtype="string"))
+    return table
 
 
 def milestone_table(model: AllianceModel) -> pd.DataFrame:
@@ -95,7 +121,7 @@ def milestone_table(model: AllianceModel) -> pd.DataFrame:
             })
     columns = ["venture_id", "area", "milestone", "due_step", "promised_units",
                "delivered_at_due", "status", "assessed_step"]
-    return pd.DataFrame(rows, columns=columns)
+    return with_periods(model, pd.DataFrame(rows, columns=columns))
 
 
 def result_tables(model: AllianceModel) -> dict[str, pd.DataFrame]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
+from sim.calendar import format_start, parse_start
 from sim.scenario_files.problems import FieldError
 from sim.schema.alliance import Alliance
 from sim.schema.base import Section, param
@@ -20,6 +21,11 @@ class Metadata(Section):
 
 
 class Simulation(Section):
+    start: str = param(
+        "2025Q1", "Year and quarter of the first step (YYYYQn); step 0, the starting state, "
+        "is the end of the quarter before. Dates on tables and charts count from here.",
+        unit="year and quarter",
+    )
     steps: int = param(40, "Horizon of a run.", unit="quarters", ge=1, le=10_000)
     steps_per_year: int = param(
         4, "Steps per year (a step is a quarter by default).", ge=1, le=52,
@@ -29,6 +35,14 @@ class Simulation(Section):
         "the root seed).", ge=1, le=10_000_000,
     )
     seed: int = param(0, "Root seed of the run's random streams.", ge=0, le=2**63 - 1)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _year_and_quarter(cls, value: object) -> str:
+        if not isinstance(value, str):  # YAML reads 2025-01-01 as a date, 2025 as a number
+            raise ValueError("expected a year and quarter such as 2025Q1, not a date or a "
+                             "number")
+        return format_start(*parse_start(value))
 
 
 class Outputs(Section):
