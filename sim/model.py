@@ -127,5 +127,4 @@ class AllianceModel(mesa.Model):
 
     def kpis(self) -> dict[str, float]:
         """End-of-run key performance indicators (docs/MODEL.md, "Outputs")."""
-        return records.end_of_run_kpis(self.state, self.datacollector.model_vars,
-                                       self.horizon)
+        return records.end_of_run_kpis(self.state, self.datacollector.model_vars)

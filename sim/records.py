@@ -21,6 +21,12 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else 0.0
 
 
+def _rate(numerator: float, denominator: float) -> float:
+    """A rate that is undefined (NaN) over nothing: nothing due is not 0 % on time
+    (sim/outputs.py, Censoring.UNDEFINED)."""
+    return numerator / denominator if denominator > 0 else float("nan")
+
+
 def _share(part: float, whole: float) -> float:
     """A share in [0, 1], robust to rounding."""
     return min(max(_ratio(part, whole), 0.0), 1.0)
@@ -56,10 +62,10 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "active_hubs": float(states.count((VentureKind.HUB, VentureState.ACTIVE))),
         "proposed_ventures": float(sum(state is VentureState.PROPOSED for _, state in states)),
         "milestones_due": float(totals.milestones_due),
-        "milestone_on_time_rate": _share(totals.milestones_on_time, totals.milestones_due),
-        "unit_cost": _ratio(totals.acquisition_money, totals.acquisition_units),
-        "cost_per_effective_capability": _ratio(totals.procurement,
-                                                totals.effective_units_delivered),
+        "milestone_on_time_rate": _rate(totals.milestones_on_time, totals.milestones_due),
+        "unit_cost": _rate(totals.acquisition_money, totals.acquisition_units),
+        "cost_per_effective_capability": _rate(totals.procurement,
+                                               totals.effective_units_delivered),
         "units_delivered": totals.units_delivered,
         "joint_units_delivered": totals.joint_units,
         "attacks": float(totals.attacks - totals.step_attacks_start),
@@ -109,8 +115,7 @@ def build_datacollector(names: list[str]) -> mesa.DataCollector:
     return mesa.DataCollector(model_reporters=reporters)
 
 
-def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
-                    ) -> dict[str, float]:
+def end_of_run_kpis(state: State, collected: dict[str, list[Any]]) -> dict[str, float]:
     """One row of KPIs for a finished run (``collected``: the DataCollector's model
     variables, step 0 first)."""
 
@@ -138,7 +143,8 @@ def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
         "cost_per_effective_capability": last("cost_per_effective_capability"),
         "milestone_on_time_rate": last("milestone_on_time_rate"),
         "milestones_due": float(totals.milestones_due),
-        "time_to_first_joint_delivery": float(first if first is not None else horizon + 1),
+        # Not reached (NaN) when nothing was delivered: sim/outputs.py, NOT_REACHED.
+        "time_to_first_joint_delivery": float(first) if first is not None else float("nan"),
         "joint_delivery_achieved": float(first is not None),
         "programmes_formed": float(totals.programmes_formed),
         "hubs_formed": float(totals.hubs_formed),
@@ -153,21 +159,3 @@ def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
         "attacks": float(totals.attacks),
         "node_quarters_disabled": float(totals.nodes_disabled),
     }
-
-
-# The names of the KPIs above, for checking experiment files before anything runs
-# (tests/test_sweeps.py keeps the two in step).
-KPI_NAMES = (
-    "final_capability", "capability_growth", "capability_permanence", "final_cohesion",
-    "min_cohesion", "final_interoperability", "final_fragmentation", "final_readiness",
-    "unit_cost", "cost_per_effective_capability", "milestone_on_time_rate", "milestones_due",
-    "time_to_first_joint_delivery", "joint_delivery_achieved", "programmes_formed",
-    "hubs_formed", "total_defence_spending", "final_europe_canada_spending",
-    "final_mean_defence_pct_gdp", "mean_collaborative_share", "mean_pooled_share",
-    "final_burden_gini", "final_burden_spearman", "capability_lost_to_attacks", "attacks",
-    "node_quarters_disabled",
-)
-
-# The KPIs the command line prints after a run and sweeps analyse unless told otherwise.
-HEADLINE_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
-                 "milestone_on_time_rate", "time_to_first_joint_delivery")

@@ -1,0 +1,462 @@
+"""What every output column means: one declaration per column of every table - its label,
+unit, meaning and, for KPIs that are not always defined, its censoring rule.
+
+This is the one place a figure's label and unit live (as the schema is for inputs): the
+terminal, the CSV files (``summary.csv``, ``comparison.csv``, ``columns.csv``), every axis,
+card and hover of the dashboards and the generated reference ``docs/OUTPUTS.md`` read it.
+``tests/test_outputs.py`` fails when a column the model writes has no entry here.
+
+To add a figure: compute it in ``sim/records.py`` and add one ``Output(...)`` line to the
+table it lands in below (``TIMESERIES``, ``NATIONS``, ``KPIS``, ...), with a unit from
+``UNITS``; then ``python3 run.py schema --outputs > docs/OUTPUTS.md``. A timeseries
+figure with ``group=DRIVER`` is drawn in the dashboards' drivers panel.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit: ``name`` as stored (CSV files, docs), ``shown`` on axes and cards,
+    ``format`` for one value in text and ``tickformat`` for a plotly axis (values stored
+    as shares 0-1 are shown as per cent)."""
+
+    name: str
+    shown: str
+    format: str = "{:,.3g}"
+    tickformat: str = ""
+    scale: float = 1.0  # shown = stored x scale (100 for shares shown as per cent)
+
+    def number(self, value: float | None) -> str:
+        """One value as a number (per cent with its sign), for a cell whose header
+        gives the unit; NaN: "undefined"."""
+        if value is None or math.isnan(value):
+            return "undefined"
+        return self.format.format(value * self.scale)
+
+    def text(self, value: float | None) -> str:
+        """One value with its unit: ``5,949 capability units``, ``45.3 %``."""
+        number = self.number(value)
+        if number == "undefined" or not self.shown:
+            return number
+        return number + self.shown[1:] if self.shown.startswith("%") \
+            else f"{number} {self.shown}"
+
+    def difference(self, value: float | None, with_unit: bool = True) -> str:
+        """A signed difference in this unit; per cent and % of GDP differ in percentage
+        points (pp)."""
+        if value is None or math.isnan(value):
+            return "undefined"
+        if self.shown.startswith("%"):
+            decimals = re.search(r"\.(\d)f", self.format)
+            places = int(decimals[1]) if decimals else 2
+            text = f"{value * self.scale:+.{places}f} pp"
+            return text + self.shown[1:] if with_unit else text
+        text = ("-" if value < 0 else "+") + self.format.format(abs(value) * self.scale)
+        return f"{text} {self.shown}" if with_unit and self.shown else text
+
+
+CAPABILITY = Unit("capability units", "capability units", "{:,.0f}")
+CAPABILITY_QUARTERS = Unit("capability-unit quarters", "capability-unit quarters",
+                           "{:,.0f}")
+EQUIPMENT = Unit("equipment units (USD 1 bn at 2024 reference prices)", "equipment units",
+                 "{:,.1f}")
+USD_BN = Unit("USD bn", "USD bn", "{:,.0f}")
+USD_BN_QUARTER = Unit("USD bn per quarter", "USD bn per quarter", "{:,.1f}")
+USD_BN_YEAR = Unit("USD bn per year", "USD bn per year", "{:,.0f}")
+USD_BN_PER_CAPABILITY = Unit("USD bn per effective capability unit",
+                             "USD bn per capability unit", "{:.3f}")
+PRICE_FACTOR = Unit("price factor (1 = 2024 reference price)", "price factor", "{:.3f}")
+PCT_GDP = Unit("% of GDP", "% of GDP", "{:.2f} %")
+INDEX = Unit("index 0-1", "index 0-1", "{:.3f}")
+SHARE = Unit("share 0-1", "%", "{:.1f} %", ".0%", 100.0)
+FLAG = Unit("1 = yes, 0 = no (mean: share of runs)", "% of runs", "{:.0f} %", ".0%", 100.0)
+RANK_CORRELATION = Unit("rank correlation -1 to 1", "rank correlation", "{:.2f}")
+RATIO = Unit("ratio", "ratio", "{:.3f}")
+COUNT = Unit("count", "count", "{:,.1f}")
+NODE_QUARTERS = Unit("node-quarters", "node-quarters", "{:,.1f}")
+STANDARDS = Unit("standards (count)", "standards", "{:.1f}")
+QUARTERS = Unit("quarters", "quarters", "{:.1f}")
+STEP = Unit("step (quarters since the start; -1: never)", "step", "{:.0f}")
+PERIOD = Unit("year and quarter (e.g. 2025Q1; empty: never)", "", "{}")
+NATION = Unit("nation code (ISO 3166 alpha-3)", "", "{}")
+NATION_LIST = Unit("nation codes, space-separated", "", "{}")
+CATEGORY = Unit("category", "", "{}")
+TEXT = Unit("text", "", "{}")
+IDENTIFIER = Unit("identifier", "", "{}")
+DIMENSIONLESS = Unit("dimensionless", "dimensionless", "{:.4g}")
+
+UNITS = (CAPABILITY, CAPABILITY_QUARTERS, EQUIPMENT, USD_BN, USD_BN_QUARTER, USD_BN_YEAR,
+         USD_BN_PER_CAPABILITY, PRICE_FACTOR, PCT_GDP, INDEX, SHARE, FLAG, RANK_CORRELATION,
+         RATIO, COUNT, NODE_QUARTERS, STANDARDS, QUARTERS, STEP, PERIOD, NATION,
+         NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
+
+
+class Censoring(StrEnum):
+    """How a KPI that is not defined in every run is stored and summarised
+    (docs/RESULTS.md, "Censored and undefined KPIs")."""
+
+    NONE = "none"
+    # A time to an event that may not happen by the horizon: stored as NaN in runs where
+    # it did not; summarised as the share of runs where it happened (its companion flag)
+    # and statistics over those runs only.
+    NOT_REACHED = "not reached by the horizon"
+    # A rate whose denominator can be zero (nothing was due): NaN there; left out of
+    # means and intervals, and counted.
+    UNDEFINED = "undefined when its denominator is zero"
+
+
+DRIVER = "driver"
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    label: str
+    unit: Unit
+    description: str
+    censoring: Censoring = Censoring.NONE
+    group: str = ""
+    # For NOT_REACHED: the KPI that says whether the event happened (1) or not (0).
+    reached: str = ""
+
+    @property
+    def axis_title(self) -> str:
+        """``label (unit)`` for a chart axis; the unit always shows."""
+        return f"{self.label} ({self.unit.shown})" if self.unit.shown else self.label
+
+
+def _table(*outputs: Output) -> dict[str, Output]:
+    table = {output.name: output for output in outputs}
+    if len(table) != len(outputs):
+        raise ValueError("an output is declared twice")
+    return table
+
+
+def _period(step: Output) -> Output:
+    """The calendar period beside a step column."""
+    name = step.name.replace("_step", "_period") if step.name != "step" else "period"
+    return Output(name, step.label.replace("step", "period").replace("Step", "Period"),
+                  PERIOD, f"The calendar period of `{step.name}` (simulation.start).")
+
+
+_STEP = Output("step", "Step", STEP, "Quarter of the run; 0 is the starting state (the end "
+               "of the period before simulation.start).")
+_REPLICATION = Output("replication", "Replication", IDENTIFIER,
+                      "Replication number i, run on the i-th seed spawned from the root.")
+
+# --------------------------------------------------------------------------- timeseries
+TIMESERIES = _table(
+    _REPLICATION, _STEP, _period(_STEP),
+    Output("effective_capability", "Effective capability", CAPABILITY,
+           "Sum over areas of f_a x stock x readiness (USD bn of equipment at 2024 reference "
+           "prices x readiness x interoperability factor), after this quarter's deliveries "
+           "and wear."),
+    Output("readiness", "Readiness", SHARE, "Total capability / total stock."),
+    Output("interoperability", "Interoperability", INDEX,
+           "Mean of per-area interoperability, weighted by each area's capability."),
+    Output("fragmentation", "Fragmentation", STANDARDS,
+           "Mean over areas of the number of distinct standards being bought."),
+    Output("cohesion", "Alliance cohesion", INDEX, "Cohesion index (MODEL.md 3.3.12)."),
+    Output("cohesion_threat_alignment", "Cohesion: threat alignment", INDEX,
+           "Part of the cohesion index."),
+    Output("cohesion_political_alignment", "Cohesion: political alignment", INDEX,
+           "Part of the cohesion index."),
+    Output("cohesion_fairness", "Cohesion: fairness", INDEX, "Part of the cohesion index."),
+    Output("cohesion_trust", "Cohesion: trust", INDEX, "Part of the cohesion index."),
+    Output("cohesion_inclusion", "Cohesion: inclusion", INDEX, "Part of the cohesion index."),
+    Output("defence_spending", "Defence spending", USD_BN_QUARTER, "All nations."),
+    Output("europe_canada_spending", "Europe and Canada spending", USD_BN_QUARTER,
+           "All nations except the US."),
+    Output("procurement_spending", "Procurement spending", USD_BN_QUARTER,
+           "Equipment budgets of all nations."),
+    Output("spend_national", "Spent nationally", USD_BN_QUARTER,
+           "Money flowing through national procurement (step 0: intended, not spent)."),
+    Output("spend_standards", "Spent harmonising standards", USD_BN_QUARTER,
+           "Money flowing through harmonisation (step 0: intended, not spent)."),
+    Output("spend_pooled", "Spent in pooled programmes", USD_BN_QUARTER,
+           "Money flowing through pooled programmes (step 0: intended, not spent)."),
+    Output("spend_hubs", "Spent on sustainment hubs", USD_BN_QUARTER,
+           "Money flowing through joint sustainment hubs (step 0: intended, not spent)."),
+    Output("collaborative_share", "Collaborative share of procurement", SHARE,
+           "(standards + pooled + hubs) / procurement."),
+    Output("pooled_share", "Pooled share of procurement", SHARE,
+           "pooled / procurement: comparable with the EDA's collaborative equipment "
+           "procurement share (17.8 % in 2018; benchmark 35 %, EDIS target 40 % by 2030)."),
+    Output("burden_gini", "Burden Gini", INDEX,
+           "Gini coefficient of defence shares of GDP among spenders."),
+    Output("burden_spearman", "Burden rank correlation", RANK_CORRELATION,
+           "Spearman rank correlation of GDP and defence share of GDP among spenders."),
+    Output("mean_defence_pct_gdp", "Mean defence share of GDP", PCT_GDP,
+           "Unweighted mean over spenders."),
+    Output("active_programmes", "Active programmes", COUNT, "Pooled programmes active now."),
+    Output("active_hubs", "Active hubs", COUNT, "Sustainment hubs active now."),
+    Output("proposed_ventures", "Ventures under negotiation", COUNT,
+           "Programmes and hubs proposed and not yet agreed."),
+    Output("milestones_due", "Milestones due", COUNT,
+           "Cumulative milestones that have fallen due."),
+    Output("milestone_on_time_rate", "Milestones on time", SHARE,
+           "Cumulative on-time milestones / milestones due; undefined (NaN) while none "
+           "has fallen due.", Censoring.UNDEFINED),
+    Output("unit_cost", "Unit cost", PRICE_FACTOR,
+           "Cumulative acquisition money (national + pooled) / cumulative units ordered; "
+           "1 = reference price; undefined (NaN) before anything is ordered.",
+           Censoring.UNDEFINED),
+    Output("cost_per_effective_capability", "Cost per effective capability",
+           USD_BN_PER_CAPABILITY,
+           "Cumulative procurement spending (all pathways) / cumulative effective units "
+           "delivered (units x readiness x interoperability factor at delivery); "
+           "undefined (NaN) before anything is delivered.", Censoring.UNDEFINED),
+    Output("units_delivered", "Units delivered", EQUIPMENT, "Cumulative units delivered."),
+    Output("joint_units_delivered", "Joint units delivered", EQUIPMENT,
+           "Cumulative units built by pooled programmes."),
+    Output("attacks", "Hybrid attacks", COUNT,
+           "Hybrid attacks this quarter: random hits plus the nodes with capacity targeted "
+           "by scripted node_attack injects."),
+    Output("nodes_disabled", "Industrial nodes disabled", COUNT,
+           "(nation, area) nodes down at the end of the quarter."),
+    Output("capability_lost_to_attacks", "Capability lost to attacks", CAPABILITY,
+           "This quarter's sum of stock x (undisrupted readiness - readiness)."),
+    Output("threat", "Russian threat", INDEX, "Threat level this quarter.", group=DRIVER),
+    Output("us_commitment", "US commitment", INDEX, "US commitment to European defence "
+           "this quarter.", group=DRIVER),
+    Output("negotiating", "Moscow negotiating", FLAG,
+           "1 from the quarter Moscow opens serious negotiations.", group=DRIVER),
+    Output("mean_political_pressure", "Domestic political pressure", INDEX,
+           "Mean over nations of domestic pressure against spending and pooling.",
+           group=DRIVER),
+    Output("mean_trust_allies", "Trust in allies", INDEX, "Mean over nations."),
+    Output("mean_trust_us", "Trust in the US", INDEX, "Mean over the non-US allies."),
+)
+
+# Per-area figures (with outputs.per_area): ``<prefix>_<area>`` for every capability area.
+PER_AREA = _table(
+    Output("capability", "Capability", CAPABILITY, "Area capability."),
+    Output("interoperability", "Interoperability", INDEX, "Area interoperability I_a."),
+    Output("fragmentation", "Fragmentation", STANDARDS,
+           "Distinct standards being bought in the area."),
+)
+
+# ----------------------------------------------------------------------------- nations
+NATIONS = _table(
+    _REPLICATION, _STEP, _period(_STEP),
+    Output("code", "Nation", NATION, "The nation's code."),
+    Output("gdp_usd_bn", "GDP", USD_BN_YEAR, "GDP at current prices."),
+    Output("defence_pct_gdp", "Defence spending", PCT_GDP, "Defence share of GDP."),
+    Output("spending", "Defence spending", USD_BN_QUARTER, "Defence spending."),
+    Output("procurement", "Procurement budget", USD_BN_QUARTER, "Equipment budget."),
+    Output("spend_national", "Spent nationally", USD_BN_QUARTER,
+           "Money through national procurement, summed over areas."),
+    Output("spend_standards", "Spent harmonising standards", USD_BN_QUARTER,
+           "Money through harmonisation, summed over areas."),
+    Output("spend_pooled", "Spent in pooled programmes", USD_BN_QUARTER,
+           "Money through pooled programmes, summed over areas."),
+    Output("spend_hubs", "Spent on sustainment hubs", USD_BN_QUARTER,
+           "Money through sustainment hubs, summed over areas."),
+    Output("capability", "Capability", CAPABILITY,
+           "Sum over areas of stock x readiness (no interoperability factor)."),
+    Output("readiness", "Readiness", SHARE, "Capability / stock."),
+    Output("satisfaction", "Satisfaction", INDEX, "MODEL.md 3.3.12."),
+    Output("trust_allies", "Trust in allies", INDEX, "MODEL.md 3.3.11."),
+    Output("trust_us", "Trust in the US", INDEX, "MODEL.md 3.3.11."),
+    Output("political_pressure", "Domestic political pressure", INDEX, "Domestic pressure."),
+    Output("memberships", "Memberships", COUNT,
+           "Open programme and hub memberships (proposed or active) over all areas."),
+)
+
+# -------------------------------------------------------------------------------- KPIs
+KPIS = _table(
+    Output("final_capability", "Final effective capability", CAPABILITY,
+           "Effective capability at the last step."),
+    Output("capability_growth", "Capability growth", RATIO,
+           "Final / step-0 effective capability."),
+    Output("capability_permanence", "Capability permanence", RATIO,
+           "Final / maximum effective capability over the run (step 0 included): 1 = no "
+           "decline from the peak."),
+    Output("final_cohesion", "Final cohesion", INDEX, "Cohesion at the last step."),
+    Output("min_cohesion", "Lowest cohesion", INDEX,
+           "Minimum cohesion over the run (step 0 included)."),
+    Output("final_interoperability", "Final interoperability", INDEX, "Last-step value."),
+    Output("final_fragmentation", "Final fragmentation", STANDARDS, "Last-step value."),
+    Output("final_readiness", "Final readiness", SHARE, "Last-step value."),
+    Output("unit_cost", "Unit cost", PRICE_FACTOR,
+           "Cumulative acquisition money / units ordered at the last step; undefined "
+           "(NaN) if nothing was ordered.", Censoring.UNDEFINED),
+    Output("cost_per_effective_capability", "Cost per effective capability",
+           USD_BN_PER_CAPABILITY,
+           "Cumulative procurement spending / effective units delivered at the last step; "
+           "undefined (NaN) if nothing was delivered.", Censoring.UNDEFINED),
+    Output("milestone_on_time_rate", "Milestones on time", SHARE,
+           "On-time milestones / milestones due over the run; undefined (NaN) in a run "
+           "where none fell due.", Censoring.UNDEFINED),
+    Output("milestones_due", "Milestones due", COUNT, "Milestones fallen due over the run."),
+    Output("time_to_first_joint_delivery", "Time to first joint delivery", QUARTERS,
+           "Step of the first delivery by a pooled programme; not reached (NaN) in a run "
+           "where no programme delivered by the horizon.", Censoring.NOT_REACHED,
+           reached="joint_delivery_achieved"),
+    Output("joint_delivery_achieved", "Joint delivery achieved", FLAG,
+           "1 if any pooled programme delivered by the horizon."),
+    Output("programmes_formed", "Programmes formed", COUNT,
+           "Pooled programmes agreed over the run."),
+    Output("hubs_formed", "Hubs formed", COUNT, "Sustainment hubs agreed over the run."),
+    Output("total_defence_spending", "Total defence spending", USD_BN,
+           "Sum of quarterly defence spending over steps 1..T."),
+    Output("final_europe_canada_spending", "Final Europe and Canada spending",
+           USD_BN_QUARTER, "Last-step spending of all nations except the US."),
+    Output("final_mean_defence_pct_gdp", "Final mean defence share of GDP", PCT_GDP,
+           "Last-step mean defence share over spenders."),
+    Output("mean_collaborative_share", "Collaborative share of procurement", SHARE,
+           "Mean of collaborative_share over steps 1..T."),
+    Output("mean_pooled_share", "Pooled share of procurement", SHARE,
+           "Mean of pooled_share over steps 1..T."),
+    Output("final_burden_gini", "Final burden Gini", INDEX, "Last-step value."),
+    Output("final_burden_spearman", "Final burden rank correlation", RANK_CORRELATION,
+           "Last-step Spearman correlation of GDP and defence share of GDP (NATO 2024: "
+           "-0.02)."),
+    Output("capability_lost_to_attacks", "Capability lost to attacks", CAPABILITY_QUARTERS,
+           "Sum over steps of capability lost."),
+    Output("attacks", "Hybrid attacks", COUNT,
+           "Hybrid attacks over the run (random and scripted)."),
+    Output("node_quarters_disabled", "Node-quarters disabled", NODE_QUARTERS,
+           "Sum over steps of industrial nodes down."),
+)
+
+KPI_NAMES = tuple(KPIS)
+
+# The KPIs the command line prints after a run or comparison, the dashboards' cards and
+# comparison chart, and what sweeps analyse unless told otherwise.
+HEADLINE_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
+                 "milestone_on_time_rate", "time_to_first_joint_delivery",
+                 "total_defence_spending", "mean_pooled_share")
+
+# ------------------------------------------------------------------ ventures, milestones
+_PROPOSED = Output("proposed_step", "Proposed step", STEP, "Quarter it was proposed.")
+_AGREED = Output("agreed_step", "Agreed step", STEP, "Quarter it was agreed (-1: never).")
+_ENDED = Output("end_step", "End step", STEP, "Quarter it ended (-1: still running).")
+_FIRST = Output("first_delivery_step", "First delivery step", STEP,
+                "Quarter of its first delivery (-1: none).")
+PROGRAMMES = _table(
+    _REPLICATION,
+    Output("venture_id", "Venture", IDENTIFIER, "Number of the venture in its run."),
+    Output("kind", "Kind", CATEGORY, "programme (pooled acquisition) or hub (sustainment)."),
+    Output("name", "Name", TEXT, "The venture's name."),
+    Output("alliance_wide", "Alliance-wide", FLAG,
+           "Agreed by consensus of all allies (else a coalition)."),
+    Output("area", "Capability area", CATEGORY, "The venture's area."),
+    Output("lead", "Lead nation", NATION, "The nation that proposed it."),
+    Output("members", "Members", NATION_LIST, "Its members."),
+    Output("n_members", "Members", COUNT, "Number of members."),
+    Output("standard", "Standard", IDENTIFIER,
+           "The standard it buys on (-1 for hubs and unagreed programmes)."),
+    Output("state", "State", CATEGORY, "proposed, active, stalled, completed, ..."),
+    _PROPOSED, _period(_PROPOSED), _AGREED, _period(_AGREED), _ENDED, _period(_ENDED),
+    _FIRST, _period(_FIRST),
+    Output("units_ordered", "Units ordered", EQUIPMENT, "Units ordered by the programme."),
+    Output("units_delivered", "Units delivered", EQUIPMENT, "Units delivered so far."),
+    Output("paid_usd_bn", "Paid", USD_BN, "Money paid into the venture."),
+    Output("hosts", "Hosts", NATION_LIST, "Nations hosting the hub's sites."),
+)
+
+_DUE = Output("due_step", "Due step", STEP, "Quarter the milestone falls due.")
+_ASSESSED = Output("assessed_step", "Assessed step", STEP,
+                   "Quarter it was judged (-1: not yet).")
+MILESTONES = _table(
+    _REPLICATION,
+    Output("venture_id", "Venture", IDENTIFIER, "The programme that promised it."),
+    Output("area", "Capability area", CATEGORY, "The programme's area."),
+    Output("milestone", "Milestone", IDENTIFIER, "1, 2, ... in order of due date."),
+    _DUE, _period(_DUE),
+    Output("promised_units", "Promised units", EQUIPMENT,
+           "Cumulative units promised by the due quarter."),
+    Output("delivered_at_due", "Delivered by the due quarter", EQUIPMENT,
+           "Cumulative units delivered when it fell due."),
+    Output("status", "Status", CATEGORY, "pending, on_time, late, delivered_late, missed."),
+    _ASSESSED, _period(_ASSESSED),
+)
+
+TABLES = {"timeseries": TIMESERIES, "nations": NATIONS, "kpis": KPIS,
+          "programmes": PROGRAMMES, "milestones": MILESTONES}
+
+# Identifiers that sweep folders add to their tables.
+SWEEP_COLUMNS = _table(
+    Output("run", "Run", IDENTIFIER, "Run r = design point r // replications, replication "
+           "r % replications."),
+    Output("point", "Design point", IDENTIFIER, "Row of design.parquet."),
+)
+
+_PER_AREA_COLUMN = re.compile(r"^(?P<prefix>capability|interoperability|fragmentation)_"
+                              r"(?P<area>[A-Za-z0-9_]+)$")
+
+
+def describe(name: str, table: str = "timeseries") -> Output:
+    """The declaration of column ``name`` of ``table`` (per-area columns included);
+    KeyError when it has none."""
+    declared = TABLES[table]
+    if name in declared:
+        return declared[name]
+    if name in SWEEP_COLUMNS:
+        return SWEEP_COLUMNS[name]
+    match = _PER_AREA_COLUMN.match(name) if table == "timeseries" else None
+    if match:
+        family = PER_AREA[match["prefix"]]
+        return Output(name, f"{family.label}: {match['area'].replace('_', ' ')}",
+                      family.unit, family.description)
+    raise KeyError(f"{table}.{name}")
+
+
+def kpi(name: str) -> Output:
+    """A KPI's declaration; a name this version does not know (from an older or newer run
+    folder) gets a plain label and says its unit is not declared."""
+    try:
+        return describe(name, "kpis")
+    except KeyError:
+        return Output(name, name.replace("_", " "), Unit("unit not declared", "unit not "
+                      "declared"), "Not declared in this version (sim/outputs.py).")
+
+
+def drivers(columns: list[str]) -> list[Output]:
+    """The timeseries figures drawn in the drivers panel, among ``columns``."""
+    return [TIMESERIES[name] for name in TIMESERIES
+            if TIMESERIES[name].group == DRIVER and name in columns]
+
+
+def markdown_reference() -> str:
+    """docs/OUTPUTS.md: every column of every table, from the declarations above."""
+    lines = ["# Output reference", "",
+             "Generated from `sim/outputs.py` by `python3 run.py schema --outputs`; a test "
+             "fails when this file is stale. Every run folder also holds this table for its "
+             "own columns as `columns.csv`. Money is in USD bn at current prices; "
+             "capability in capability units (USD 1 bn of equipment at 2024 reference "
+             "prices x readiness x interoperability factor; MODEL.md 1.2). Shares are "
+             "stored as 0-1 and shown as per cent.", "",
+             "Censoring: a KPI that is not defined in every run is stored as NaN there and "
+             "summarised as docs/RESULTS.md (\"Censored and undefined KPIs\") describes.",
+             ""]
+    titles = {"timeseries": "Timeseries (`timeseries`; one row per replication and step)",
+              "nations": "Nations (`nations`; one row per replication, step and nation)",
+              "kpis": "KPIs (`kpis`; one row per replication)",
+              "programmes": "Programmes and hubs (`programmes`; one row per venture ever "
+                            "proposed)",
+              "milestones": "Milestones (`milestones`; one row per promised milestone)"}
+    for table, declared in TABLES.items():
+        lines += [f"## {titles[table]}", "", "| column | label | unit | meaning | censoring |",
+                  "| --- | --- | --- | --- | --- |"]
+        for output in declared.values():
+            censoring = "" if output.censoring is Censoring.NONE else output.censoring.value
+            lines.append(f"| `{output.name}` | {output.label} | {output.unit.name} | "
+                         f"{output.description} | {censoring} |")
+        if table == "timeseries":
+            for prefix, family in PER_AREA.items():
+                lines.append(f"| `{prefix}_<area>` | {family.label}: area | "
+                             f"{family.unit.name} | {family.description} (with "
+                             "`outputs.per_area`) | |")
+        lines.append("")
+    lines += ["Headline KPIs (printed after `run` and `compare`, shown as cards, analysed "
+              "by sweeps unless told otherwise): "
+              + ", ".join(f"`{name}`" for name in HEADLINE_KPIS) + ".", ""]
+    return "\n".join(lines)
