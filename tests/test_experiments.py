@@ -59,9 +59,9 @@ def test_run_folder_holds_the_documented_files(tmp_path):
     assert cli("run", BASELINE, *SHORT, "--replications", "3", "--out", str(folder),
                "--quiet").returncode == 0
     names = sorted(path.name for path in folder.iterdir())
-    assert names == ["dashboard.html", "kpis.parquet", "manifest.json", "milestones.parquet",
-                     "nations.parquet", "programmes.parquet", "summary.csv",
-                     "timeseries.parquet"]
+    assert names == ["columns.csv", "dashboard.html", "kpis.parquet", "manifest.json",
+                     "milestones.parquet", "nations.parquet", "programmes.parquet",
+                     "summary.csv", "timeseries.parquet"]
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["complete"] is True and manifest["replications_done"] == 3
     assert manifest["seeds"]["root"] == 20240617 and manifest["seeds"]["replications"] == 3
@@ -117,7 +117,11 @@ def test_comparing_a_scenario_with_itself_gives_exact_zeros(tmp_path):
     table = pd.read_csv(out / "comparison.csv")
     assert list(table.columns[:6]) == ["kpi", "scenario", "reference", "mean_difference",
                                        "ci_low", "ci_high"]
-    assert (table[["mean_difference", "ci_low", "ci_high"]] == 0.0).all().all()
+    assert (table["method"] == "paired").all()
+    defined = table[table["n"] > 0]
+    assert (defined[["mean_difference", "ci_low", "ci_high"]] == 0.0).all().all()
+    # In 8 quarters no milestone falls due: the rate is undefined in every pair, not 0.
+    assert set(table.loc[table["n"] == 0, "kpi"]) == {"milestone_on_time_rate"}
     assert load(out / "baseline").complete and load(out / "baseline-again").complete
 
 
@@ -204,7 +208,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
-    assert f"resume with: python run.py run --resume {folder}" in stderr
+    assert f"resume with: python3 run.py run --resume {folder}" in stderr
     assert "Traceback" not in stderr
     assert json.loads((folder / "manifest.json").read_text())["complete"] is False
     resumed = cli("run", "--resume", str(folder), "--quiet")

@@ -1,17 +1,19 @@
-"""``compare``: scenarios on common random numbers, with paired differences of KPIs."""
+"""``compare``: scenarios on common random numbers, or stored run folders, with the
+differences of their KPIs (paired where the seeds match, Welch's otherwise)."""
 
 from __future__ import annotations
 
 import argparse
-import os
+from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
+from sim.cli.invocation import invocation
 from sim.cli.options import fresh_output_folder, parse_set_options
+from sim.cli.report_tables import comparison_lines
 from sim.cli.run_command import (
+    DEFAULT_RESULTS,
     add_experiment_options,
     backend_options,
     check_numbers,
@@ -20,24 +22,29 @@ from sim.cli.run_command import (
     show_progress,
     slug,
 )
+from sim.experiment.comparison import Compared, method_text, write_comparison
 from sim.experiment.runner import run_experiment
-from sim.experiment.statistics import paired_differences
 from sim.loader import load_scenario
-from sim.results import load
+from sim.outputs import HEADLINE_KPIS
+from sim.results.load import kind_of, load_run
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "compare", help="compare scenarios on the same seeds (paired differences)",
-        description="Run every scenario on the same seeds - replication i of each gets the "
-        "same random streams - and write comparison.csv: per KPI and scenario, the mean "
-        "paired difference from the first scenario (the reference) with its 95 % "
-        "confidence interval, beside one run folder per scenario.",
-        epilog="example:\n  python run.py compare scenarios/baseline.yaml "
-        "scenarios/coalitions_of_the_willing.yaml --replications 50",
+        "compare", help="compare scenarios on the same seeds, or stored run folders",
+        description="Given scenario files: run every scenario on the same seeds - "
+        "replication i of each gets the same random streams - beside one run folder per "
+        "scenario. Given run folders: compare them as stored, re-running nothing. Either "
+        "way, write comparison.csv: per KPI and scenario, the mean difference from the "
+        "first (the reference) with its 95 % confidence interval - paired where the runs "
+        "share their root seed (common random numbers), Welch's interval where they do "
+        "not - and comparison.html.",
+        epilog="examples:\n  python3 run.py compare scenarios/baseline.yaml "
+        "scenarios/coalitions_of_the_willing.yaml --replications 50\n"
+        "  python3 run.py compare results/baseline/<run-id> results/us-retrenchment/<run-id>",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
-                        help="scenario files; the first is the reference")
+    parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO_OR_RUN_DIR",
+                        help="scenario files, or run folders; the first is the reference")
     add_experiment_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -45,7 +52,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     check_numbers(args)
     if len(args.scenarios) < 2:
-        raise UsageError("compare: give at least two scenario files")
+        raise UsageError("compare: give at least two scenario files or run folders")
+    folders = [path.is_dir() for path in args.scenarios]
+    if all(folders):
+        return compare_stored(args)
+    if any(folders):
+        raise UsageError("compare: give scenario files or run folders, not both")
     overrides = parse_set_options(args.set)
     scenarios = [load_scenario(path, overrides) for path in args.scenarios]
     reference = scenarios[0]
@@ -65,19 +77,41 @@ def handle(args: argparse.Namespace) -> int:
         status = max(status, report(outcome, out / name, quiet=True, png=args.png))
         if outcome.interrupted:
             return status
-    results = [load(out / name, tables=("kpis",)) for name in names]
-    table = pd.concat([
-        paired_differences(results[0].kpis, other.kpis, names[0], name)
-        for name, other in zip(names[1:], results[1:], strict=True)], ignore_index=True)
-    temporary = out / ".comparison.csv.tmp"
-    table.to_csv(temporary, index=False)
-    os.replace(temporary, out / "comparison.csv")
+    finish(out, [Compared(name, out / name) for name in names], args)
+    return status
+
+
+def compare_stored(args: argparse.Namespace) -> int:
+    """Compare run folders as they are stored: nothing is re-run."""
+    if args.set or args.replications or args.seed is not None:
+        raise UsageError("compare: run folders are compared as stored; give no --set, "
+                         "--replications or --seed with them")
+    compared: list[Compared] = []
+    for path in args.scenarios:
+        kind = kind_of(path)
+        if kind != "run":
+            what = "a sweep folder" if kind == "sweep" else "a compare folder" \
+                if kind == "comparison" else "not a run folder (no manifest.json)"
+            raise UsageError(f"compare: {path}: {what}; give run folders")
+        run = load_run(path, tables=())
+        if not run.complete:
+            raise UsageError(f"compare: {path}: the run is incomplete; finish it with "
+                             f"{invocation()} run --resume {path}")
+        name = slug(run.name)
+        while name in [entry.name for entry in compared]:
+            name += "-again"
+        compared.append(Compared(name, path))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = fresh_output_folder(args.out or DEFAULT_RESULTS / "compare" / f"{stamp}-stored")
+    finish(out, compared, args)
+    return 0
+
+
+def finish(out: Path, compared: list[Compared], args: argparse.Namespace) -> None:
+    """comparison.csv, the manifest and the dashboard; the headline KPIs on the terminal."""
+    table = write_comparison(out, compared)
     dashboard = build_dashboard(out, args.png)
     if not args.quiet:
-        headline = table[table["kpi"].isin(["final_capability", "final_cohesion",
-                                            "final_interoperability"])]
-        for row in headline.itertuples():
-            print(f"  {row.scenario:28s} {row.kpi:24s} {row.mean_difference:+10.3f} "
-                  f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}] vs {row.reference}")
+        methods = {entry.name: method_text(table, entry.name) for entry in compared[1:]}
+        print("\n".join(comparison_lines(table, HEADLINE_KPIS, methods)))
         print(f"comparison written to {out / 'comparison.csv'}; dashboard: {dashboard}")
-    return status

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
+from sim.cli.invocation import invocation
 from sim.cli.options import add_set_option, fresh_output_folder, parse_set_options
+from sim.cli.report_tables import summary_lines
 from sim.experiment.backends import Backend
 from sim.experiment.runner import Outcome, run_experiment
 from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
-from sim.records import HEADLINE_KPIS
-from sim.results import load
+from sim.outputs import HEADLINE_KPIS
+from sim.results import load_run
 from sim.schema import Scenario
 from sim.writers import config_hash
 
@@ -30,9 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Run seeded replications of a scenario in parallel and write its "
         "tables (Parquet), summary and manifest to a run folder. A killed or interrupted "
         "run resumes with --resume.",
-        epilog="examples:\n  python run.py run scenarios/baseline.yaml\n"
-        "  python run.py run scenarios/baseline.yaml --replications 200 --workers 2\n"
-        "  python run.py run --resume results/baseline/20261126T120000Z-1a2b3c4d-s0",
+        epilog="examples:\n  python3 run.py run scenarios/baseline.yaml\n"
+        "  python3 run.py run scenarios/baseline.yaml --replications 200 --workers 2\n"
+        "  python3 run.py run --resume results/baseline/<run-id>",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario", type=Path, nargs="?", help="scenario YAML file")
     add_experiment_options(parser)
@@ -117,20 +119,19 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
         else None
     if outcome.interrupted:
         print(f"interrupted: {outcome.done} of {outcome.jobs} replications saved in "
-              f"{folder}; resume with: python run.py run --resume {folder}",
+              f"{folder}; resume with: {invocation()} run --resume {folder}",
               file=sys.stderr)
         return 130
     for failure in outcome.failures:
         print(f"replication {failure.index} failed (seed {failure.seed}): "
-              f"{failure.error}; replay with: python run.py replay {folder} "
+              f"{failure.error}; replay with: {invocation()} replay {folder} "
               f"--replication {failure.index}", file=sys.stderr)
     if not quiet and outcome.done:
-        summary = load(folder, tables=()).summary.set_index("kpi")
-        print(f"{outcome.done} replications in {outcome.seconds:.1f} s")
-        for kpi in HEADLINE_KPIS:
-            row = summary.loc[kpi]
-            print(f"  {kpi:30s} mean {row['mean']:10.3f}  95% CI [{row['ci_low']:.3f}, "
-                  f"{row['ci_high']:.3f}]")
+        run = load_run(folder, tables=())
+        print(f"{outcome.done} replications in {outcome.seconds:.1f} s "
+              f"({run.calendar.readable(1)} to {run.calendar.readable(run.horizon)})")
+        print("\n".join(summary_lines(run.summary, HEADLINE_KPIS,
+                                      run.calendar.readable(run.horizon))))
     if not quiet:
         print(f"results written to {folder}")
         if dashboard is not None:

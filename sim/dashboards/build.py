@@ -3,14 +3,14 @@ folder's ``comparison.html``, and optional PNG images of every figure."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.dashboards.figures import panel_name
 from sim.dashboards.page import comparison_dashboard, run_dashboard
-from sim.results import load
+from sim.results.load import comparison_runs, kind_of, load_run
 
 # Everything but the nations table, which dashboards read in batches (nation_summaries).
 LIGHT_TABLES = ("timeseries", "kpis", "programmes", "milestones")
@@ -25,25 +25,21 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
     target = folder / "dashboard.html"
-    return target, run_dashboard(load(folder, LIGHT_TABLES), target)
+    return target, run_dashboard(load_run(folder, LIGHT_TABLES), target)
 
 
 def is_sweep(folder: Path) -> bool:
-    manifest = folder / "manifest.json"
-    return manifest.is_file() and \
-        json.loads(manifest.read_text(encoding="utf-8")).get("kind") == "sweep"
+    return kind_of(folder) == "sweep"
 
 
 def is_comparison(folder: Path) -> bool:
-    return (folder / "comparison.csv").is_file()
+    return kind_of(folder) == "comparison"
 
 
 def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
-    """A compare folder: its run folders (in the order of comparison.csv) and the CSV."""
+    """A compare folder: its runs (the reference first) and comparison.csv."""
     comparison = pd.read_csv(folder / "comparison.csv")
-    others = dict.fromkeys(comparison["scenario"].astype(str))
-    names = [str(comparison["reference"].iloc[0]), *others]
-    runs = [load(folder / name, LIGHT_TABLES) for name in names]
+    runs = [load_run(path, LIGHT_TABLES, alias=name) for name, path in comparison_runs(folder)]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, comparison, target)
 
@@ -53,17 +49,18 @@ def find_chromium() -> str | None:
 
 
 def write_pngs(page: Path, figures: list[go.Figure], stem: str) -> list[Path]:
-    """Each figure of a dashboard as a PNG beside the page: with kaleido where it is
-    installed, else by screenshotting the page's panels in the system's Chromium (through
-    Playwright). Raises RuntimeError with the reason when neither is possible."""
+    """Each figure of a dashboard as a PNG beside the page, named after its panel
+    (``dashboard-effective-capability.png``): with kaleido where it is installed, else by
+    screenshotting the page's panels in the system's Chromium (through Playwright).
+    Raises RuntimeError with the reason when neither is possible."""
     folder = page.parent
     try:
         import kaleido  # noqa: F401  (plotly's own image export engine)
     except ImportError:
         return _screenshot_panels(page, folder, stem)
     written = []
-    for index, figure in enumerate(figures):
-        path = folder / f"{stem}-{index:02d}.png"
+    for figure in figures:
+        path = folder / f"{stem}-{panel_name(figure)}.png"
         figure.write_image(path, width=1000, height=int(figure.layout.height or 420))
         written.append(path)
     return written
@@ -87,8 +84,9 @@ def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             tab.goto(page.resolve().as_uri())
             tab.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
-            for index, panel in enumerate(tab.query_selector_all(".js-plotly-plot")):
-                path = folder / f"{stem}-{index:02d}.png"
+            for panel in tab.query_selector_all(".js-plotly-plot"):
+                name = (panel.get_attribute("id") or "panel").removeprefix("panel-")
+                path = folder / f"{stem}-{name}.png"
                 panel.scroll_into_view_if_needed()
                 panel.screenshot(path=str(path))
                 written.append(path)

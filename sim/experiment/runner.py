@@ -25,6 +25,7 @@ from sim.experiment.backends import Backend, in_process, open_executor
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
+from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
 from sim.writers import build_manifest
@@ -259,3 +260,4 @@ def write_kpi_summary(folder: RunFolder) -> None:
     """summary.csv: each KPI's distribution over replications."""
     summary = kpi_summary(pd.read_parquet(folder.path / "kpis.parquet"))
     atomic_write_text(folder.path / "summary.csv", summary.to_csv(index=False))
+    write_columns(folder.path)

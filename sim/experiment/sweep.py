@@ -23,11 +23,13 @@ import pandas as pd
 
 from sim.experiment.backends import Backend
 from sim.experiment.design import UNIT_PREFIX, Design, build_design, unit_column
-from sim.experiment.evaluators import Evaluator
+from sim.experiment.evaluators import Evaluator, describe_input, describe_kpi
 from sim.experiment.runner import Outcome, execute, finish
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.spec import Experiment
 from sim.experiment.store import RunFolder
+from sim.outputs import COUNT, SWEEP_COLUMNS, Output, Unit
+from sim.results.columns import Describe, run_column, write_columns
 from sim.schema import Scenario
 from sim.writers import build_manifest, write_parquet
 from sim.writers.atomic import atomic_write_text
@@ -124,6 +126,31 @@ def summarise_points(folder: RunFolder) -> None:
     counts = kpis.groupby("point", sort=True).size().rename("replications")
     table = design[inputs].join(counts, how="inner").join(means, how="inner").reset_index()
     atomic_write_text(folder.path / "points.csv", table.to_csv(index=False))
+    write_columns(folder.path, sweep_columns(folder.read_manifest()["experiment"]))
+
+
+UNIT_POSITION = Unit("position in the range, 0-1", "position in the range")
+
+
+def sweep_columns(experiment: dict[str, Any]) -> Describe:
+    """How a sweep folder's columns are described: inputs by the schema, KPIs by
+    sim/outputs.py (or the test function), the design's own columns here."""
+    model, inputs = experiment["model"], {f["path"] for f in experiment["parameters"]}
+
+    def describe(table: str, column: str) -> Output:
+        if column in inputs:
+            return describe_input(model, column)
+        if column.startswith(UNIT_PREFIX):
+            return Output(column, f"{column[len(UNIT_PREFIX):]}: place in the design",
+                          UNIT_POSITION, "The design point on the unit hypercube.")
+        if column == "replications":
+            return Output(column, "Replications", COUNT, "Replications averaged.")
+        if column in SWEEP_COLUMNS:
+            return SWEEP_COLUMNS[column]
+        if table == "timeseries" or column == "replication":
+            return run_column("timeseries", column)
+        return describe_kpi(model, column)
+    return describe
 
 
 def run_sweep(experiment: Experiment, folder_path: Path, *, workers: int,
