@@ -1,6 +1,8 @@
 """Dashboards in a real browser: Debian's Chromium driven by Playwright (no browser
 download). Each page loads with no console error and no network request, every panel
-holds data, and scenario text cannot inject markup or script."""
+holds data, every axis says what it measures and in which unit, time runs on calendar
+dates with the scenario's events marked, and scenario text cannot inject markup or
+script."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sim.dashboards.build import CHROMIUM_FLAGS
+from sim.outputs import UNITS
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,7 +36,8 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("dashboards")
     short = ["--set", "simulation.steps=20", "--replications", "3", "--quiet"]
     run = base / "run"
-    assert cli("run", str(SCENARIOS / "baseline.yaml"), *short, "--out", str(run)
+    # US retrenchment: an inject in quarter 8 (2026 Q4) to be marked on the charts.
+    assert cli("run", str(SCENARIOS / "us_retrenchment.yaml"), *short, "--out", str(run)
                ).returncode == 0
     hostile = base / "hostile"
     result = cli("run", str(SCENARIOS / "baseline.yaml"), *short, "--out", str(hostile),
@@ -45,8 +49,11 @@ def folders(tmp_path_factory) -> dict[str, Path]:
                  str(SCENARIOS / "coalitions_of_the_willing.yaml"), *short,
                  "--set", f"metadata.name={HOSTILE}", "--out", str(compare))
     assert result.returncode == 0, result.stderr
+    stored = base / "stored"
+    result = cli("compare", str(hostile), str(run), "--out", str(stored), "--quiet")
+    assert result.returncode == 0, result.stderr
     return {"run": run / "dashboard.html", "hostile": hostile / "dashboard.html",
-            "compare": compare / "comparison.html"}
+            "compare": compare / "comparison.html", "stored": stored / "comparison.html"}
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +77,27 @@ def open_page(browser, page_file: Path) -> dict:
     seen["panels"] = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
         .map(d => ({id: d.id, traces: d.data.length,
                     points: d.data.reduce((n, t) => n + (t.x ? t.x.length : 0)
-                                                   + (t.z ? t.z.length : 0), 0)}))""")
+                                                   + (t.z ? t.z.length : 0)
+                                                   + (t.dimensions ? t.dimensions.length : 0),
+                                          0),
+                    axes: Object.keys(d._fullLayout)
+                        .filter(k => /^[xy]axis[0-9]*$/.test(k))
+                        .map(k => d._fullLayout[k])
+                        .filter(a => a.visible && a.showticklabels)
+                        .map(a => ({name: a._name, type: a.type,
+                                    title: (a.title && a.title.text) || ''})),
+                    dimensions: d.data.flatMap(t => t.dimensions || [])
+                        .map(dim => dim.label),
+                    annotations: (d._fullLayout.annotations || []).map(a => a.text),
+                    names: d.data.map(t => t.name),
+                    shapes: (d._fullLayout.shapes || []).length}))""")
     seen["text"] = page.inner_text("body")
     page.close()
     return seen
 
 
-@pytest.mark.parametrize(("name", "panels"), [("run", 11), ("compare", 6), ("hostile", 11)])
+@pytest.mark.parametrize(("name", "panels"), [("run", 13), ("compare", 12), ("hostile", 13),
+                                              ("stored", 12)])
 def test_dashboard_loads_cleanly_and_every_panel_holds_data(browser, folders, name, panels):
     seen = open_page(browser, folders[name])
     assert seen["errors"] == []
@@ -97,9 +118,10 @@ def test_scenario_text_is_shown_as_text_not_markup(browser, folders):
     assert HOSTILE not in raw and "<script>alert(2)" not in raw
 
 
-def test_kpi_cards_show_confidence_intervals(browser, folders):
+def test_kpi_cards_show_units_and_confidence_intervals(browser, folders):
     text = open_page(browser, folders["run"])["text"]
     assert "Final effective capability" in text and "95 % CI" in text
+    assert "capability units" in text and "2025 Q1 to 2029 Q4" in text
 
 
 def test_dashboard_command_rebuilds_from_stored_results(folders):
@@ -111,10 +133,59 @@ def test_dashboard_command_rebuilds_from_stored_results(folders):
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
-def test_png_writes_one_image_per_figure_with_the_system_chromium(folders):
+def test_png_writes_one_image_per_figure_named_after_its_panel(folders):
     folder = folders["run"].parent
     result = cli("dashboard", str(folder), "--png")
     assert result.returncode == 0, result.stderr
     images = sorted(folder.glob("dashboard-*.png"))
-    assert len(images) == 11
+    assert len(images) == 13
+    assert {"dashboard-effective-capability.png", "dashboard-drivers.png",
+            "dashboard-burden.png"} <= {image.name for image in images}
     assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
+
+
+UNIT_TEXTS = {unit.shown for unit in UNITS if unit.shown}
+
+
+def axis_problems(panels: list[dict]) -> list[str]:
+    """Axes without a title, numeric axes whose title names no declared unit, and time
+    axes that are not calendar dates."""
+    problems = []
+    for panel in panels:
+        for axis in panel["axes"]:
+            where = f"{panel['id']} {axis['name']} {axis['title']!r}"
+            if not axis["title"]:
+                problems.append(f"{where}: no title")
+            elif axis["type"] in ("linear", "log") and \
+                    not any(unit in axis["title"] for unit in UNIT_TEXTS):
+                problems.append(f"{where}: no unit in the title")
+            elif axis["title"] == "quarter" and axis["type"] != "date":
+                problems.append(f"{where}: quarters not on a date axis")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["run", "compare", "stored"])
+def test_every_axis_has_a_title_with_its_unit_and_time_runs_on_dates(browser, folders, name):
+    panels = open_page(browser, folders[name])["panels"]
+    assert axis_problems(panels) == []
+    date_axes = [axis for panel in panels for axis in panel["axes"] if axis["type"] == "date"]
+    assert len(date_axes) >= 8
+
+
+def test_the_axis_check_catches_a_missing_unit():
+    panel = {"id": "panel-x", "axes": [
+        {"name": "yaxis", "type": "linear", "title": "Effective capability"},
+        {"name": "xaxis", "type": "linear", "title": "quarter"},
+        {"name": "xaxis2", "type": "category", "title": ""}]}
+    assert len(axis_problems([panel])) == 3
+
+
+def test_injects_and_attacks_are_marked_on_the_time_charts(browser, folders):
+    panels = {panel["id"]: panel for panel in open_page(browser, folders["run"])["panels"]}
+    for name in ("panel-effective-capability", "panel-cohesion", "panel-drivers"):
+        assert any("US commitment falls to 0.4" in text
+                   for text in panels[name]["annotations"]), name
+        assert panels[name]["shapes"] >= 1, name
+    assert "hybrid attacks" in panels["panel-effective-capability"]["names"]
+    text = open_page(browser, folders["run"])["text"]
+    assert "2026 Q4 (quarter 8): US commitment falls to 0.4" in text

@@ -11,21 +11,23 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from sim.dashboards import figures
+from sim.dashboards import panels as draw
+from sim.dashboards.events import scenario_events
+from sim.dashboards.figures import panel_name
+from sim.outputs import HEADLINE_KPIS, Censoring
+from sim.outputs import kpi as describe_kpi
 from sim.results import RunResults
 from sim.results.load import nation_summaries
 from sim.writers import atomic_write_text
 
-HEADLINE = (
-    ("final_capability", "Final effective capability", "{:,.0f}"),
-    ("final_cohesion", "Final cohesion", "{:.3f}"),
-    ("min_cohesion", "Lowest cohesion", "{:.3f}"),
-    ("final_interoperability", "Final interoperability", "{:.3f}"),
-    ("milestone_on_time_rate", "Milestones on time", "{:.0%}"),
-    ("time_to_first_joint_delivery", "Quarters to first joint delivery", "{:.1f}"),
-    ("unit_cost", "Unit cost (1 = 2024 reference price)", "{:.3f}"),
-    ("mean_pooled_share", "Pooled share of procurement", "{:.1%}"),
-)
+# The KPI cards of a run's dashboard, in order.
+CARD_KPIS = ("final_capability", "final_cohesion", "min_cohesion", "final_interoperability",
+             "milestone_on_time_rate", "time_to_first_joint_delivery",
+             "joint_delivery_achieved", "total_defence_spending", "unit_cost",
+             "mean_pooled_share")
+# The comparison chart's KPIs: the headline ones and what else a reader asks about.
+DIFFERENCE_KPIS = (*HEADLINE_KPIS, "joint_delivery_achieved", "final_europe_canada_spending",
+                   "final_mean_defence_pct_gdp", "unit_cost", "capability_lost_to_attacks")
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1280px; padding: 1em;
@@ -36,6 +38,7 @@ h1 { margin-bottom: 0.2em; } .muted { color: #555; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.7em; background: #fafafa; }
 .card .value { font-size: 1.5em; font-weight: 600; }
 .card .label, .card .ci { font-size: 0.85em; color: #555; }
+.card .unit { font-size: 0.6em; font-weight: 400; color: #555; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr));
         gap: 1em; }
 .grid.wide { grid-template-columns: 1fr; }
@@ -43,6 +46,7 @@ h1 { margin-bottom: 0.2em; } .muted { color: #555; }
 table.indices { border-collapse: collapse; font-size: 0.9em; }
 table.indices th, table.indices td { padding: 0.2em 0.7em; border-bottom: 1px solid #eee;
                                      text-align: right; }
+p.warning { border-left: 4px solid #D55E00; background: #fff4ec; padding: 0.5em 0.8em; }
 section.scenario { border-left: 4px solid #0072B2; padding-left: 0.8em; margin: 0.8em 0; }
 """
 
@@ -58,36 +62,67 @@ def _text_block(run: RunResults) -> str:
         if items:
             lines.append(f"<p class='muted'><b>{title}:</b></p><ul>" + "".join(
                 f"<li>{html.escape(str(item))}</li>" for item in items) + "</ul>")
+    events = scenario_events(run)
+    if events:
+        lines.append("<p class='muted'><b>Events</b> (dotted lines on the charts):</p><ul>"
+                     + "".join(f"<li>{run.calendar.readable(event.step)} (quarter "
+                               f"{event.step}): {html.escape(event.label)}</li>"
+                               for event in events) + "</ul>")
     seeds = run.manifest.get("seeds", {})
     lines.append(f"<p class='muted'>{int(seeds.get('replications', 0))} replications, root "
                  f"seed {html.escape(str(seeds.get('root', '')))}, "
+                 f"{run.calendar.readable(1)} to {run.calendar.readable(run.horizon)} "
+                 f"({run.horizon} quarters; the starting state is "
+                 f"{run.calendar.readable(0)}), "
                  f"{'complete' if run.complete else 'INCOMPLETE'} run; governance "
                  f"{html.escape(str(scenario.get('alliance', {}).get('governance', '')))}"
                  f".</p></section>")
     return "\n".join(lines)
 
 
+def _card(run: RunResults, kpi: str, row: pd.Series) -> str:
+    output = describe_kpi(kpi)
+    unit = output.unit
+    total = int(row["n"]) + int(row.get("excluded", 0) or 0)
+    excluded = total - int(row["n"])
+    unit_text = f" <span class='unit'>{html.escape(unit.shown)}</span>" \
+        if unit.shown and not unit.shown.startswith("%") else ""
+    if output.censoring is Censoring.NOT_REACHED:
+        median = row["q50"]
+        value = f"{unit.number(median)}{unit_text}"
+        reached = int(row["n"])
+        note = "median" + ("" if pd.isna(median) else
+                           f" ({run.calendar.readable(round(median))})")
+        note += f" of the {reached} of {total} runs ({reached / max(total, 1):.0%}) that " \
+            f"reached it".replace("%)", " %)")
+        if excluded:
+            note += f"; not reached by {run.calendar.readable(run.horizon)} in {excluded}"
+    else:
+        value = f"{unit.number(row['mean'])}{unit_text}"
+        note = "no interval (one run)" if pd.isna(row["ci_low"]) else \
+            f"95 % CI {unit.number(row['ci_low'])} to {unit.number(row['ci_high'])}"
+        note += f" (n = {int(row['n'])})"
+        if excluded:
+            note += f"; undefined in {excluded} of {total} runs (nothing due), left out"
+    return (f"<div class='card' data-kpi='{kpi}'><div class='label'>"
+            f"{html.escape(output.label)}</div><div class='value'>{value}</div>"
+            f"<div class='ci'>{note}</div></div>")
+
+
 def _cards(run: RunResults) -> str:
     summary = run.summary.set_index("kpi") if not run.summary.empty else pd.DataFrame()
-    cards = []
-    for kpi, label, pattern in HEADLINE:
-        if kpi not in summary.index:
-            continue
-        row = summary.loc[kpi]
-        cards.append(
-            f"<div class='card' data-kpi='{kpi}'><div class='label'>{html.escape(label)}"
-            f"</div><div class='value'>{pattern.format(row['mean'])}</div>"
-            f"<div class='ci'>95 % CI {pattern.format(row['ci_low'])} to "
-            f"{pattern.format(row['ci_high'])} (n = {int(row['n'])})</div></div>")
-    return "<div class='cards'>" + "".join(cards) + "</div>"
+    return "<div class='cards'>" + "".join(
+        _card(run, kpi, summary.loc[kpi]) for kpi in CARD_KPIS if kpi in summary.index
+    ) + "</div>"
 
 
 def panels_html(items: list[go.Figure], wide: bool = False) -> str:
     """The figures in a grid of panels (``wide``: one per row, the page's full width)."""
     divs = []
-    for index, figure in enumerate(items):
+    for figure in items:
         divs.append("<div class='panel'>" + pio.to_html(
-            figure, full_html=False, include_plotlyjs=False, div_id=f"panel-{index}",
+            figure, full_html=False, include_plotlyjs=False,
+            div_id=f"panel-{panel_name(figure)}",
             config={"displaylogo": False, "responsive": True}) + "</div>")
     return f"<div class='grid{' wide' if wide else ''}'>" + "".join(divs) + "</div>"
 
@@ -101,14 +136,12 @@ def page_html(title: str, body: str) -> str:
 
 
 def run_figures(run: RunResults) -> list[go.Figure]:
-    horizon = int(run.manifest["scenario"]["simulation"]["steps"])
-    spending, at_horizon = nation_summaries(run.path, horizon)
-    panels = [figures.fan_chart([run], column, title, unit)
-              for column, title, unit in figures.FAN_METRICS]
-    panels += [figures.allocation_chart(run), figures.nation_pathway_heatmap(spending),
-               figures.membership_heatmap(run), figures.milestone_chart(run),
-               figures.burden_chart(at_horizon), figures.disruption_chart(run)]
-    return panels
+    spending, at_horizon = nation_summaries(run.path, run.horizon)
+    return [*(draw.fan_chart([run], column) for column in draw.FAN_FIGURES),
+            draw.drivers_chart([run]), draw.allocation_chart([run]),
+            draw.nation_pathway_heatmap(run, spending), draw.membership_heatmap(run),
+            draw.milestone_chart([run]), draw.delivery_curve([run]),
+            draw.burden_chart([run], [at_horizon]), draw.disruption_chart([run])]
 
 
 def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
@@ -122,21 +155,35 @@ def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
 
 def comparison_figures(runs: list[RunResults], comparison: pd.DataFrame
                        ) -> list[go.Figure]:
-    panels = [figures.fan_chart(runs, column, title, unit)
-              for column, title, unit in figures.FAN_METRICS]
-    kpis = [kpi for kpi, _, _ in HEADLINE] + ["final_europe_canada_spending",
-                                              "capability_lost_to_attacks"]
-    panels.append(figures.kpi_difference_chart(comparison, kpis))
-    return panels
+    at_horizon = [nation_summaries(run.path, run.horizon)[1] for run in runs]
+    return [draw.kpi_difference_chart(comparison, list(DIFFERENCE_KPIS)),
+            *(draw.fan_chart(runs, column) for column in draw.FAN_FIGURES),
+            draw.drivers_chart(runs), draw.allocation_chart(runs), draw.milestone_chart(runs),
+            draw.delivery_curve(runs), draw.burden_chart(runs, at_horizon),
+            draw.disruption_chart(runs)]
+
+
+def _methods(comparison: pd.DataFrame) -> str:
+    """How each scenario was compared with the reference, in words."""
+    parts = []
+    for scenario, rows in comparison.groupby("scenario", sort=False):
+        first = rows.iloc[0]
+        how = (f"paired by replication on {int(rows['n'].max())} common-random-number "
+               "replications (same root seed)") if first["method"] == "paired" else \
+            (f"Welch's interval for independent samples ({int(rows['n_reference'].max())} "
+             f"and {int(rows['n_scenario'].max())} replications on different seeds)")
+        parts.append(f"{html.escape(str(scenario))}: {how}")
+    return "; ".join(parts)
 
 
 def comparison_dashboard(runs: list[RunResults], comparison: pd.DataFrame, target: Path
                          ) -> list[go.Figure]:
     panels = comparison_figures(runs, comparison)
     names = ", ".join(html.escape(run.name) for run in runs)
-    body = (f"<h1>Scenario comparison</h1><p class='muted'>{names}; replication i of every "
-            "scenario uses the same random streams (common random numbers); differences "
-            f"are paired, relative to {html.escape(runs[0].name)}.</p>"
+    method = _methods(comparison) if "method" in comparison.columns else \
+        "paired by replication (common random numbers)"
+    body = (f"<h1>Scenario comparison</h1><p class='muted'>{names}. Differences from "
+            f"{html.escape(runs[0].name)}, with 95 % confidence intervals: {method}.</p>"
             + "".join(_text_block(run) for run in runs) + panels_html(panels))
     atomic_write_text(target, page_html("Scenario comparison - alliance-sim", body))
     return panels
