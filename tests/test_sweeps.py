@@ -19,7 +19,7 @@ from sim.experiment.seeds import replication_seed
 from sim.experiment.spec import experiment_json_schema_text, load_experiment
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
-from sim.records import KPI_NAMES
+from sim.outputs import KPI_NAMES
 from sim.runner import run_model
 from tests.conftest import ROOT, SCENARIOS
 
@@ -279,12 +279,14 @@ TOLERANCE = 0.05  # absolute, on indices in [0, 1], with N = 1024 base samples
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, tmp_path):
+def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, tmp_path,
+                                                                         capsys):
     """The same path as the model: experiment file, design, runner (2 worker processes),
     sweep folder, SALib analysis, sensitivity.csv; only the evaluator differs."""
     out = tmp_path / "ishigami"
     assert main(["sensitivity", str(ISHIGAMI), "--method", "sobol", "--seed", str(seed),
                  "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err  # N = 1,024 is enough here
     indices = pd.read_csv(out / "sensitivity.csv").set_index(["index", "parameter"])
     truth = ishigami_indices()
     for index in ("S1", "ST"):
@@ -295,13 +297,36 @@ def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, 
     assert (out / "sensitivity.html").is_file()
 
 
+def test_too_few_sobol_samples_warn_and_the_check_prints_analytic_values(tmp_path, capsys):
+    out = tmp_path / "ishigami"
+    assert main(["sensitivity", str(ISHIGAMI), "--method", "sobol", "--samples", "16",
+                 "--out", str(out), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    warning = [line for line in captured.err.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and "unstable with N = 16 base samples" in warning[0]
+    assert "raise --samples" in warning[0]
+    assert "Warning: y: Sobol indices unstable" in (out / "sensitivity.html").read_text()
+    # Analytic S1, ST beside the computed ones, for each input.
+    assert "analytic S1, ST" in captured.out
+    assert "0.314, 0.558" in captured.out and "0.442, 0.442" in captured.out
+    indices = pd.read_csv(out / "sensitivity.csv")
+    assert indices["analytic"].notna().all()
+    # Inputs ranked by total effect, largest first, in the CSV and on the terminal.
+    total = indices[indices["index"] == "ST"]["value"].tolist()
+    assert total == sorted(total, reverse=True)
+    order = [line.split()[0] for line in captured.out.splitlines() if line.startswith("  x")]
+    assert order == indices[indices["index"] == "ST"]["parameter"].tolist()
+
+
 def test_morris_screening_of_the_model_writes_indices_with_intervals(tiny_experiment,
                                                                       tmp_path, capsys):
     out = tmp_path / "morris"
     assert main(["sensitivity", str(tiny_experiment), "--method", "morris", "--samples", "4",
                  "--out", str(out), "--workers", "2"]) == 0
-    printed = capsys.readouterr().out
-    assert "mu_star" in printed and "sensitivity.html" in printed
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert "mu_star [95 % CI]" in printed and "sensitivity.html" in printed
+    assert "Morris screening unstable with 4 trajectories" in captured.err
     indices = pd.read_csv(out / "sensitivity.csv")
     mu_star = indices[indices["index"] == "mu_star"]
     assert set(mu_star["parameter"]) == {"alliance.governance",
@@ -359,3 +384,11 @@ def test_sweep_and_sensitivity_pages_load_cleanly_with_data(tmp_path):
     # One Morris chart per KPI that varies, with a dot per parameter.
     analysed = pd.read_csv(out / "sensitivity.csv")["kpi"].nunique()
     assert drawn["sensitivity.html"] == [[2]] * analysed and analysed >= 2
+    # Every axis and every parallel-coordinates label names its unit.
+    for name, seen in pages.items():
+        assert dashboards.axis_problems(seen["panels"]) == [], name
+    labels = [label for panel in pages["dashboard.html"]["panels"]
+              for label in panel["dimensions"]]
+    assert labels == ["governance (category)", "pooling discount (dimensionless)",
+                      "Final effective capability (capability units)",
+                      "Final cohesion (index 0-1)", "Pooled share of procurement (%)"]

@@ -5,11 +5,13 @@ analyses a finished sweep folder again."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from sim.cli.errors import UsageError
 from sim.cli.options import fresh_output_folder
+from sim.cli.report_tables import sensitivity_lines
 from sim.cli.run_command import add_execution_options, check_execution
 from sim.cli.sweep_command import (
     add_design_options,
@@ -20,15 +22,15 @@ from sim.cli.sweep_command import (
     write_dashboard,
 )
 from sim.dashboards.sweep import sensitivity_dashboard
-from sim.experiment.sensitivity import AnalysisError, analyse
+from sim.experiment.sensitivity import AnalysisError, analyse, left_out, stability_warnings
 from sim.experiment.spec import Method, load_experiment
 from sim.writers.atomic import atomic_write_text
 
 EXAMPLES = """examples:
-  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
-  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method sobol
-  python run.py sensitivity scenarios/experiments/ishigami_check.yaml --method sobol
-  python run.py sensitivity results/sensitivity/cohesion-drivers/<run-id>   (analyse again)
+  python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
+  python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method sobol
+  python3 run.py sensitivity scenarios/experiments/ishigami_check.yaml --method sobol
+  python3 run.py sensitivity results/sensitivity/cohesion-drivers/<run-id>   (analyse again)
 """
 
 
@@ -36,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "sensitivity", help="Sobol or Morris sensitivity indices of the KPIs (SALib)",
         description="Run the experiment file with a Sobol (Saltelli) or Morris design and "
-        "write sensitivity.csv (indices with 95 %% bootstrap confidence intervals) and "
+        "write sensitivity.csv (indices with 95 % bootstrap confidence intervals) and "
         "sensitivity.html (a chart per KPI) into the sweep folder, beside the sweep's own "
         "tables and dashboard. Given a finished sweep "
         "folder instead of a file, analyse it again without re-running anything.",
@@ -56,16 +58,25 @@ def report(folder: Path, quiet: bool) -> None:
         method, indices = analyse(folder)
     except AnalysisError as error:
         raise UsageError(str(error)) from None
+    skipped = left_out(folder)
     if indices.empty:
-        raise UsageError(f"{folder}: every analysed KPI is constant over the design")
+        raise UsageError(f"{folder}: no KPI can be analysed: " + "; ".join(
+            f"{kpi} {reason}" for kpi, reason in skipped.items()))
+    experiment = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    design = experiment["experiment"]["design"]
+    warnings = stability_warnings(method, indices, int(design["samples"]),
+                                  int(experiment["points"]))
     atomic_write_text(folder / "sensitivity.csv", indices.to_csv(index=False))
     target = folder / "sensitivity.html"
-    sensitivity_dashboard(folder, method, indices, target)
+    sensitivity_dashboard(folder, method, indices, target, warnings, skipped)
+    # Warnings go to stderr even with --quiet: they say the figures cannot be trusted.
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for kpi, reason in skipped.items():
+        print(f"note: no indices for {kpi}: {reason}", file=sys.stderr)
     if not quiet:
-        main = ("S1", "ST") if method == "sobol" else ("mu_star", "sigma")
-        table = indices[indices["index"].isin(main)].pivot_table(
-            index=["kpi", "parameter"], columns="index", values="value", sort=False)
-        print(table.to_string(float_format=lambda v: f"{v:8.3f}"))
+        print("\n".join(sensitivity_lines(method, indices,
+                                          experiment["experiment"]["model"])))
         print(f"indices with 95 % intervals: {folder / 'sensitivity.csv'}")
         print(f"chart: {target}")
 

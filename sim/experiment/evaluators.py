@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sim.loader import apply_overrides
-from sim.records import HEADLINE_KPIS, KPI_NAMES
+from sim.outputs import DIMENSIONLESS, HEADLINE_KPIS, KPI_NAMES, Output, Unit
+from sim.outputs import kpi as model_kpi
 from sim.results.tables import kpi_table, timeseries_table
 from sim.runner import run_model
 from sim.schema import Scenario
@@ -126,6 +127,32 @@ class IshigamiEvaluator:
         x1, x2, x3 = (float(values.get(name, 0.0)) for name in ("x1", "x2", "x3"))
         y = math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * math.sin(x1)
         return {"kpis": pd.DataFrame({"y": [y]})}
+
+
+ISHIGAMI_INPUT = "Input of the Ishigami function, uniform on [-pi, pi]."
+ISHIGAMI_OUTPUT = Output("y", "Ishigami y", DIMENSIONLESS,
+                         "y = sin x1 + 7 sin^2 x2 + 0.1 x3^4 sin x1.")
+
+
+def describe_input(model: str, path: str) -> Output:
+    """A swept input's label and unit, from the schema's declaration (the alliance
+    model) or the test function's."""
+    if model == "ishigami":
+        return Output(path, path, DIMENSIONLESS, ISHIGAMI_INPUT)
+    parts = path.split(".")
+    name = parts[-1].replace("_", " ")
+    if parts[:2] == ["nations", "members"] and len(parts) > 3:
+        name = f"{parts[2]} {name}"  # the nation's code
+    try:
+        declaration = parameter(_schema_path(path))
+    except KeyError:
+        return Output(path, name, Unit("unit not declared", "unit not declared"), "")
+    return Output(path, name, Unit(declaration.unit_text, declaration.unit_text),
+                  declaration.description)
+
+
+def describe_kpi(model: str, name: str) -> Output:
+    return ISHIGAMI_OUTPUT if model == "ishigami" else model_kpi(name)
 
 
 def evaluator_for(model: str, scenario: Scenario | None) -> Evaluator:

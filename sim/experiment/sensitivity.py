@@ -17,16 +17,28 @@ replications share their noise across points, so what remains is the inputs' eff
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.experiment.design import unit_column, unit_problem
+from sim.experiment.evaluators import ishigami_indices
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
-COLUMNS = ["kpi", "parameter", "index", "value", "ci_low", "ci_high"]
+COLUMNS = ["kpi", "parameter", "index", "value", "ci_low", "ci_high", "analytic"]
+# The index each method ranks inputs by.
+RANKED_BY = {"sobol": "ST", "morris": "mu_star"}
+# Sobol indices are shares of variance: an interval wider than this either side cannot
+# rank inputs whose indices differ by less, and is the width to aim for.
+SOBOL_HALF_WIDTH = 0.1
+SOBOL_TARGET = 0.05
+# Morris: intervals of mu* wider than this share of the largest mu*, or fewer trajectories
+# than Campolongo et al. (2007) use, make the screen unreliable.
+MORRIS_RELATIVE_HALF_WIDTH = 0.25
+MORRIS_TRAJECTORIES = 10
 
 
 class AnalysisError(ValueError):
@@ -40,7 +52,7 @@ def _rows(kpi: str, paths: list[str], index: str, values: np.ndarray,
         value = float(values[position])
         half = float(half_widths[position]) if half_widths is not None else np.nan
         rows.append({"kpi": kpi, "parameter": path, "index": index, "value": value,
-                     "ci_low": value - half, "ci_high": value + half})
+                     "ci_low": value - half, "ci_high": value + half, "analytic": np.nan})
     return rows
 
 
@@ -78,7 +90,7 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
         raise AnalysisError(f"{folder}: not a sweep folder (made by `run`, not `sweep`)")
     if not manifest.get("complete"):
         raise AnalysisError(f"{folder}: the sweep is incomplete; finish it with "
-                            f"python run.py sweep --resume {folder}")
+                            f"python3 run.py sweep --resume {folder}")
     method = experiment["design"]["method"]
     if method not in ("sobol", "morris"):
         raise AnalysisError(f"{folder}: a {method} design has no sensitivity indices; "
@@ -97,11 +109,89 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
     for kpi in wanted:
         outputs = means[kpi].to_numpy(dtype=float)
         if not np.isfinite(outputs).all() or np.ptp(outputs) == 0:
-            continue
+            continue  # said by left_out()
         if method == "sobol":
             rows += sobol_indices(paths, outputs, kpi, experiment["design"]["second_order"],
                                   seed)
         else:
             rows += morris_indices(paths, unit, outputs, kpi,
                                    experiment["design"]["levels"] or 4, seed)
-    return method, pd.DataFrame(rows, columns=COLUMNS)
+    indices = pd.DataFrame(rows, columns=COLUMNS)
+    if experiment["model"] == "ishigami" and method == "sobol":
+        analytic = ishigami_indices()
+        indices["analytic"] = [analytic.get(row.index, {}).get(row.parameter, math.nan)
+                               for row in indices.itertuples()]
+    return method, ordered(indices, method)
+
+
+def left_out(folder: Path, kpis: list[str] | None = None) -> dict[str, str]:
+    """The KPIs that got no indices, with the reason."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    experiment = manifest["experiment"]
+    runs = pd.read_parquet(folder / "kpis.parquet")
+    reasons = {}
+    for kpi in kpis or experiment["kpis"]:
+        means = runs.groupby("point")[kpi].mean().to_numpy(dtype=float)
+        undefined = int((~np.isfinite(means)).sum())
+        if undefined:
+            reasons[kpi] = (f"undefined at {undefined} of {means.size} design points (in "
+                            "every replication there), so no variance decomposition")
+        elif np.ptp(means) == 0:
+            reasons[kpi] = "constant over the design"
+    return reasons
+
+
+def ordered(indices: pd.DataFrame, method: str) -> pd.DataFrame:
+    """KPIs in their given order; within each, inputs by their effect (ST for Sobol,
+    mu* for Morris), largest first."""
+    if indices.empty:
+        return indices
+    kpi_order = {kpi: position for position, kpi in enumerate(dict.fromkeys(indices["kpi"]))}
+    effect = indices[indices["index"] == RANKED_BY[method]].set_index(
+        ["kpi", "parameter"])["value"]
+    index_order = {name: position for position, name in enumerate(dict.fromkeys(
+        indices["index"]))}
+    keys = pd.DataFrame({
+        "kpi": indices["kpi"].map(kpi_order),
+        "effect": [-effect.get((row.kpi, row.parameter), 0.0) for row in
+                   indices.itertuples()],
+        "index": indices["index"].map(index_order)})
+    order = keys.sort_values(["kpi", "effect", "index"], kind="stable").index
+    return indices.loc[order].reset_index(drop=True)
+
+
+def stability_warnings(method: str, indices: pd.DataFrame, samples: int,
+                       points: int) -> list[str]:
+    """Where the samples were too few for the indices to be trusted, one sentence per KPI
+    saying why (from the intervals) and what to raise."""
+    warnings = []
+    for kpi, rows in indices.groupby("kpi", sort=False):
+        if method == "sobol":
+            main = rows[rows["index"].isin(("S1", "ST"))]
+            half = float(((main["ci_high"] - main["ci_low"]) / 2).max())
+            outside = main[(main["value"] < -0.05) | (main["value"] > 1.05)]
+            if half <= SOBOL_HALF_WIDTH and outside.empty:
+                continue
+            needed = samples * (half / SOBOL_TARGET) ** 2
+            suggestion = 2 ** math.ceil(math.log2(max(needed, samples * 2)))
+            text = (f"{kpi}: Sobol indices unstable with N = {samples} base samples ({points} "
+                    f"points): 95 % intervals up to +/-{half:.2f}")
+            if not outside.empty:
+                worst = outside.iloc[(outside["value"] - 0.5).abs().argmax()]
+                count = f"{len(outside)} estimate{'s' if len(outside) > 1 else ''}"
+                text += (f"; {count} outside [0, 1] (e.g. {worst['index']} of "
+                         f"{worst['parameter']} = {worst['value']:.2f})")
+            warnings.append(text + f". Do not rank inputs on these; raise --samples (to about "
+                            f"{suggestion}) or the replications.")
+        else:
+            mu = rows[rows["index"] == "mu_star"]
+            largest = float(mu["value"].abs().max()) or 1.0
+            relative = float(((mu["ci_high"] - mu["ci_low"]) / 2).max()) / largest
+            if relative <= MORRIS_RELATIVE_HALF_WIDTH and samples >= MORRIS_TRAJECTORIES:
+                continue
+            warnings.append(f"{kpi}: Morris screening unstable with {samples} trajectories: "
+                            f"intervals of mu* up to +/-{relative:.0%} of the largest mu*"
+                            .replace("%", " %") + f"; raise --samples (to "
+                            f"{max(MORRIS_TRAJECTORIES, 2 * samples)} or more) before "
+                            "screening inputs out.")
+    return warnings
