@@ -44,10 +44,24 @@ class Parameter:
         return ", ".join(part for part in (low, high) if part)
 
     @property
+    def unit_text(self) -> str:
+        """The declared unit; for a value declared without one, what kind of value it is:
+        a 0-1 index or share, a dimensionless number, a category or a switch."""
+        if self.unit:
+            return self.unit
+        if self.type == "bool":
+            return "true/false"
+        if " | " in self.type:
+            return "category"
+        if self.type not in ("float", "int"):
+            return ""
+        return "0-1" if (self.minimum, self.maximum) == (0, 1) else "dimensionless"
+
+    @property
     def label(self) -> str:
         """A short label for charts: the last path part, with its unit."""
         name = self.path.rsplit(".", 1)[-1].replace("_", " ")
-        return f"{name} ({self.unit})" if self.unit else name
+        return f"{name} ({self.unit_text})" if self.unit_text else name
 
 
 def _number(value: float) -> str:
@@ -97,35 +111,46 @@ def _bounds(field: FieldInfo) -> tuple[float | None, float | None, bool, bool]:
     return low, high, exclusive_low, exclusive_high
 
 
+def _plain(value: Any) -> Any:
+    """A default as the field reference shows it: sections are described field by field,
+    lists of sections counted, enums by their value."""
+    if isinstance(value, BaseModel):
+        return None
+    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        return f"{len(value)} items (see the section)"
+    return value.value if isinstance(value, Enum) else value
+
+
 def _default(field: FieldInfo) -> Any:
     if field.default_factory is not None:
-        value = field.default_factory()
-        if isinstance(value, BaseModel):
-            return None
-        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            return f"{len(value)} items (see the section)"
-        return value
+        return field.default_factory()
     if field.default is PydanticUndefined:
         return None
-    return field.default.value if isinstance(field.default, Enum) else field.default
+    return field.default
 
 
-def iter_parameters(model: type[BaseModel] = Scenario, prefix: str = ""
-                    ) -> Iterator[Parameter]:
-    """Every parameter of the schema, depth first, in declaration order."""
+def iter_parameters(model: type[BaseModel] = Scenario, prefix: str = "",
+                    defaults: BaseModel | None = None) -> Iterator[Parameter]:
+    """Every parameter of the schema, depth first, in declaration order. A section's
+    fields show the defaults of the section's own default (``drivers.threat`` defaults
+    to 0.6 with noise 0.03, not to a bare trajectory's 0.5 and 0)."""
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         nested, is_list = _nested_model(field.annotation)
         low, high, exclusive_low, exclusive_high = _bounds(field)
+        default = getattr(defaults, name) if defaults is not None else _default(field)
         yield Parameter(
-            path=path, type=_type_name(field.annotation), default=_default(field),
-            required=field.is_required(), unit=str(extra.get("unit", "")),
+            path=path, type=_type_name(field.annotation), default=_plain(default),
+            required=field.is_required() and defaults is None,
+            unit=str(extra.get("unit", "")),
             minimum=low, maximum=high, exclusive_minimum=exclusive_low,
             exclusive_maximum=exclusive_high, description=field.description or "",
             source=str(extra.get("source", "")))
         if nested is not None:
-            yield from iter_parameters(nested, f"{path}[]." if is_list else f"{path}.")
+            section_default = default if isinstance(default, BaseModel) else None
+            yield from iter_parameters(nested, f"{path}[]." if is_list else f"{path}.",
+                                       section_default)
 
 
 def parameter(path: str) -> Parameter:
@@ -172,14 +197,14 @@ def markdown_reference() -> str:
     lines = [
         "# Scenario file reference",
         "",
-        "Generated from the schema (`sim/schema/`) by `python run.py schema --markdown`;",
+        "Generated from the schema (`sim/schema/`) by `python3 run.py schema --markdown`;",
         "a test fails when this file is stale. Every field below can be set in a scenario",
         "file or with `--set dotted.path=value`. A scenario may start with",
         "`extends: other.yaml` and state only what differs (mappings merge key by key,",
         "nations merge by code, other lists are replaced).",
         "",
         "Editors with the YAML language server complete and check scenario files against",
-        "`scenarios/scenario.schema.json` (`python run.py schema` prints it); the shipped",
+        "`scenarios/scenario.schema.json` (`python3 run.py schema` prints it); the shipped",
         "scenarios name it in their first line.",
         "",
     ]
