@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,9 @@ def test_run_writes_parquet_tables_and_manifest(tmp_path):
                      "--replications", "1")
     assert result.returncode == 0, result.stderr
     assert f"results written to {out}" in result.stdout
+    # Headline KPIs with their units, the calendar span of the run.
+    assert "Final effective capability (capability units)" in result.stdout
+    assert "(2025 Q1 to 2026 Q4)" in result.stdout
     for name in ("timeseries", "nations", "kpis", "programmes", "milestones"):
         assert (out / f"{name}.parquet").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
@@ -83,6 +87,26 @@ def test_refuses_a_file_as_output_folder(tmp_path):
     assert result.returncode == 2 and "not a folder" in result.stderr
 
 
-def test_help_has_examples():
+def test_help_has_examples_written_as_the_readme_writes_commands():
     result = run_cli("--help")
     assert result.returncode == 0 and "examples:" in result.stdout
+    assert "  python3 run.py compare results/baseline/<run-id>" in result.stdout
+    assert "python run.py" not in result.stdout
+
+
+def test_version_is_printed():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"alliance-sim {metadata.version('alliance-sim')}"
+
+
+def test_the_installed_command_calls_itself_alliance_sim():
+    command = Path(sys.executable).with_name("alliance-sim")
+    if not command.is_file():
+        pytest.skip("the package is not installed in this interpreter's environment")
+    result = subprocess.run([str(command), "sweep", "--help"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: alliance-sim sweep")
+    assert "  alliance-sim sweep scenarios/experiments/governance_and_trust.yaml" in \
+        result.stdout and "run.py" not in result.stdout

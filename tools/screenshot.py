@@ -1,6 +1,8 @@
 """Screenshot a dashboard page in headless Chromium (Debian's, driven by Playwright).
 
-Usage: python tools/screenshot.py PAGE.html OUT.png [--width 1280] [--full]
+Usage: python3 tools/screenshot.py PAGE.html OUT.png [--width 1280] [--height 2400] [--full]
+
+--full takes the whole page, however long; otherwise the top WIDTH x HEIGHT pixels.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=2400)
+    parser.add_argument("--full", action="store_true", help="the whole page")
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(),
@@ -28,7 +31,7 @@ def main() -> None:
         page.goto(args.page.resolve().as_uri())
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
         page.wait_for_timeout(500)
-        page.screenshot(path=str(args.out), full_page=False)
+        page.screenshot(path=str(args.out), full_page=args.full)
         browser.close()
 
 

@@ -1,4 +1,5 @@
-"""Command-line interface: ``python run.py [COMMAND] ...`` (``run`` when omitted).
+"""Command-line interface: ``python3 run.py [COMMAND] ...`` (``run`` when omitted), also
+installed as the ``alliance-sim`` command.
 
 Each command lives in its own module and registers a sub-parser; bad input of any kind
 ends in one line on stderr and exit status 2, never a traceback.
@@ -22,6 +23,7 @@ from sim.cli import (
     validate_command,
 )
 from sim.cli.errors import UsageError
+from sim.cli.invocation import SCRIPT, invocation, program_name, version
 from sim.loader import ScenarioError
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
@@ -30,17 +32,22 @@ COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_com
             "validate": validate_command, "schema": schema_command}
 
 EPILOG = """examples:
-  python run.py scenarios/baseline.yaml
-  python run.py run scenarios/baseline.yaml --seed 7 --out results/my-run
-  python run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
-  python run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
-  python run.py run --resume results/baseline/<run-id>
-  python run.py dashboard results/baseline/<run-id>
-  python run.py sweep scenarios/experiments/governance_and_trust.yaml
-  python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
-  python run.py discover results/sweeps/<name>/<run-id> --kpi final_cohesion --below 0.5
-  python run.py validate scenarios/*.yaml
-  python run.py schema > scenarios/scenario.schema.json
+  python3 run.py scenarios/baseline.yaml
+  python3 run.py run scenarios/baseline.yaml --seed 7 --out results/my-run
+  python3 run.py run scenarios/baseline.yaml --set alliance.governance=coalitions
+  python3 run.py compare scenarios/baseline.yaml scenarios/us_retrenchment.yaml
+  python3 run.py compare results/baseline/<run-id> results/us-retrenchment/<run-id>
+  python3 run.py run --resume results/baseline/<run-id>
+  python3 run.py dashboard results/baseline/<run-id>
+  python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
+  python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
+  python3 run.py discover results/sweeps/governance-and-trust/<run-id> \\
+      --kpi final_cohesion --below 0.75
+  python3 run.py validate scenarios/*.yaml
+  python3 run.py schema > scenarios/scenario.schema.json
+
+The package also installs this program as the alliance-sim command: `alliance-sim COMMAND
+...` is `python3 run.py COMMAND ...`.
 """
 
 
@@ -53,19 +60,25 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
-        prog="run.py", description="Alliance capability simulation: run scenario files.",
+        prog=program_name(),
+        description="Alliance capability simulation: run scenario files.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"alliance-sim {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      parser_class=OneLineParser)
     for module in COMMANDS.values():
         module.register(commands)
+    # Examples are written as `python3 run.py ...`; as `alliance-sim`, show them so.
+    for subparser in [parser, *commands.choices.values()]:
+        if subparser.epilog:
+            subparser.epilog = subparser.epilog.replace(SCRIPT, invocation())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
-        arguments.insert(0, "run")  # `python run.py SCENARIO` means `run SCENARIO`
+        arguments.insert(0, "run")  # `python3 run.py SCENARIO` means `run SCENARIO`
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)

@@ -23,8 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Rebuild dashboard.html in each run or sweep folder (or comparison.html "
         "in a compare folder) from the stored results; nothing is re-run. Pages are "
         "self-contained: they open from disk in any browser, offline.",
-        epilog="examples:\n  python run.py dashboard results/baseline/<run-id>\n"
-        "  python run.py dashboard results/compare/<run-id> --png",
+        epilog="examples:\n  python3 run.py dashboard results/baseline/<run-id>\n"
+        "  python3 run.py dashboard results/compare/<run-id> --png",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", type=Path, nargs="+", metavar="RUN_DIR")
     parser.add_argument("--png", action="store_true",

@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "replay", help="re-run one replication of a run folder",
         description="Re-run replication K of a run folder with the same scenario and seed, "
         "printing its KPIs, or the full traceback when it fails.",
-        epilog="example:\n  python run.py replay results/baseline/<run-id> --replication 17",
+        epilog="example:\n  python3 run.py replay results/baseline/<run-id> --replication 17",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     parser.add_argument("--replication", type=int, required=True, metavar="K")

@@ -1,10 +1,12 @@
-"""``schema``: print the JSON Schema of scenario files (or the Markdown reference)."""
+"""``schema``: print the JSON Schema of scenario files (or the Markdown references of
+their fields and of the output columns)."""
 
 from __future__ import annotations
 
 import argparse
 
 from sim.experiment.spec import experiment_json_schema_text
+from sim.outputs import markdown_reference as outputs_reference
 from sim.schema.reference import json_schema_text, markdown_reference
 
 
@@ -13,21 +15,31 @@ def register(commands: argparse._SubParsersAction) -> None:
         "schema", help="print the JSON Schema of scenario (or experiment) files",
         description="Print the JSON Schema of scenario files, for editors with the YAML "
         "language server, or with --markdown the field reference (docs/SCENARIOS.md), or "
-        "with --experiment the JSON Schema of experiment files.",
-        epilog="examples:\n  python run.py schema > scenarios/scenario.schema.json\n"
-        "  python run.py schema --markdown > docs/SCENARIOS.md\n"
-        "  python run.py schema --experiment > scenarios/experiments/experiment.schema.json",
+        "with --experiment the JSON Schema of experiment files, or with --outputs the "
+        "reference of every output column with its unit (docs/OUTPUTS.md).",
+        epilog="examples:\n  python3 run.py schema > scenarios/scenario.schema.json\n"
+        "  python3 run.py schema --markdown > docs/SCENARIOS.md\n"
+        "  python3 run.py schema --experiment > scenarios/experiments/experiment.schema.json\n"
+        "  python3 run.py schema --outputs > docs/OUTPUTS.md",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument("--markdown", action="store_true",
                       help="print the Markdown field reference instead")
     kind.add_argument("--experiment", action="store_true",
                       help="print the JSON Schema of experiment files instead")
+    kind.add_argument("--outputs", action="store_true",
+                      help="print the Markdown reference of output columns instead")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    text = markdown_reference() if args.markdown else \
-        experiment_json_schema_text() if args.experiment else json_schema_text()
+    if args.markdown:
+        text = markdown_reference()
+    elif args.outputs:
+        text = outputs_reference()
+    elif args.experiment:
+        text = experiment_json_schema_text()
+    else:
+        text = json_schema_text()
     print(text, end="")
     return 0

@@ -30,7 +30,7 @@ EXAMPLES = """examples:
   python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
   python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method sobol
   python3 run.py sensitivity scenarios/experiments/ishigami_check.yaml --method sobol
-  python3 run.py sensitivity results/sensitivity/cohesion-drivers/<run-id>   (analyse again)
+  python3 run.py sensitivity results/sensitivity/cohesion-drivers/<run-id>   # analyse again
 """
 
 

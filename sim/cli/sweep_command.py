@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
+from sim.cli.invocation import invocation
 from sim.cli.options import fresh_output_folder
 from sim.cli.run_command import (
     DEFAULT_RESULTS,
@@ -26,10 +27,10 @@ from sim.experiment.spec import Experiment, Method, load_experiment
 from sim.experiment.sweep import run_sweep
 
 EXAMPLES = """examples:
-  python run.py sweep scenarios/experiments/governance_and_trust.yaml
-  python run.py sweep scenarios/experiments/governance_and_trust.yaml --workers 2 --out results/gt
-  python run.py sweep scenarios/experiments/cohesion_drivers.yaml --backend dask
-  python run.py sweep --resume results/sweeps/governance-and-trust/<run-id>
+  python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
+  python3 run.py sweep scenarios/experiments/governance_and_trust.yaml --workers 2 --out results/gt
+  python3 run.py sweep scenarios/experiments/cohesion_drivers.yaml --backend dask
+  python3 run.py sweep --resume results/sweeps/governance-and-trust/<run-id>
 """
 
 
@@ -95,7 +96,7 @@ def settle(outcome: Outcome, folder: Path, args: argparse.Namespace) -> int:
     """Say how the sweep ended; 0 done, 1 failures, 130 interrupted."""
     if outcome.interrupted:
         print(f"interrupted: {outcome.done} of {outcome.jobs} runs saved in {folder}; "
-              f"resume with: python run.py sweep --resume {folder}", file=sys.stderr)
+              f"resume with: {invocation()} sweep --resume {folder}", file=sys.stderr)
         return 130
     for failure in outcome.failures[:10]:
         print(f"run {failure.index} failed (seed {failure.seed}): {failure.error}",

@@ -15,8 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "validate", help="check scenario files (exit 0 when all are valid)",
         description="Check scenario files against the schema. Prints one line per problem "
         "(FILE:LINE:COL: dotted.path: message) and exits 2 when any file has one.",
-        epilog="examples:\n  python run.py validate scenarios/*.yaml\n"
-        "  python run.py validate scenarios/baseline.yaml --set simulation.steps=80",
+        epilog="examples:\n  python3 run.py validate scenarios/*.yaml\n"
+        "  python3 run.py validate scenarios/baseline.yaml --set simulation.steps=80",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", type=Path, nargs="+", metavar="FILE",
                         help="scenario YAML files")

@@ -98,7 +98,7 @@ def load_cases(folder: Path) -> Cases:
     experiment = manifest.get("experiment") if isinstance(manifest, dict) else None
     if not isinstance(experiment, dict) or (manifest.get("kind") not in (None, "sweep")):
         raise SweepFolderError(f"{folder}: not a sweep folder (manifest.json has no sweep "
-                               "\"experiment\"; make one with `python run.py sweep`)")
+                               "\"experiment\"; make one with `python3 run.py sweep`)")
     if manifest.get("complete") is False:
         raise SweepFolderError(f"{folder}: the sweep is incomplete (manifest.json "
                                "\"complete\": false); finish it before discovery")
