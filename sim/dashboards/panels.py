@@ -67,6 +67,18 @@ def fan_chart(runs: list[RunResults], column: str) -> go.Figure:
     return figure
 
 
+def _add_mean_line(figure: go.Figure, run: RunResults, column: str, hue: str,
+                   value: str, row: int) -> None:
+    """The mean over replications of a timeseries column, quarter by quarter, as steps;
+    ``value``: its hover text (a plotly template)."""
+    mean = run.timeseries.groupby("step")[column].mean()
+    figure.add_trace(go.Scatter(
+        x=steps_to_dates(run.calendar, mean.index), y=mean, mode="lines",
+        line={"color": hue, "width": 2, "shape": "hv"}, name=_name(run),
+        legendgroup=_name(run), showlegend=False, text=periods(run.calendar, mean.index),
+        hovertemplate=f"%{{text}}: {value}<extra>{_name(run)}</extra>"), row=row, col=1)
+
+
 def drivers_chart(runs: list[RunResults]) -> go.Figure:
     """The exogenous drivers, one row each on a shared calendar axis, and the hybrid
     attacks per quarter; injects and scripted decisions marked across all rows."""
@@ -81,14 +93,7 @@ def drivers_chart(runs: list[RunResults]) -> go.Figure:
     for row, output in enumerate(outputs, start=1):
         for run, hue in zip(runs, colours, strict=True):
             if output.unit.scale == 100:  # a 0/1 flag: the share of runs, not a fan
-                share = run.timeseries.groupby("step")[output.name].mean()
-                figure.add_trace(go.Scatter(
-                    x=steps_to_dates(run.calendar, share.index), y=share, mode="lines",
-                    line={"color": hue, "width": 2, "shape": "hv"}, name=_name(run),
-                    legendgroup=_name(run), showlegend=False,
-                    text=periods(run.calendar, share.index),
-                    hovertemplate="%{text}: %{y:.0%} of runs<extra>" + _name(run)
-                    + "</extra>"), row=row, col=1)
+                _add_mean_line(figure, run, output.name, hue, "%{y:.0%} of runs", row)
                 figure.update_yaxes(tickformat=".0%", range=[0, 1.05], row=row, col=1)
             else:
                 add_fan(figure, run.timeseries, output, run.calendar, _name(run), hue,
@@ -158,27 +163,37 @@ def _left_out_text(left_out: list[str]) -> str:
     return f"; {', '.join(left_out)}: no armed forces, not shown" if left_out else ""
 
 
-def nation_pathway_heatmap(run: RunResults, spending: pd.DataFrame) -> go.Figure:
-    """``spending``: each nation's spending per pathway summed over the run."""
+def _nation_heatmap(run: RunResults, values: pd.DataFrame, name: str, title: str,
+                    x_title: str, subtitle: str, **heatmap: object) -> go.Figure:
+    """Nations down (in ``nation_order``), ``values``' columns across."""
     codes, left_out = nation_order(run)
-    sums = spending.reindex(codes)[[f"spend_{p}" for p in PATHWAYS]].fillna(0.0)
-    shares = sums.div(sums.sum(axis=1).replace(0, np.nan), axis=0)
     figure = go.Figure(go.Heatmap(
-        z=shares.to_numpy(), x=list(PATHWAYS), y=[safe(c) for c in codes],
-        colorscale="Cividis", zmin=0, zmax=1,
-        colorbar={"title": "share", "tickformat": ".0%"},
-        hovertemplate="%{y}, %{x}: %{z:.1%} of its procurement<extra></extra>"))
-    layout(figure, "nation-pathways", "Nation x pathway: share of procurement",
-           "pathway", "nation", height=max(PANEL_HEIGHT, 16 * len(codes) + 150),
-           subtitle="summed over the run and its replications" + _left_out_text(left_out))
+        z=values.reindex(codes).to_numpy(),
+        x=[safe(str(column).replace("_", " ")) for column in values.columns],
+        y=[safe(code) for code in codes], **heatmap))
+    layout(figure, name, title, x_title, "nation",
+           height=max(PANEL_HEIGHT, 16 * len(codes) + 150),
+           subtitle=subtitle + _left_out_text(left_out))
     figure.update_yaxes(dtick=1, tickfont={"size": 10}, autorange="reversed")
     return figure
+
+
+def nation_pathway_heatmap(run: RunResults, spending: pd.DataFrame) -> go.Figure:
+    """``spending``: each nation's spending per pathway summed over the run."""
+    sums = spending.reindex(nation_order(run)[0])[[f"spend_{p}" for p in PATHWAYS]]
+    shares = sums.fillna(0.0).set_axis(list(PATHWAYS), axis=1)
+    shares = shares.div(shares.sum(axis=1).replace(0, np.nan), axis=0)
+    return _nation_heatmap(
+        run, shares, "nation-pathways", "Nation x pathway: share of procurement",
+        "pathway", "summed over the run and its replications", colorscale="Cividis",
+        zmin=0, zmax=1, colorbar={"title": "share", "tickformat": ".0%"},
+        hovertemplate="%{y}, %{x}: %{z:.1%} of its procurement<extra></extra>")
 
 
 def membership_heatmap(run: RunResults) -> go.Figure:
     programmes = run.programmes
     replications = max(int(run.kpis["replication"].nunique()), 1)
-    codes, left_out = nation_order(run)
+    codes = nation_order(run)[0]
     areas = [area["name"] for area in run.manifest["scenario"]["alliance"]["areas"]]
     counts = pd.DataFrame(0.0, index=codes, columns=areas)
     if not programmes.empty:
@@ -189,17 +204,11 @@ def membership_heatmap(run: RunResults) -> go.Figure:
             .explode("code")
         counts = pd.crosstab(pairs["code"], pairs["area"]).reindex(
             index=codes, columns=areas, fill_value=0).astype(float)
-    share = counts / replications
-    figure = go.Figure(go.Heatmap(
-        z=share.to_numpy(), x=[safe(a.replace("_", " ")) for a in areas],
-        y=[safe(c) for c in codes], colorscale="Blues", zmin=0,
+    return _nation_heatmap(
+        run, counts / replications, "memberships", "Membership of agreed pooled programmes",
+        "capability area", "programmes joined per run", colorscale="Blues", zmin=0,
         colorbar={"title": "programmes<br>per run"},
-        hovertemplate="%{y} in %{x}: %{z:.2f} agreed programmes per run<extra></extra>"))
-    layout(figure, "memberships", "Membership of agreed pooled programmes",
-           "capability area", "nation", height=max(PANEL_HEIGHT, 16 * len(codes) + 150),
-           subtitle="programmes joined per run" + _left_out_text(left_out))
-    figure.update_yaxes(dtick=1, tickfont={"size": 10}, autorange="reversed")
-    return figure
+        hovertemplate="%{y} in %{x}: %{z:.2f} agreed programmes per run<extra></extra>")
 
 
 def _judged(run: RunResults) -> pd.DataFrame:
@@ -361,14 +370,7 @@ def disruption_chart(runs: list[RunResults]) -> go.Figure:
     for run, hue in zip(runs, colours, strict=True):
         add_fan(figure, run.timeseries, lost, run.calendar, _name(run), hue,
                 overlaid=len(runs) > 1, row=1, col=1, show_legend=len(runs) > 1)
-        down = run.timeseries.groupby("step")[nodes.name].mean()
-        figure.add_trace(go.Scatter(
-            x=steps_to_dates(run.calendar, down.index), y=down, mode="lines",
-            line={"color": hue, "width": 2, "shape": "hv"}, name=_name(run),
-            legendgroup=_name(run), showlegend=False,
-            text=periods(run.calendar, down.index),
-            hovertemplate="%{text}: %{y:.2f} nodes down<extra>" + _name(run) + "</extra>"),
-            row=2, col=1)
+        _add_mean_line(figure, run, nodes.name, hue, "%{y:.2f} nodes down", row=2)
     figure.update_yaxes(title=lost.unit.shown, rangemode="tozero", row=1, col=1)
     figure.update_yaxes(title=f"nodes ({nodes.unit.shown})", rangemode="tozero",
                         row=2, col=1)
