@@ -13,6 +13,9 @@ import pytest
 
 from tests.conftest import kpi, mean_outcome, series_mean, with_nations
 
+# Statistical: each averages over many seeds (python3 -m pytest -m slow).
+pytestmark = pytest.mark.slow
+
 SEEDS = range(8)
 
 

@@ -41,6 +41,7 @@ def assert_same_results(first: Path, second: Path) -> None:
     pd.testing.assert_frame_equal(one.summary, two.summary, check_exact=True)
 
 
+@pytest.mark.slow
 def test_identical_results_with_1_2_and_4_workers(tmp_path):
     folders = []
     for workers in (1, 2, 4):
@@ -84,6 +85,7 @@ def test_replications_match_single_runs_with_spawned_seeds(tmp_path, baseline):
     pd.testing.assert_frame_equal(stored.reset_index(drop=True), single, check_exact=True)
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_results(tmp_path):
     reference, killed = tmp_path / "reference", tmp_path / "killed"
     arguments = ["run", BASELINE, "--set", "simulation.steps=20", "--replications", "48",
@@ -196,6 +198,7 @@ def test_bad_experiment_flags_are_one_line_and_exit_2(arguments, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     folder = tmp_path / "run"
     process = subprocess.Popen(
@@ -216,6 +219,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert load(folder).kpis["replication"].tolist() == list(range(60))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["serial", "dask"])
 def test_backends_give_the_same_results_as_the_process_pool(tmp_path, backend):
     """The dask backend starts a real LocalCluster on loopback (two worker processes)."""
@@ -228,6 +232,7 @@ def test_backends_give_the_same_results_as_the_process_pool(tmp_path, backend):
     assert_same_results(reference, other)
 
 
+@pytest.mark.slow
 def test_dask_backend_attaches_to_a_running_cluster(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     reference, attached = tmp_path / "process", tmp_path / "attached"

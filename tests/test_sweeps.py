@@ -215,6 +215,7 @@ def test_replication_k_of_every_point_runs_on_the_seeds_of_replication_k(tiny_ex
         assert row["final_cohesion"] == expected["final_cohesion"]
 
 
+@pytest.mark.slow
 def test_sweep_results_are_identical_on_serial_process_and_dask(tiny_experiment, tmp_path):
     pytest.importorskip("dask.distributed")
     experiment = load_experiment(tiny_experiment)
@@ -229,6 +230,7 @@ def test_sweep_results_are_identical_on_serial_process_and_dask(tiny_experiment,
     pd.testing.assert_frame_equal(tables[Backend.SERIAL], tables[Backend.DASK])
 
 
+@pytest.mark.slow
 def test_a_failed_run_is_recorded_and_resume_completes_the_sweep_identically(
         tiny_experiment, tmp_path, monkeypatch, capsys):
     clean = tmp_path / "clean"
@@ -278,6 +280,7 @@ ISHIGAMI = EXPERIMENTS / "ishigami_check.yaml"
 TOLERANCE = 0.05  # absolute, on indices in [0, 1], with N = 1024 base samples
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, tmp_path,
                                                                          capsys):
