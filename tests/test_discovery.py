@@ -237,6 +237,31 @@ def test_discover_end_to_end_prints_the_box_and_writes_page_and_trajectory(tmp_p
     assert not list(folder.glob(".*.tmp"))
 
 
+def test_a_delivery_never_reached_counts_as_late_not_as_missing(tmp_path, capsys):
+    """Censoring (sim/outputs.py, NOT_REACHED): a case with no joint delivery by the
+    horizon is later than any threshold before it; left out, it would hide exactly the
+    cases asked about."""
+    folder = make_sweep(tmp_path / "sweep", manifest={
+        "kind": "sweep", "complete": True, "scenario": {"simulation": {"steps": 40}},
+        "experiment": {"parameters": [dict(p) for p in PARAMETERS]}})
+    frame = pd.read_parquet(folder / "kpis.parquet")
+    slow = frame["alliance.cohesion.trust_gain"] < 0.3
+    frame["time_to_first_joint_delivery"] = np.where(slow, np.nan, 6.0)
+    frame.to_parquet(folder / "kpis.parquet", index=False)
+    status, out, _ = discover(str(folder), "--kpi", "time_to_first_joint_delivery",
+                              "--above", "12", capsys=capsys)
+    assert status == 0
+    late = int(slow.sum())
+    assert f"in {late} of {len(frame)} cases" in out
+    assert f"{late} cases not reached by the horizon counted as above it" in out
+    assert any(line.startswith("alliance.cohesion.trust_gain  <= 0.3") for line in
+               out.splitlines())
+    # Beyond the horizon nothing is known of them: left out, and said.
+    status, out, err = discover(str(folder), "--kpi", "time_to_first_joint_delivery",
+                                "--above", "45", capsys=capsys)
+    assert status == 2 and "no case has time_to_first_joint_delivery > 45" in err
+
+
 def test_box_index_and_out_pick_another_box_and_folder(tmp_path, capsys):
     folder = make_sweep(tmp_path / "sweep")
     out = tmp_path / "elsewhere"

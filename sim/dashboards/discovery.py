@@ -148,7 +148,8 @@ def discovery_page(discovery: Discovery, source: Path, target: Path) -> list[go.
     body = (
         f"<h1>Scenario discovery: {condition}</h1>"
         f"<p class='muted'>Sweep folder {html.escape(str(source))}: {first.of_interest} of "
-        f"{first.cases} cases ({first.density:.1%}) have {condition}. PRIM peeling "
+        f"{first.cases} cases ({first.density:.1%}) have {condition}"
+        + (f" ({html.escape(discovery.note)})" if discovery.note else "") + ". PRIM peeling "
         f"(alpha {discovery.alpha:g}, minimum mass {discovery.min_mass:g}) gave "
         f"{len(discovery.trajectory)} boxes; box {discovery.chosen} was chosen: "
         f"{html.escape(discovery.rule)}"

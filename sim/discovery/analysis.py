@@ -23,7 +23,7 @@ def discover(cases: Cases, kpi: str, direction: str, threshold: float, *,
     the one at ``box_index`` on the trajectory when given (negative counts from the end),
     else the default rule of ``choose_box``; then its restrictions with quasi-p-values
     above ``max_p`` are dropped (``max_p`` = 1 keeps them all)."""
-    usable, of_interest = condition(cases, kpi, direction, threshold)
+    usable, of_interest, note = condition(cases, kpi, direction, threshold)
     inputs = {name: values[usable] for name, values in cases.inputs().items()}
     trajectory = peel(inputs, of_interest, alpha=alpha, min_mass=min_mass)
     if box_index is None:
@@ -45,4 +45,4 @@ def discover(cases: Cases, kpi: str, direction: str, threshold: float, *,
         full=initial_box(inputs), trajectory=trajectory, chosen=chosen, rule=rule,
         final=final, dropped=dropped,
         p_values=quasi_p_values(inputs, of_interest, final.box, final.restricted),
-        alpha=alpha, min_mass=min_mass, max_p=max_p)
+        alpha=alpha, min_mass=min_mass, max_p=max_p, note=note)

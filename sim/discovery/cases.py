@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.outputs import Censoring
+from sim.outputs import kpi as describe_kpi
+
 ID_COLUMNS = ("run", "point", "replication")
 
 
@@ -123,10 +126,21 @@ def load_cases(folder: Path) -> Cases:
     return Cases(folder, manifest, parameters, kpis, frame)
 
 
+def _horizons(cases: Cases) -> np.ndarray:
+    """Each case's horizon: swept, or the scenario's."""
+    if "simulation.steps" in cases.frame.columns:
+        return cases.frame["simulation.steps"].to_numpy(dtype=float)
+    steps = cases.manifest.get("scenario", {}).get("simulation", {}).get("steps", np.nan)
+    return np.full(len(cases.frame), float(steps))
+
+
 def condition(cases: Cases, kpi: str, direction: str, threshold: float
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """``(usable, of_interest)``: cases whose KPI is a number, and of those which are
-    strictly below (or above) the threshold."""
+              ) -> tuple[np.ndarray, np.ndarray, str]:
+    """``(usable, of_interest, note)``: the cases the condition can be judged on, which
+    of them are strictly below (or above) the threshold, and what was done with the
+    others. A KPI not reached by the horizon (sim/outputs.py) is known to exceed it: such
+    a case is above a threshold at or below its horizon, and not below one; any other
+    case without a finite value is left out."""
     if kpi not in cases.kpis:
         close = difflib.get_close_matches(kpi, cases.kpis, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else \
@@ -134,14 +148,30 @@ def condition(cases: Cases, kpi: str, direction: str, threshold: float
         raise SweepFolderError(f"--kpi {kpi!r}: no such KPI in {cases.folder / 'kpis.parquet'}"
                                + hint)
     values = cases.frame[kpi].to_numpy(dtype=float)
-    usable = np.isfinite(values)
+    finite = np.isfinite(values)
+    judged = np.zeros_like(finite)
+    if cases.manifest.get("experiment", {}).get("model", "alliance") == "alliance" and \
+            describe_kpi(kpi).censoring is Censoring.NOT_REACHED:
+        judged = np.isnan(values) & (threshold <= _horizons(cases))
+        # Beyond the horizon: above any threshold at or before it, below none.
+        values = np.where(judged, np.inf, values)
+    usable = finite | judged
     if not usable.any():
         raise SweepFolderError(f"--kpi {kpi!r}: no case has a finite value")
     hits = values[usable] < threshold if direction == "below" else values[usable] > threshold
     wording = f"{kpi} {'<' if direction == 'below' else '>'} {threshold:g}"
+    notes = []
+    if judged.any():
+        notes.append(f"{int(judged.sum())} cases not reached by the horizon counted as "
+                     f"{'above' if direction == 'above' else 'not below'} it")
+    if (~usable).any():
+        notes.append(f"{int((~usable).sum())} cases where {kpi} is undefined left out")
+    note = "; ".join(notes)
     if not hits.any():
-        raise SweepFolderError(f"no case has {wording} (range {np.nanmin(values):.4g} .. "
-                               f"{np.nanmax(values):.4g}); nothing to discover")
+        finite_values = values[np.isfinite(values)]
+        span = (f" (range {finite_values.min():.4g} .. {finite_values.max():.4g})"
+                if finite_values.size else "")
+        raise SweepFolderError(f"no case has {wording}{span}; nothing to discover")
     if hits.all():
         raise SweepFolderError(f"every case has {wording}; nothing to discover")
-    return usable, hits
+    return usable, hits, note

@@ -30,6 +30,7 @@ class Discovery:
     alpha: float
     min_mass: float
     max_p: float
+    note: str = ""  # cases not reached by the horizon, or left out (cases.condition)
 
     @property
     def condition(self) -> str:
@@ -136,7 +137,8 @@ def text_report(discovery: Discovery) -> str:
     step, first = discovery.box, discovery.trajectory[0]
     lines = [
         f"PRIM scenario discovery: {discovery.condition} in {first.of_interest} of "
-        f"{first.cases} cases ({first.density:.1%})",
+        f"{first.cases} cases ({first.density:.1%})"
+        + (f"; {discovery.note}" if discovery.note else ""),
         f"peeling: {len(discovery.trajectory)} boxes (alpha {discovery.alpha:g}, minimum "
         f"mass {discovery.min_mass:g}); box {discovery.chosen} chosen: {discovery.rule}"]
     if discovery.dropped:
