@@ -126,5 +126,5 @@ class AllianceModel(mesa.Model):
         self.nation_rows.append(records.nation_figures(self.state))
 
     def kpis(self) -> dict[str, float]:
-        """End-of-run key performance indicators (docs/MODEL.md, "Outputs")."""
+        """End-of-run key performance indicators (sim/outputs.py, docs/OUTPUTS.md)."""
         return records.end_of_run_kpis(self.state, self.datacollector.model_vars)

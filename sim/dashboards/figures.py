@@ -28,12 +28,15 @@ def safe(text: str) -> str:
 def layout(figure: go.Figure, name: str, title: str, x_title: str, y_title: str,
            height: int = PANEL_HEIGHT, subtitle: str = "") -> go.Figure:
     """The common look; ``name`` identifies the panel (PNG file names, page anchors);
-    ``subtitle``: a smaller second line under the title."""
-    if subtitle:
-        title += f"<br><span style='font-size:11px;color:#555'>{subtitle}</span>"
+    ``subtitle``: smaller lines under the title (``<br>`` between lines: plotly does not
+    wrap them)."""
+    lines = subtitle.split("<br>") if subtitle else []
+    title += "".join(f"<br><span style='font-size:11px;color:#555'>{line}</span>"
+                     for line in lines)
     figure.update_layout(title={"text": title, "font": {"size": 15}}, template="plotly_white",
                          height=height, meta={"panel": name},
-                         margin={"l": 80, "r": 30, "t": 70, "b": 60},
+                         margin={"l": 80, "r": 30, "t": 60 + 16 * max(len(lines), 1),
+                                 "b": 60},
                          # Below the x axis title, whatever the figure's height.
                          legend={"orientation": "h", "yanchor": "top", "y": -90 / height},
                          font={"size": 12})
@@ -77,21 +80,26 @@ def add_fan(figure: go.Figure, series: pd.DataFrame, output: Output, calendar: C
             name: str, hue: str, *, overlaid: bool = False, row: int | None = None,
             col: int | None = None, show_legend: bool = True) -> None:
     """The median line with its 50 % and 90 % bands filled (one run), or - where several
-    runs are overlaid - with its 50 % band faint and edged and no 90 % band: filled bands
-    of two colours blend into a third that belongs to neither."""
+    runs are overlaid - with its 50 % band as two thin edges and no 90 % band: filled
+    bands of two colours blend into a third colour that belongs to neither run."""
     band = quantiles(series, output.name)
     x = steps_to_dates(calendar, band["step"])
     where = {"row": row, "col": col} if row is not None else {}
     unit = output.unit
-    bands = [("q25", "q75", 0.10, "50 % band")] if overlaid else \
-        [("q05", "q95", 0.13, "90 % band"), ("q25", "q75", 0.28, "50 % band")]
-    for low, high, alpha, label in bands:
-        figure.add_trace(go.Scatter(
-            x=x + x[::-1], y=band[high].tolist() + band[low].tolist()[::-1],
-            fill="toself", fillcolor=with_alpha(hue, alpha),
-            line={"width": 0.8 if overlaid else 0, "color": with_alpha(hue, 0.55)},
-            name=f"{name}: {label}", hoverinfo="skip", legendgroup=name,
-            showlegend=False), **where)
+    if overlaid:
+        for edge in ("q25", "q75"):
+            figure.add_trace(go.Scatter(
+                x=x, y=band[edge], mode="lines", hoverinfo="skip", legendgroup=name,
+                line={"color": hue, "width": 1, "dash": "dot"}, showlegend=False,
+                name=f"{name}: 50 % band"), **where)
+    else:
+        for low, high, alpha, label in (("q05", "q95", 0.13, "90 % band"),
+                                        ("q25", "q75", 0.28, "50 % band")):
+            figure.add_trace(go.Scatter(
+                x=x + x[::-1], y=band[high].tolist() + band[low].tolist()[::-1],
+                fill="toself", fillcolor=with_alpha(hue, alpha), line={"width": 0},
+                name=f"{name}: {label}", hoverinfo="skip", legendgroup=name,
+                showlegend=False), **where)
     value_format = ".1%" if unit.scale == 100 else ".4~g"
     suffix = unit.shown[1:] if unit.shown.startswith("%") else f" {unit.shown}"
     figure.add_trace(go.Scatter(
@@ -109,4 +117,5 @@ def add_fan(figure: go.Figure, series: pd.DataFrame, output: Output, calendar: C
 
 def bands_text(runs: int) -> str:
     """What the fans show, for a title."""
-    return "median, 50 % and 90 % of runs" if runs == 1 else "median and 50 % of runs"
+    return "median, 50 % and 90 % of runs" if runs == 1 else \
+        "median and 50 % of runs (dotted)"

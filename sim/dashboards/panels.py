@@ -53,17 +53,17 @@ def fan_chart(runs: list[RunResults], column: str) -> go.Figure:
     colours = _colours(runs)
     for run, hue in zip(runs, colours, strict=True):
         add_fan(figure, run.timeseries, output, run.calendar, _name(run), hue,
-                overlaid=len(runs) > 1)
+                overlaid=len(runs) > 1, show_legend=len(runs) > 1)
     layout(figure, column.replace("_", "-"), f"{output.label}: {bands_text(len(runs))}",
            time_axis_title(runs[0].calendar), output.axis_title)
     date_axis(figure, runs[0].calendar)
     add_event_markers(figure, runs, colours)
-    if column == "effective_capability" and len(runs) == 1:
-        # Overlaid runs' attacks are in the drivers panel, a row per scenario.
-        add_attack_marks(figure, runs[0])
+    if column == "effective_capability":
         figure.add_annotation(text=CAPABILITY_NOTE, xref="paper", yref="paper", x=0, y=1.0,
                               showarrow=False, font={"size": 10, "color": "#555"},
                               xanchor="left", yanchor="bottom")
+        if len(runs) == 1:  # overlaid runs' attacks: in the drivers panel, one colour each
+            add_attack_marks(figure, runs[0])
     return figure
 
 
@@ -303,7 +303,8 @@ def delivery_curve(runs: list[RunResults]) -> go.Figure:
     layout(figure, "first-joint-delivery", "Runs with a first joint delivery, by quarter",
            time_axis_title(runs[0].calendar), "runs with a joint delivery (% of runs)",
            subtitle=f"none by {runs[0].calendar.readable(runs[0].horizon)} in "
-           f"{', '.join(never_text)} (kept in the denominator: censored, not averaged)")
+           f"{', '.join(never_text)}<br>runs without one stay in the denominator (censored, "
+           "not averaged)")
     figure.update_yaxes(tickformat=".0%", range=[0, 1.03])
     date_axis(figure, runs[0].calendar)
     add_event_markers(figure, runs, _colours(runs), with_labels=False)
@@ -352,8 +353,8 @@ def burden_chart(runs: list[RunResults], at_horizon: list[pd.DataFrame]) -> go.F
     when = runs[0].calendar.readable(runs[0].horizon)
     return layout(figure, "burden", f"Burden sharing at {when}",
                   f"GDP ({gdp.unit.shown}, log scale)", f"defence spending ({share.unit.shown})",
-                  subtitle=f"median over runs per nation; Spearman rank correlation of GDP and "
-                  f"defence share: {', '.join(rhos)} (NATO 2024: -0.02)")
+                  subtitle=f"median over runs per nation<br>Spearman rank correlation of GDP "
+                  f"and defence share: {', '.join(rhos)} (NATO 2024: -0.02)")
 
 
 def disruption_chart(runs: list[RunResults]) -> go.Figure:

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -188,23 +189,35 @@ def sobol_chart(indices: pd.DataFrame, kpi: str, model: str) -> go.Figure:
 
 
 def morris_chart(indices: pd.DataFrame, kpi: str, model: str) -> go.Figure:
+    """mu* against sigma per input, in the KPI's unit (percentage points for shares)."""
     rows = indices[indices["kpi"] == kpi].pivot(index="parameter", columns="index",
                                                  values=["value", "ci_low", "ci_high"])
-    unit = describe_kpi(model, kpi).unit.shown
+    output = describe_kpi(model, kpi)
+    scale = output.unit.scale
+    unit = "% points" if output.unit.shown.startswith("%") else output.unit.shown
     labels = [safe(describe_input(model, p).label) for p in rows.index]
+    mu, sigma = rows[("value", "mu_star")] * scale, rows[("value", "sigma")] * scale
+    # Inputs with next to no effect crowd the origin: named in the subtitle, not on it.
+    negligible = (mu < 0.05 * mu.max()).to_numpy() if mu.max() > 0 else \
+        np.zeros(len(mu), dtype=bool)
     figure = go.Figure(go.Scatter(
-        x=rows[("value", "mu_star")], y=rows[("value", "sigma")], mode="markers+text",
-        text=labels, textposition="top center", customdata=[safe(p) for p in rows.index],
+        x=mu, y=sigma, mode="markers+text",
+        text=["" if small else label for label, small in zip(labels, negligible,
+                                                              strict=True)],
+        textposition="top center", cliponaxis=False,
+        customdata=[safe(p) for p in rows.index],
         hovertemplate="%{customdata}<br>mu* %{x:.4g}, sigma %{y:.4g} " + unit
         + "<extra></extra>", marker={"size": 10, "color": colour(0)},
         error_x={"type": "data", "symmetric": False,
-                 "array": rows[("ci_high", "mu_star")] - rows[("value", "mu_star")],
-                 "arrayminus": rows[("value", "mu_star")] - rows[("ci_low", "mu_star")]}))
-    layout(figure, f"morris-{kpi}", f"Morris screening of {safe(describe_kpi(model, kpi).label)}",
-           f"mu*: mean |effect| over the full range ({unit})",
-           f"sigma: non-linearity, interactions ({unit})",
-           subtitle="95 % bootstrap interval of mu*; right: influential, up: non-linear or "
-           "interacting")
+                 "array": rows[("ci_high", "mu_star")] * scale - mu,
+                 "arrayminus": mu - rows[("ci_low", "mu_star")] * scale}))
+    layout(figure, f"morris-{kpi}", f"Morris screening of {safe(output.label)}",
+           f"mu*: mean |effect| over the full range ({unit})", f"sigma ({unit})",
+           subtitle="95 % bootstrap interval of mu*; right: influential; up (sigma): "
+           "non-linear or interacting" + ("<br>next to no effect (mu* under 5 % of the largest): "
+                            + ", ".join(label for label, small in zip(labels, negligible,
+                                                                      strict=True) if small)
+                            if negligible.any() else ""))
     figure.update_xaxes(rangemode="tozero")
     figure.update_yaxes(rangemode="tozero")
     return figure

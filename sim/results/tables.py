@@ -1,6 +1,6 @@
 """Turn a finished model into tidy tables (one concept: model -> DataFrames).
 
-Column names and meanings are documented in docs/MODEL.md ("Outputs").
+Column names, units and meanings are declared in sim/outputs.py (docs/OUTPUTS.md).
 """
 
 from __future__ import annotations
