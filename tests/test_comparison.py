@@ -5,25 +5,30 @@ as well as run folders."""
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from sim.cli import main
 from sim.outputs import HEADLINE_KPIS
 from sim.outputs import kpi as describe_kpi
 from sim.results import ComparisonResults, RunResults, SweepResults, load
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import SCENARIOS
 
-SHORT = ["--set", "simulation.steps=12", "--quiet"]
+SHORT = ["--set", "simulation.steps=12", "--quiet", "--workers", "1"]
 
 
-def cli(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
-                          capture_output=True, text=True, cwd=cwd, timeout=600)
+def cli(*arguments: str) -> SimpleNamespace:
+    """The command line, in this process (its start-up would cost more than the runs)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(list(arguments))
+    return SimpleNamespace(returncode=status, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +94,7 @@ def test_load_opens_compare_sweep_and_run_folders(runs, tmp_path):
     assert isinstance(load(runs["baseline"]), RunResults)
     sweep = tmp_path / "sweep"
     result = cli("sweep", str(SCENARIOS / "experiments" / "ishigami_check.yaml"),
-                 "--samples", "4", "--out", str(sweep), "--quiet")
+                 "--samples", "4", "--out", str(sweep), "--quiet", "--workers", "1")
     assert result.returncode == 0, result.stderr
     loaded = load(sweep)
     assert isinstance(loaded, SweepResults) and loaded.complete

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from sim.dashboards.figures import safe
+from sim.dashboards.figures import TEMPLATE, safe
 from sim.dashboards.page import STYLE
 from sim.dashboards.palette import colour
 from sim.discovery.prim import f1_score
@@ -69,7 +69,7 @@ def tradeoff_figure(discovery: Discovery) -> go.Figure:
             hovertemplate="%{text}<extra></extra>"))
     figure.update_layout(
         title=f"Peeling trajectory: density against coverage ({safe(discovery.condition)})",
-        template="plotly_white", height=430, margin={"l": 70, "r": 20, "t": 60, "b": 60},
+        template=TEMPLATE, height=430, margin={"l": 70, "r": 20, "t": 60, "b": 60},
         legend={"orientation": "h", "y": -0.2})
     figure.update_xaxes(title="coverage (share of cases of interest inside the box)",
                         range=[-0.02, 1.02])
@@ -113,7 +113,7 @@ def restriction_figure(discovery: Discovery) -> go.Figure:
         hovertext=hovers, hoverinfo="text", showlegend=False))
     figure.update_layout(
         title=f"{safe(discovery.box_name).capitalize()}: kept part of each input's range",
-        template="plotly_white", barmode="overlay",
+        template=TEMPLATE, barmode="overlay",
         height=max(260, 90 + 42 * len(table)), margin={"l": 220, "r": 20, "t": 60, "b": 50})
     figure.update_xaxes(title="position in the full range (0 = low, 1 = high)",
                         range=[0, 1])
