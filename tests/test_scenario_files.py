@@ -3,11 +3,13 @@ file, line and field, with no traceback and nothing written - for validate and r
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
-import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,9 +27,13 @@ def folder(tmp_path: Path) -> Path:
     return target
 
 
-def cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+def cli(*arguments: str, cwd: Path) -> SimpleNamespace:
+    """The command line run in this process from ``cwd`` (a new interpreter per case cost
+    most of this file's time; tests/test_cli.py keeps the check in a real process)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), redirect_stdout(out), redirect_stderr(err):
+        status = main(list(arguments))
+    return SimpleNamespace(returncode=status, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
