@@ -103,8 +103,8 @@ class Censoring(StrEnum):
 
     NONE = "none"
     # A time to an event that may not happen by the horizon: stored as NaN in runs where
-    # it did not; summarised as the share of runs where it happened (its companion flag)
-    # and statistics over those runs only.
+    # it did not; summarised as the share of runs where it happened and statistics over
+    # those runs only.
     NOT_REACHED = "not reached by the horizon"
     # A rate whose denominator can be zero (nothing was due): NaN there; left out of
     # means and intervals, and counted.
@@ -122,8 +122,6 @@ class Output:
     description: str
     censoring: Censoring = Censoring.NONE
     group: str = ""
-    # For NOT_REACHED: the KPI that says whether the event happened (1) or not (0).
-    reached: str = ""
 
     @property
     def axis_title(self) -> str:
@@ -297,8 +295,8 @@ KPIS = _table(
     Output("milestones_due", "Milestones due", COUNT, "Milestones fallen due over the run."),
     Output("time_to_first_joint_delivery", "Time to first joint delivery", QUARTERS,
            "Step of the first delivery by a pooled programme; not reached (NaN) in a run "
-           "where no programme delivered by the horizon.", Censoring.NOT_REACHED,
-           reached="joint_delivery_achieved"),
+           "where no programme delivered by the horizon (joint_delivery_achieved says "
+           "how often one did).", Censoring.NOT_REACHED),
     Output("joint_delivery_achieved", "Joint delivery achieved", FLAG,
            "1 if any pooled programme delivered by the horizon."),
     Output("programmes_formed", "Programmes formed", COUNT,

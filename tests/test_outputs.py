@@ -53,7 +53,6 @@ def test_censoring_is_declared_only_where_a_kpi_can_be_undefined():
                 if output.censoring is not Censoring.NONE}
     assert censored == {"time_to_first_joint_delivery", "milestone_on_time_rate",
                         "unit_cost", "cost_per_effective_capability"}
-    assert KPIS["time_to_first_joint_delivery"].reached == "joint_delivery_achieved"
 
 
 def test_outputs_reference_is_up_to_date():
