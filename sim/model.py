@@ -99,7 +99,7 @@ class AllianceModel(mesa.Model):
         state.step = self.steps  # Mesa counts the quarter before calling step()
         state.totals.start_step()
         drivers.advance(state, alliance.decisions)
-        attacks.advance(state, alliance.industry, self.streams.attacks)
+        attacks.advance(state, alliance.industry, alliance.resilience, self.streams.attacks)
         state.standards.reference = standards.reference_standards(state.forces.fleet)
         decided = decisions.advance(state, alliance, steps_per_year, self.behavioural,
                                     self.other_policies)
@@ -107,7 +107,7 @@ class AllianceModel(mesa.Model):
         negotiation.advance(state, decided, alliance, self.streams.formation)
         production.advance(state, alliance.industry)
         milestones.assess(state, alliance.formation)
-        orders.advance(state, alliance.formation, alliance.governance)
+        orders.advance(state, alliance)
         standards.switch(state, alliance.decisions, alliance.governance)
         capability.wear_out(state)
         capability.advance(state, alliance.industry)

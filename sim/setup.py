@@ -1,8 +1,9 @@
 """Set-up: the state at quarter 0, built from a validated scenario (docs/MODEL.md, 3.1).
 
 Nations start as NATO's figures give them; the industrial base, fleets and pipelines
-start in a steady state in which deliveries replace wear; readiness, capability,
-cohesion and the nations' first split of their budgets are then measured as in a quarter.
+start in a steady state in which deliveries replace wear and capacity carries the usual
+spare; readiness, capability, cohesion and the nations' first split of their budgets are
+then measured as in a quarter.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim.enums import Pathway
-from sim.mechanisms import budgets, capability, cohesion, decisions, orders, prices, standards
+from sim.mechanisms import (
+    attacks,
+    budgets,
+    capability,
+    cohesion,
+    decisions,
+    orders,
+    prices,
+    standards,
+)
 from sim.mechanisms.drivers import draw_driver_paths
 from sim.mechanisms.production import node_demand
 from sim.policies import BehaviouralPolicy
@@ -33,6 +43,7 @@ from sim.streams import RandomStreams
 
 def initial_state(scenario: Scenario, streams: RandomStreams,
                   behavioural: BehaviouralPolicy) -> State:
+    alliance = scenario.alliance
     nations = initial_nations(scenario)
     n = nations.n
     areas = initial_areas(scenario, n)
@@ -45,19 +56,25 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
                        us_start=float(paths.us_commitment[0]))
     zeros = np.zeros((n, areas.n))
     state = State(
-        step=0, nations=nations, areas=areas, world=world,
+        step=0, steps_per_year=scenario.simulation.steps_per_year, nations=nations,
+        areas=areas, world=world,
         standards=StandardsState(standard=np.zeros((n, areas.n), dtype=int),
                                  owner=np.zeros((areas.n, 1), dtype=int),
                                  cumulative=np.zeros((areas.n, 1)),
                                  reference_output=np.ones(areas.n),
                                  reference=np.zeros(areas.n, dtype=int),
+                                 target=np.full((n, areas.n), -1),
+                                 alliance=np.full(areas.n, -1),
                                  harmonisation=zeros.copy()),
-        industry=IndustryState(producers=np.zeros(0, dtype=int),
-                               is_producer=np.zeros(n, dtype=bool),
-                               supplier=np.zeros((n, areas.n), dtype=int),
-                               capacity=zeros.copy(), down_until=np.zeros((n, areas.n), dtype=int),
-                               pipeline=np.zeros((n, areas.n, int(areas.lead_time.max()))),
-                               backlog=zeros.copy()),
+        industry=IndustryState(
+            producers=np.zeros(0, dtype=int), is_producer=np.zeros(n, dtype=bool),
+            supplier=np.zeros((n, areas.n), dtype=int), capacity=zeros.copy(),
+            building=np.zeros((n, areas.n, max(int(areas.capacity_ramp_delay.max()), 1))),
+            line_down_until=np.zeros((n, areas.n, alliance.industry.lines_per_node),
+                                     dtype=int),
+            pipeline=np.zeros((n, areas.n, int(areas.lead_time.max()))),
+            backlog=zeros.copy(), premium=zeros.copy(), lines_hit=np.zeros(n),
+            attacks_foiled=np.zeros(n)),
         forces=ForcesState(
             fleet=np.zeros((n, areas.n, 1)), stock=zeros.copy(), readiness=zeros.copy(),
             undisrupted_readiness=zeros.copy(), hub_funding=zeros.copy(),
@@ -65,11 +82,13 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
             interoperability=np.zeros(areas.n), fragmentation=np.zeros(areas.n, dtype=int),
             area_capability=np.zeros(areas.n), effective_capability=0.0,
             nation_capability=np.zeros(n), nation_readiness=np.zeros(n),
-            capability_lost=0.0),
+            capability_lost=0.0, change_from={}, factors={}, delivered=zeros.copy(),
+            joint_delivered=zeros.copy()),
         ventures=VentureBook.empty(n, areas.n),
         choices=ChoiceState(allocation=np.zeros((n, areas.n, len(Pathway))),
                             pathway_spend=np.zeros((n, areas.n, len(Pathway))),
-                            desired_share=nations.share.copy()),
+                            desired_share=nations.share.copy(),
+                            desired_resilience=nations.resilience.copy()),
         cohesion=CohesionState(kept=np.zeros(n), broken=np.zeros(n),
                                memberships=np.zeros(n, dtype=int),
                                active_memberships=np.zeros(n, dtype=int),
@@ -77,16 +96,17 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
         totals=RunningTotals(),
     )
     budgets.calibrate(state, scenario)
+    state.nations.protection = attacks.protection(state.nations.resilience,
+                                                  alliance.resilience)
     _steady_industrial_base(state, scenario, streams.setup)
 
-    alliance = scenario.alliance
     capability.advance(state, alliance.industry)
     cohesion.count_memberships(state, alliance.governance)
     cohesion.measure(state, alliance.cohesion)
     state.standards.reference = standards.reference_standards(state.forces.fleet)
     observation = decisions.observe(state, alliance, scenario.simulation.steps_per_year)
     state.choices.allocation = behavioural.target_allocation(observation)
-    state.choices.pathway_spend = orders.pathway_spending(state, alliance.governance)
+    state.choices.pathway_spend = orders.pathway_spending(state, alliance)
     state.initial_capability = float(state.forces.effective_capability)
     return state
 
@@ -106,9 +126,9 @@ def _steady_industrial_base(state: State, scenario: Scenario, rng: np.random.Gen
         np.maximum(nations.industrial_weight, 1e-12), industry.producers,
         areas.standards_wanted, rng)
     state.standards.standard, state.standards.owner = standard, owner
-    # Producers build their own orders; others buy from their standard's owner.
-    industry.supplier = np.where(industry.is_producer[:, None], np.arange(n)[:, None],
-                                 owner[areas.grid, standard])
+    # Every nation buys from the owner of the standard it buys on: a production node
+    # exists where a standard is owned.
+    industry.supplier = owner[areas.grid, standard]
 
     area_budget = nations.procurement[:, None] * areas.share[None, :]
     # Legacy output per standard (for the learning curve) is proxied by the stock that

@@ -9,7 +9,9 @@ A nation's desired share combines (docs/MODEL.md, "Budgets"):
 - burden shifting when US commitment falls below its start (allies other than the US);
 - drag from domestic political pressure above its start.
 The desired share is each nation's decision (sim.policies); actual spending closes part
-of the gap each quarter (budget inertia), here.
+of the gap each quarter (budget inertia), here. Resilience spending (civil preparedness,
+infrastructure, protection of industry: the 1.5 % of GDP of the Hague pledge) is its own
+line beside defence spending and moves the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import numpy as np
 from sim.schema import Scenario
 from sim.schema.alliance import Spending
 from sim.state import State
+
+# Largest resilience spending a policy may desire, % of GDP (the schema's bound on it).
+RESILIENCE_CAP = 20.0
 
 
 def free_riding_fraction(allies_spending: np.ndarray, gdp: np.ndarray,
@@ -93,14 +98,19 @@ def calibrate(state: State, scenario: Scenario) -> None:
     divisor = factor if spending.calibrate_to_initial else 1.0
     nations.intrinsic_start = np.where(nations.spends, nations.share / divisor, 0.0)
     nations.intrinsic_target = np.where(nations.spends, target / divisor, 0.0)
+    resilience_target = scenario.alliance.resilience.target_pct_gdp
+    nations.resilience_target = nations.resilience_start.copy() if resilience_target is None \
+        else np.maximum(nations.resilience_start, resilience_target)
 
 
 def advance(state: State, params: Spending, steps_per_year: int) -> None:
-    """Each nation's defence share moves part of the way to the share its policy desires;
-    spending and the procurement budget follow."""
+    """Each nation's defence and resilience shares move part of the way to the shares its
+    policy desires; spending and the procurement budget follow."""
     nations = state.nations
     nations.share = adjust_share(nations.share, state.choices.desired_share,
                                  params.adjustment_rate, params.min_pct_gdp,
                                  params.max_pct_gdp, nations.spends)
+    nations.resilience = nations.resilience + params.adjustment_rate * (
+        np.clip(state.choices.desired_resilience, 0.0, RESILIENCE_CAP) - nations.resilience)
     nations.spending = nations.share / 100.0 * nations.gdp / steps_per_year
     nations.procurement = nations.spending * nations.equipment

@@ -11,7 +11,13 @@ weight on speed and trust raising the appeal of every cooperative pathway; a sof
 turns scores into shares (logit choice, McFadden 1974), and shares move only part of the
 way each quarter (budgets are planned years ahead). A nation is willing to join a
 programme or hub in an area when it means to put at least ``willingness_threshold`` of
-the area's budget into that pathway; it never leaves a venture before it ends.
+the area's budget into that pathway; it stays in a programme until the programme ends
+(a contract), and leaves a hub when it means to put less than ``hub_leave_threshold``
+into hubs there.
+
+Resilience: spending moves on a straight line from the start toward the alliance's
+resilience target by the spending target step (the Hague pledge's 1.5 % of GDP where a
+scenario sets it).
 
 Every nation using this policy is decided at once, in arrays.
 """
@@ -43,12 +49,22 @@ class BehaviouralPolicy:
                                         self.target_allocation(observation),
                                         self.alliance.decisions.inertia)
         spends = observation.nations.spends[:, None]
-        threshold = self.alliance.formation.willingness_threshold
+        formation = self.alliance.formation
+        in_hub = observation.member_of[VentureKind.HUB] >= 0
+        leave_hub = in_hub & (allocation[..., Pathway.HUBS] < formation.hub_leave_threshold)
         return Decisions(
-            desired_share=self.desired_share(observation), allocation=allocation,
-            join={kind: (allocation[..., kind.pathway] >= threshold) & spends
-                  for kind in VentureKind},
-            leave={kind: np.zeros(allocation.shape[:2], dtype=bool) for kind in VentureKind})
+            desired_share=self.desired_share(observation),
+            desired_resilience=self.desired_resilience(observation), allocation=allocation,
+            join={kind: (allocation[..., kind.pathway] >= formation.willingness_threshold)
+                  & spends for kind in VentureKind},
+            leave={VentureKind.PROGRAMME: np.zeros(allocation.shape[:2], dtype=bool),
+                   VentureKind.HUB: leave_hub})
+
+    def desired_resilience(self, observation: Observation) -> np.ndarray:
+        """[N] desired resilience spending, % of GDP."""
+        nations = observation.nations
+        return budgets.target_path(nations.resilience_start, nations.resilience_target,
+                                   observation.step, self.alliance.spending.target_step)
 
     def desired_share(self, observation: Observation) -> np.ndarray:
         """[N] desired defence spending, % of GDP, before the floor and cap."""
@@ -82,7 +98,6 @@ class BehaviouralPolicy:
         trust = decisions.trust_weight * (nations.trust_allies - 0.5)[:, None]
         lead = observation.lead_time[None, :]
         national_price = observation.national_price
-        reference_price = observation.reference_price[None, :]
         wait = observation.expected_wait
 
         national = (-speed * (pathways.national.decision_delay + lead)
@@ -92,10 +107,10 @@ class BehaviouralPolicy:
                              + lead)
                   - cost * (observation.pooled_price - 1.0)
                   - sovereignty * pathways.pooled.sovereignty_cost + trust)
-        harmonisation_gain = np.maximum(national_price - reference_price, 0.0)
+        harmonisation_gain = np.maximum(national_price - observation.target_price, 0.0)
         harmonise = (pathways.standards.attractiveness
                      - speed * pathways.standards.decision_delay
-                     + cost * harmonisation_gain
+                     + cost * harmonisation_gain + observation.autonomy_gain
                      - sovereignty * pathways.standards.sovereignty_cost + trust)
         hub_readiness = self.alliance.industry.hub_readiness
         readiness_gain = (hub_readiness - observation.readiness) / hub_readiness
@@ -106,13 +121,13 @@ class BehaviouralPolicy:
         utility = np.stack((national, harmonise, pooled, hubs), axis=-1)  # Pathway order
 
         # National procurement is always open; a pathway switched off in the scenario,
-        # harmonising toward the standard one already uses, and any choice at all for a
-        # nation without armed forces are not.
+        # harmonising where there is nothing to harmonise toward (no programme's standard
+        # to adopt, no legacy fleet to retrofit), and any choice at all for a nation
+        # without armed forces are not.
         enabled = np.array([True, pathways.standards.enabled, pathways.pooled.enabled,
                             pathways.hubs.enabled])
         available = np.broadcast_to(enabled & nations.spends[:, None, None],
                                     utility.shape).copy()
         available[..., Pathway.NATIONAL] = True
-        available[..., Pathway.STANDARDS] &= \
-            observation.standard != observation.harmonisation_target
+        available[..., Pathway.STANDARDS] &= observation.harmonisable
         return logit.softmax_shares(utility, available, decisions.temperature)

@@ -33,6 +33,17 @@ class CapabilityArea(Section):
         6, "Distinct technical standards (weapon-system families) in use at the start.",
         ge=1, le=100, source="Munich Security Report 2017: MBT 17 vs 1, howitzers 27 vs 2",
     )
+    capacity_growth: float = param(
+        0.05, "Largest growth of a production node's capacity per quarter, once new "
+        "capacity comes on line.", unit="1/quarter", ge=0, le=1,
+        source="domain-facts.md: EU shell output about 230,000 a year before the war, ASAP "
+        "aiming at 2 million a year by end-2025 (about 20 % a quarter for ammunition)",
+    )
+    capacity_ramp_delay: int = param(
+        8, "Quarters from the decision to add capacity to its first output (new lines, "
+        "tooling, hiring).", unit="quarters", ge=0, le=40,
+        source="weak: 12-18 months for new shell lines; years for platforms",
+    )
 
     @field_validator("name")
     @classmethod
@@ -46,15 +57,20 @@ def default_areas() -> list[CapabilityArea]:
     """Five areas; lead times, wear and standard counts from domain-facts.md."""
     return [
         CapabilityArea(name="air_missile_defence", budget_share=0.22, lead_time=12,
-                       wear_rate=0.0125, learning_rate=0.85, initial_standards=6),
+                       wear_rate=0.0125, learning_rate=0.85, initial_standards=6,
+                       capacity_growth=0.06, capacity_ramp_delay=8),
         CapabilityArea(name="artillery_ammunition", budget_share=0.20, lead_time=4,
-                       wear_rate=0.04, learning_rate=0.90, initial_standards=14),
+                       wear_rate=0.04, learning_rate=0.90, initial_standards=14,
+                       capacity_growth=0.15, capacity_ramp_delay=4),
         CapabilityArea(name="armour", budget_share=0.20, lead_time=16,
-                       wear_rate=0.0125, learning_rate=0.85, initial_standards=17),
+                       wear_rate=0.0125, learning_rate=0.85, initial_standards=17,
+                       capacity_growth=0.05, capacity_ramp_delay=8),
         CapabilityArea(name="combat_air", budget_share=0.22, lead_time=20,
-                       wear_rate=0.01, learning_rate=0.80, initial_standards=5),
+                       wear_rate=0.01, learning_rate=0.80, initial_standards=5,
+                       capacity_growth=0.03, capacity_ramp_delay=12),
         CapabilityArea(name="naval", budget_share=0.16, lead_time=24,
-                       wear_rate=0.01, learning_rate=0.85, initial_standards=10),
+                       wear_rate=0.01, learning_rate=0.85, initial_standards=10,
+                       capacity_growth=0.03, capacity_ramp_delay=12),
     ]
 
 
@@ -99,7 +115,7 @@ class Pathways(Section):
         "Pooled acquisition budgets in multi-nation programmes.",
     )
     hubs: PathwayParams = param(
-        lambda: PathwayParams(attractiveness=-1.8, decision_delay=4, sovereignty_cost=0.5),
+        lambda: PathwayParams(attractiveness=-2.4, decision_delay=4, sovereignty_cost=0.5),
         "Joint sustainment hubs: shared maintenance, spares and ammunition.",
     )
 
@@ -137,7 +153,8 @@ class Formation(Section):
         ge=1, le=200,
     )
     programme_duration: int = param(
-        20, "Quarters during which members of a programme place orders.", unit="quarters",
+        20, "Quarters during which members of a pooled programme place orders (hubs have "
+        "no fixed end: they last while their members fund them).", unit="quarters",
         ge=1, le=200,
     )
     pooling_discount: float = param(
@@ -152,19 +169,29 @@ class Formation(Section):
         4, "Quarters between a programme's delivery milestones.", unit="quarters", ge=1, le=40,
     )
     milestone_tolerance: float = param(
-        0.05, "Shortfall against the promise still counted as on time.", ge=0, le=1,
+        0.1, "Shortfall against the promise still counted as on time.", ge=0, le=1,
     )
     milestone_grace: int = param(
         4, "Quarters a late milestone may take before it counts as missed.", unit="quarters",
         ge=0, le=40,
     )
     planning_optimism: float = param(
-        0.1, "Mean share by which programme offices over-promise deliveries (drawn per "
-        "programme, uniform between 0 and twice this).", ge=0, le=0.5,
+        0.1, "Mean share by which programme offices over-promise the deliveries their plan "
+        "gives (drawn per programme, uniform between 0 and twice this); it biases the "
+        "promise, not production.", ge=0, le=0.5,
         source="weak: chronic schedule slips of major programmes",
     )
     hub_hosts: int = param(
         3, "Most host nations whose industrial nodes serve one hub.", ge=1, le=50,
+    )
+    programme_hosts: int = param(
+        3, "Most nations whose nodes build a pooled programme: the owner of its standard "
+        "and the members with the most capacity in the area (work share by capacity).",
+        ge=1, le=50,
+    )
+    hub_leave_threshold: float = param(
+        0.03, "Share of its area budget a hub member wants to put into hubs below which it "
+        "leaves the hub (a hub with fewer than two members closes).", ge=0, le=1,
     )
 
 
@@ -245,50 +272,94 @@ class Decisions(Section):
     )
     standard_switch_cost: float = param(
         0.05, "Harmonisation spending needed to switch the standard a nation buys on, as a "
-        "share of the value of its stock in the area (qualification, training, logistics).",
+        "share of the value of its stock in the area (qualification, training, logistics, "
+        "spares); the fleet already in service stays on its old standard.",
         unit="share of stock value", gt=0, le=10,
+    )
+    retrofit_cost: float = param(
+        0.25, "Cost of converting a unit of legacy fleet to the nation's new standard, as a "
+        "share of the unit's reference price (harmonisation money left after a switch "
+        "retrofits the fleet).", unit="share of unit value", gt=0, le=5,
+    )
+    industry_preference: float = param(
+        0.5, "In choosing a programme's standard, the weight a member gives to a standard "
+        "its own industry owns (relative to the share of its fleet on it).", ge=0, le=10,
+    )
+    european_preference: float = param(
+        0.1, "Weight a European ally gives to a standard owned in Europe when US commitment "
+        "is full (strategic autonomy): in choosing a programme's standard, and as utility "
+        "of harmonising from a non-European standard toward a European one.", ge=0, le=10,
+    )
+    autonomy_from_us_doubt: float = param(
+        1.0, "Added weight a European ally gives to a European-owned standard per unit fall "
+        "of US commitment below 1.", ge=0, le=10,
+        source="seed article: \"reduce strategic dependencies\"; a \"European NATO\"",
     )
 
 
 class Industry(Section):
-    """Industrial nodes, sustainment and readiness."""
+    """Industrial nodes and their production lines, sustainment and readiness."""
 
     producer_share: float = param(
-        0.5, "Share of nations (by defence-industrial weight) with a production node per "
-        "area.", gt=0, le=1,
+        0.5, "Share of nations (by defence-industrial weight) that can own standards and "
+        "produce.", gt=0, le=1,
+    )
+    lines_per_node: int = param(
+        4, "Production lines of each production node (a nation's production in an area); "
+        "an attack disables one line.", ge=1, le=100,
     )
     spare_capacity: float = param(
         0.15, "Capacity above initial demand at the start.", ge=0, le=5,
     )
-    capacity_growth: float = param(
-        0.03, "Largest growth of a node's capacity per quarter when its backlog exceeds it.",
-        unit="1/quarter", ge=0, le=1, source="ASAP ramp-up of ammunition output (weak)",
+    national_order_certainty: float = param(
+        0.2, "Share of the gap between the capacity a node's national order book needs and "
+        "its capacity that industry commits to closing each quarter: orders placed year by "
+        "year are not certain enough to build for at once (a programme's multi-year orders "
+        "build its line at the full growth rate).", unit="1/quarter", ge=0, le=1,
+        source="seed article and EDIS (2024): joint multi-year orders give industry demand "
+        "certainty",
+    )
+    capacity_realisation: float = param(
+        0.9, "Share of planned capacity growth that industry actually realises (skills, "
+        "explosives, components); programme offices plan on full growth.", ge=0, le=1,
+        source="weak: ASAP's target of 2 million shells a year by end-2025 was not fully met",
+    )
+    programme_line_start: float = param(
+        0.6, "Output of a pooled programme's new production line when its first orders are "
+        "ready, as a share of the planned order rate; the line then grows at the area's "
+        "capacity growth while orders wait.", ge=0.01, le=1,
+        source="weak: ramp-up of new lines (ASAP)",
+    )
+    capacity_decay: float = param(
+        0.01, "Share of idle capacity (beyond what the order book needs) closed per quarter.",
+        unit="1/quarter", ge=0, le=1,
+    )
+    surge_premium: float = param(
+        0.5, "Price premium per unit of order book beyond what a node can deliver within a "
+        "lead time: money buys fewer units while capacity is short.", ge=0, le=5,
+        source="weak: European 155 mm shell prices rose two- to fourfold in 2022-2024",
+    )
+    surge_premium_cap: float = param(
+        1.0, "Largest surge premium (1 = double the price).", ge=0, le=10,
     )
     base_readiness: float = param(
         0.55, "Readiness of equipment with national sustainment only.", ge=0, le=1,
     )
     hub_readiness: float = param(
-        0.75, "Readiness ceiling with full hub coverage.", ge=0, le=1,
+        0.65, "Readiness ceiling with full hub coverage.", ge=0, le=1,
     )
     readiness_adjustment: float = param(
         0.3, "Share of the gap to target readiness closed per quarter.", unit="1/quarter",
         gt=0, le=1,
     )
     disruption_sensitivity: float = param(
-        0.3, "Share of readiness lost when all of a nation's sustainment nodes are down.",
+        0.3, "Share of readiness lost when all of a nation's sustainment lines are down.",
         ge=0, le=1,
     )
-    line_ramp_start: float = param(
-        0.6, "Output of a new programme's production line in its first quarter, as a share "
-        "of the planned rate.", ge=0.01, le=1, source="weak: ramp-up of new lines (ASAP)",
-    )
-    line_ramp_growth: float = param(
-        0.1, "Growth per quarter of a programme line's output while it has a backlog.",
-        unit="1/quarter", ge=0, le=2,
-    )
     hub_cost: float = param(
-        0.002, "Hub spending per quarter needed per unit of capability stock for full "
-        "coverage (the joint increment over national sustainment).",
+        0.005, "Hub spending per quarter needed per unit of capability stock for full "
+        "coverage (the joint increment over national sustainment); money beyond full "
+        "coverage goes back to national procurement.",
         unit="USD bn per unit per quarter", gt=0, le=1,
     )
     hub_surge: float = param(
@@ -296,11 +367,37 @@ class Industry(Section):
         "on up to this share more work.", ge=0, le=10,
     )
     attack_duration: int = param(
-        3, "Quarters an attacked node stays disabled.", unit="quarters", ge=1, le=40,
+        3, "Quarters an attacked production line stays disabled.", unit="quarters", ge=1,
+        le=40,
+    )
+    attack_focus: float = param(
+        2.0, "How strongly hybrid attackers concentrate on exposed allies: a line's chance "
+        "of being targeted is proportional to its nation's threat exposure to this power.",
+        ge=0, le=10, source="attacks reported 2022-2024 concentrate on Europe's eastern "
+        "flank and Germany (weak)",
     )
     interoperability_floor: float = param(
         0.7, "Share of combined capability usable when no two nations share a standard.",
         ge=0, le=1,
+    )
+
+
+class Resilience(Section):
+    """Protection of industry bought by resilience spending (the 1.5 % of GDP of the Hague
+    pledge beside 3.5 % core defence)."""
+
+    protection_max: float = param(
+        0.6, "Largest share of hybrid attacks on a nation's lines that protection foils.",
+        ge=0, le=1,
+    )
+    protection_scale: float = param(
+        1.0, "Resilience spending at which protection reaches 63 % of its maximum.",
+        unit="% of GDP", gt=0, le=20,
+    )
+    target_pct_gdp: float | None = param(
+        None, "Alliance target for resilience spending by the spending target step; empty: "
+        "each nation keeps its starting level.", unit="% of GDP", ge=0, le=20,
+        source="The Hague summit 2025: 1.5 % of GDP for resilience by 2035",
     )
 
 
@@ -375,6 +472,8 @@ class Alliance(Section):
     spending: Spending = param(Spending, "Defence spending dynamics.")
     decisions: Decisions = param(Decisions, "Choice among pathways.")
     industry: Industry = param(Industry, "Industrial nodes, sustainment, readiness.")
+    resilience: Resilience = param(Resilience, "Resilience spending and the protection "
+                                   "of industry.")
     cohesion: Cohesion = param(Cohesion, "Trust and cohesion.")
 
     @field_validator("areas")

@@ -58,6 +58,13 @@ class Nation(Section):
                                 le=1)
     trust_us: float = param(0.6, "Initial trust in the United States.", ge=0, le=1)
     is_us: bool = param(False, "This nation is the United States (no burden shifting).")
+    european: bool = param(True, "A European ally (false for the United States and "
+                           "Canada): counts in Europe's dependency and industrial share.")
+    resilience_pct_gdp: float = param(
+        0.5, "Resilience spending at the start (civil preparedness, infrastructure, "
+        "protection of industry), beside defence spending.", unit="% of GDP", ge=0, le=20,
+        source="modeller's judgement; NATO publishes no per-ally figure",
+    )
     policy: NationPolicy = param(
         NationPolicy, "How the nation decides each quarter: the behavioural policy, or a "
         "script (docs/POLICIES.md).",

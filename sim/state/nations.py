@@ -26,8 +26,15 @@ class NationState:
     procurement: np.ndarray  # [N] USD bn per quarter: spending x equipment
     intrinsic_start: np.ndarray  # [N] % of GDP: intrinsic demand at the start
     intrinsic_target: np.ndarray  # [N] % of GDP: intrinsic demand at the target step
+    # Resilience spending (civil preparedness, infrastructure, protection of industry),
+    # beside defence spending: the 1.5 % of GDP of the Hague pledge.
+    resilience: np.ndarray  # [N] % of GDP
+    resilience_start: np.ndarray  # [N] % of GDP at the start
+    resilience_target: np.ndarray  # [N] % of GDP intended by the spending target step
+    protection: np.ndarray  # [N] 0-1: share of hybrid attacks on its lines that are foiled
     # Traits (fixed).
     is_us: np.ndarray  # [N] bool: the United States (no burden shifting, no US doubt)
+    european: np.ndarray  # [N] bool: a European ally (not the US or Canada)
     exposure: np.ndarray  # [N] 0-1: how directly the Russian threat bears on the nation
     relative_exposure: np.ndarray  # [N] exposure / mean exposure of nations that spend
     sovereignty: np.ndarray  # [N] 0-1: preference for national control
@@ -62,6 +69,7 @@ def initial_nations(scenario: Scenario) -> NationState:
         for nation, derived in zip(members, derived_weight, strict=True)
     ])
     spending = share / 100.0 * gdp / scenario.simulation.steps_per_year
+    resilience = np.array([nation.resilience_pct_gdp for nation in members], dtype=float)
     n = len(members)
     return NationState(
         codes=[nation.code for nation in members],
@@ -69,7 +77,10 @@ def initial_nations(scenario: Scenario) -> NationState:
         gdp=gdp, share=share, spends=spends, equipment=equipment, spending=spending,
         procurement=spending * equipment, intrinsic_start=np.zeros(n),
         intrinsic_target=np.zeros(n),
-        is_us=np.array([nation.is_us for nation in members]), exposure=exposure,
+        resilience=resilience.copy(), resilience_start=resilience.copy(),
+        resilience_target=resilience.copy(), protection=np.zeros(n),
+        is_us=np.array([nation.is_us for nation in members]),
+        european=np.array([nation.european for nation in members]), exposure=exposure,
         relative_exposure=exposure / max(mean_exposure, 1e-9), sovereignty=sovereignty,
         w_speed=np.array([nation.speed_weight for nation in members]),
         w_cost=np.array([nation.cost_weight for nation in members]),

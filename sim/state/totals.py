@@ -21,7 +21,7 @@ class RunningTotals:
     hubs_formed: int = 0
     attacks: int = 0
     step_attacks_start: int = 0
-    nodes_disabled: int = 0
+    line_quarters_disabled: int = 0
     capability_lost: float = 0.0
     first_joint_delivery: int | None = None
 
