@@ -75,7 +75,17 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "mean_resilience_pct_gdp": float(nations.resilience[spenders].mean())
         if spenders.any() else 0.0,
         "threat": state.world.threat,
+        "mean_perceived_threat": float(nations.perceived.mean()),
         "us_commitment": state.world.us_commitment,
+        "us_pacific_attention": state.world.pacific_attention,
+        "us_commitment_to_europe": state.world.us_europe,
+        "ukraine_aid": float(nations.aid_money.sum()),
+        "aid_from_stocks": float(forces.aid_transferred.sum()),
+        "aid_built_new": float(forces.aid_built.sum()),
+        "aid_givers": _share(float((nations.aid[spenders] > 0).sum()), float(spenders.sum())),
+        "exercise_spending": float((nations.exercise_share * nations.spending).sum()),
+        "mean_practice": float(nations.practice[spenders].mean()) if spenders.any() else 0.0,
+        "blocks": float(totals.blocks),
         "negotiating": float(state.step >= state.world.paths.negotiation_step),
         "mean_political_pressure": float(nations.pressure.mean()),
         "mean_trust_allies": float(nations.trust_allies.mean()),
@@ -99,9 +109,10 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
 
 
 def industry_by_area(state: State) -> dict[str, np.ndarray]:
-    """[A] per area: units delivered this quarter (all, and from pooled programmes),
-    units waiting for production, the order book (orders in lead time and waiting),
-    production capacity (node capacity and programme lines) and capacity being built."""
+    """[A] per area: units delivered this quarter to the allies' forces (all, and from
+    pooled programmes), units waiting for production and the order book (orders in lead
+    time and waiting; both with equipment ordered for Ukraine), production capacity (node
+    capacity and programme lines) and capacity being built."""
     industry, forces = state.industry, state.forces
     programmes = [v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
                   and v.state is not VentureState.PROPOSED]
@@ -119,9 +130,11 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     return {
         "deliveries": forces.delivered.sum(axis=0),
         "joint_deliveries": forces.joint_delivered.sum(axis=0),
-        "backlog": industry.backlog.sum(axis=0) + programme_backlog,
-        "order_book": (industry.backlog + industry.pipeline.sum(axis=2)).sum(axis=0)
-        + programme_book,
+        "backlog": (industry.backlog + industry.ukraine_backlog).sum(axis=0)
+        + programme_backlog,
+        "order_book": (industry.backlog + industry.pipeline.sum(axis=2)
+                       + industry.ukraine_backlog
+                       + industry.ukraine_pipeline.sum(axis=2)).sum(axis=0) + programme_book,
         "capacity": industry.capacity.sum(axis=0) + programme_lines,
         "capacity_building": industry.building.sum(axis=(0, 2)),
     }
@@ -162,7 +175,8 @@ NATION_FIELDS = (
     *(f"spend_{pathway.label}" for pathway in Pathway),
     "capability", "readiness", "satisfaction", "trust_allies", "trust_us",
     "political_pressure", "memberships", "resilience_pct_gdp", "deliveries",
-    "production_lines", "lines_hit", "attacks_foiled",
+    "production_lines", "lines_hit", "attacks_foiled", "perceived_threat",
+    "ukraine_aid_pct_gdp", "aid_from_stocks", "practice",
 )
 
 
@@ -177,7 +191,8 @@ def nation_figures(state: State) -> np.ndarray:
         nations.trust_allies, nations.trust_us, nations.pressure, record.memberships,
         nations.resilience, forces.delivered.sum(axis=1),
         (state.industry.capacity > 0).sum(axis=1) * state.industry.line_down_until.shape[2],
-        state.industry.lines_hit, state.industry.attacks_foiled,
+        state.industry.lines_hit, state.industry.attacks_foiled, nations.perceived,
+        nations.aid, forces.aid_transferred, nations.practice,
     ])
 
 
@@ -238,6 +253,9 @@ def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
         "final_european_interoperability": last("european_interoperability"),
         "european_dependency_change": float(dependency[-1] - dependency[0]),
         "mean_european_industrial_share": float(series("european_industrial_share").mean()),
+        "total_ukraine_aid": float(series("ukraine_aid").sum()),
+        "aid_units_to_ukraine": totals.aid_transferred + totals.aid_built,
+        "proposals_blocked": float(totals.blocks),
         "final_burden_gini": last("burden_gini"),
         "final_burden_spearman": last("burden_spearman"),
         "capability_lost_to_attacks": totals.capability_lost,
@@ -258,7 +276,8 @@ KPI_NAMES = (
     "final_europe_canada_spending", "final_mean_defence_pct_gdp", "mean_collaborative_share",
     "mean_pooled_share", "units_delivered", "capacity_growth", "final_european_dependency",
     "final_european_interoperability",
-    "european_dependency_change", "mean_european_industrial_share", "final_burden_gini",
+    "european_dependency_change", "mean_european_industrial_share", "total_ukraine_aid",
+    "aid_units_to_ukraine", "proposals_blocked", "final_burden_gini",
     "final_burden_spearman", "capability_lost_to_attacks", "attacks",
     "line_quarters_disabled",
 )

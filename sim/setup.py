@@ -12,11 +12,14 @@ import numpy as np
 
 from sim.enums import Pathway
 from sim.mechanisms import (
+    aid,
     attacks,
     budgets,
     capability,
     cohesion,
     decisions,
+    drivers,
+    exercises,
     orders,
     prices,
     standards,
@@ -50,10 +53,13 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
     paths = draw_driver_paths(scenario, streams.drivers, streams.politics)
     nations.pressure = paths.political_pressure[0].copy()
     nations.pressure_start = paths.political_pressure[0].copy()
+    attention = float(paths.pacific_attention[0])
     world = WorldState(paths=paths, threat=float(paths.threat[0]),
                        us_commitment=float(paths.us_commitment[0]),
-                       threat_start=float(paths.threat[0] * 1.0),
-                       us_start=float(paths.us_commitment[0]))
+                       pacific_attention=attention,
+                       us_europe=float(paths.us_commitment[0]) * (1.0 - attention))
+    nations.perceived = drivers.perceived_threat(world.threat, nations.exposure,
+                                                 paths.perception_shift[0])
     zeros = np.zeros((n, areas.n))
     state = State(
         step=0, steps_per_year=scenario.simulation.steps_per_year, nations=nations,
@@ -73,7 +79,9 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
             line_down_until=np.zeros((n, areas.n, alliance.industry.lines_per_node),
                                      dtype=int),
             pipeline=np.zeros((n, areas.n, int(areas.lead_time.max()))),
-            backlog=zeros.copy(), premium=zeros.copy(), lines_hit=np.zeros(n),
+            backlog=zeros.copy(),
+            ukraine_pipeline=np.zeros((n, areas.n, int(areas.lead_time.max()))),
+            ukraine_backlog=zeros.copy(), premium=zeros.copy(), lines_hit=np.zeros(n),
             attacks_foiled=np.zeros(n)),
         forces=ForcesState(
             fleet=np.zeros((n, areas.n, 1)), stock=zeros.copy(), readiness=zeros.copy(),
@@ -83,24 +91,31 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
             area_capability=np.zeros(areas.n), effective_capability=0.0,
             nation_capability=np.zeros(n), nation_readiness=np.zeros(n),
             capability_lost=0.0, change_from={}, factors={}, delivered=zeros.copy(),
-            joint_delivered=zeros.copy()),
+            joint_delivered=zeros.copy(), aid_transferred=np.zeros(n),
+            aid_built=np.zeros(n)),
         ventures=VentureBook.empty(n, areas.n),
         choices=ChoiceState(allocation=np.zeros((n, areas.n, len(Pathway))),
                             pathway_spend=np.zeros((n, areas.n, len(Pathway))),
                             desired_share=nations.share.copy(),
-                            desired_resilience=nations.resilience.copy()),
+                            desired_resilience=nations.resilience.copy(),
+                            desired_aid=nations.aid.copy()),
         cohesion=CohesionState(kept=np.zeros(n), broken=np.zeros(n),
                                memberships=np.zeros(n, dtype=int),
                                active_memberships=np.zeros(n, dtype=int),
                                left_out=np.zeros((n, areas.n), dtype=bool)),
         totals=RunningTotals(),
     )
+    nations.aid = np.where(nations.spends, paths.ukraine_aid[0], 0.0)
+    nations.exercise_share = np.where(nations.spends, alliance.exercises.share_of_spending, 0.0)
+    budgets.split_equipment_budget(state, scenario.simulation.steps_per_year)
     budgets.calibrate(state, scenario)
     state.nations.protection = attacks.protection(state.nations.resilience,
                                                   alliance.resilience)
     _steady_industrial_base(state, scenario, streams.setup)
 
-    capability.advance(state, alliance.industry)
+    state.nations.practice = exercises.practice_target(state.nations.exercise_share,
+                                                       alliance.exercises)
+    capability.advance(state, alliance.industry, alliance.exercises, alliance.us_attention)
     cohesion.count_memberships(state, alliance.governance)
     cohesion.measure(state, alliance.cohesion)
     state.standards.reference = standards.reference_standards(state.forces.fleet)
@@ -141,14 +156,18 @@ def _steady_industrial_base(state: State, scenario: Scenario, rng: np.random.Gen
         cumulative[a, used[a]].mean() if used[a].any() else 1.0 for a in range(areas.n)])
     steady_units = area_budget / prices.national_price(state)
     forces.stock = steady_units / areas.wear[None, :]
+    # Aid at its starting level: what is taken from stocks each quarter is re-ordered, and
+    # new builds for Ukraine keep their own pipeline full.
+    refills, new_builds = aid.aid_units(state, scenario.alliance.aid)
     # The fleet by standard: legacy equipment stays on its standard until it wears out,
     # so harmonising or joining a programme changes interoperability only as fleets
     # turn over.
     forces.fleet = np.zeros((n, areas.n, state.standards.count))
     forces.fleet[np.arange(n)[:, None], areas.grid, standard] = forces.stock
     for a, lead in enumerate(areas.lead_time):
-        industry.pipeline[:, a, :lead] = steady_units[:, a, None]
-    demand = node_demand(steady_units, industry.supplier)
+        industry.pipeline[:, a, :lead] = (steady_units + refills)[:, a, None]
+        industry.ukraine_pipeline[:, a, :lead] = new_builds[:, a, None]
+    demand = node_demand(steady_units + refills + new_builds, industry.supplier)
     industry.capacity = demand * (1.0 + params.spare_capacity)
     forces.readiness = np.full((n, areas.n), params.base_readiness)
     forces.undisrupted_readiness = forces.readiness.copy()

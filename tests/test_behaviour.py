@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.loader import apply_overrides
 from tests.conftest import kpi, mean_outcome, series_mean, with_nations
 
 SEEDS = range(8)
@@ -96,8 +97,10 @@ def test_sustainment_hubs_reduce_capability_lost_to_attacks(baseline):
 
 @pytest.fixture(scope="module")
 def equal_start(baseline):
-    """Every ally starts at 2 % of GDP, uncalibrated: only the theory moves burdens."""
-    return with_nations(baseline, defence_pct_gdp=2.0)
+    """Every ally starts at 2 % of GDP with no pledge, uncalibrated: only the theory
+    moves burdens."""
+    return apply_overrides(with_nations(baseline, defence_pct_gdp=2.0),
+                           {"alliance.pledges": []})
 
 
 def test_pure_public_good_makes_large_allies_carry_the_burden(equal_start):

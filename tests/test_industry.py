@@ -17,7 +17,7 @@ from sim.model import AllianceModel
 from sim.results.tables import run_replication
 from sim.runner import run_model
 from sim.schema import Scenario
-from tests.conftest import SCENARIOS, kpi, mean_outcome, series_mean
+from tests.conftest import SCENARIOS, kpi, mean_outcome, series_mean, with_nations
 
 SEEDS = range(8)
 NO_COOPERATION = {"alliance.pathways.standards.enabled": False,
@@ -175,10 +175,9 @@ def test_front_line_allies_are_attacked_more_often_per_line_than_the_us(baseline
 def test_protection_spending_lowers_capability_lost_to_attacks(baseline):
     """Resilience spending (the 1.5 % of the Hague pledge) protects industrial lines."""
     campaign = {"drivers.hybrid_attack_rate.points": {0: 3.0}}
-    protected = {**campaign, "alliance.resilience.target_pct_gdp": 2.0,
-                 "alliance.spending.target_step": 8}
     exposed = mean_outcome(baseline, SEEDS, kpi("capability_lost_to_attacks"), **campaign)
-    guarded = mean_outcome(baseline, SEEDS, kpi("capability_lost_to_attacks"), **protected)
+    guarded = mean_outcome(with_nations(baseline, resilience_pct_gdp=2.0), SEEDS,
+                           kpi("capability_lost_to_attacks"), **campaign)
     # Tolerance: at least 20 % less capability lost.
     assert guarded < 0.8 * exposed
 

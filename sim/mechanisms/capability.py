@@ -6,7 +6,8 @@ interoperability factor: the share of combined capability usable together, betwe
 floor (no two nations share a standard) and 1 (all do). Equipment wears out each quarter.
 
 Per area, capability is the product of three factors - the equipment stock, its
-stock-weighted readiness and the interoperability factor - so each quarter's change splits
+stock-weighted readiness (and availability to Europe: US stocks the Indo-Pacific pulls
+away count as unavailable) and the interoperability factor - so each quarter's change splits
 exactly into a part due to each (log-mean Divisia index; Ang 2004, Energy Policy 32).
 """
 
@@ -15,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.enums import VentureKind, VentureState
-from sim.mechanisms import standards, sustainment
-from sim.schema.alliance import Industry
+from sim.mechanisms import exercises, standards, sustainment
+from sim.schema.alliance import Exercises, Industry, USAttention
 from sim.state import State
 
 
@@ -81,9 +82,19 @@ def decompose(before: dict[str, np.ndarray], after: dict[str, np.ndarray]
     return parts
 
 
-def advance(state: State, params: Industry) -> None:
+def withheld(state: State, attention: USAttention) -> np.ndarray:
+    """[N, A] share of each stock withheld from Europe: US stocks in the areas the
+    Indo-Pacific pulls, in proportion to the attention it pulls."""
+    areas = np.isin(state.areas.names, attention.pulled_areas)
+    share = attention.stock_pull * state.world.pacific_attention
+    return state.nations.is_us[:, None] * areas[None, :] * share
+
+
+def advance(state: State, params: Industry, exercises_params: Exercises,
+            attention: USAttention) -> None:
     """Readiness moves toward the level hub coverage and node availability allow;
-    capability, interoperability, fragmentation and capability lost to outages follow."""
+    capability (less what the Indo-Pacific withholds), interoperability (standards, then
+    practice), fragmentation and capability lost to outages follow."""
     forces, nations = state.forces, state.nations
     coverage = sustainment.hub_coverage(forces.hub_funding, forces.stock, params.hub_cost)
     up = state.industry.up_share(state.step)
@@ -99,9 +110,12 @@ def advance(state: State, params: Industry) -> None:
     forces.readiness += rate * (target - forces.readiness)
     forces.undisrupted_readiness += rate * (undisrupted - forces.undisrupted_readiness)
     forces.hub_coverage = coverage
-    forces.capability = forces.stock * forces.readiness
-    forces.interoperability = standards.interoperability(
-        forces.fleet * forces.readiness[..., None])
+    available = 1.0 - withheld(state, attention)
+    forces.capability = forces.stock * forces.readiness * available
+    forces.interoperability = exercises.with_practice(
+        standards.interoperability(forces.fleet * (forces.readiness * available)[..., None]),
+        exercises.practised_pairs(forces.capability, nations.practice),
+        exercises_params.interoperability_weight)
     buying = (nations.procurement > 0)[:, None] & (state.areas.share > 0)[None, :]
     forces.fragmentation = standards.fragmentation(state.standards.standard, buying,
                                                    state.standards.count)
@@ -112,7 +126,8 @@ def advance(state: State, params: Industry) -> None:
     stock = forces.stock.sum(axis=1)
     forces.nation_readiness = np.divide(forces.nation_capability, stock,
                                         out=np.zeros(state.n), where=stock > 0)
-    lost = float((forces.stock * (forces.undisrupted_readiness - forces.readiness)).sum())
+    lost = float((forces.stock * available
+                  * (forces.undisrupted_readiness - forces.readiness)).sum())
     forces.capability_lost = max(lost, 0.0)
     factors = capability_factors(forces.stock, forces.capability, forces.interoperability,
                                  params.interoperability_floor)

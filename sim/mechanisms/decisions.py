@@ -41,7 +41,7 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
                                    areas.ids)
     pooled_price = reference_price[None, :] * (1.0 - formation.pooling_discount) * (
         1.0 + formation.adaptation_surcharge * (standards.standard != reference[None, :]))
-    chance = expected_agreement_chance(state, alliance.governance, formation)
+    chance = expected_agreement_chance(state, alliance)
     national_price = prices.national_price(state)
     target = harmonisation_target(state, alliance.governance)
     target_cumulative = standards.cumulative[areas.grid, np.maximum(target, 0)]
@@ -55,7 +55,9 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
     return Observation(
         step=state.step, governance=alliance.governance, steps_per_year=steps_per_year,
         threat=state.world.threat, us_commitment=state.world.us_commitment,
-        threat_start=state.world.threat_start, us_start=state.world.us_start,
+        us_europe=state.world.us_europe,
+        aid_asked=state.world.paths.ukraine_aid[state.step],
+        cohesion=state.cohesion.cohesion, satisfaction=state.cohesion.satisfaction,
         nations=state.nations, lead_time=areas.lead_time,
         previous_allocation=state.choices.allocation, readiness=state.forces.readiness,
         standard=standards.standard, harmonisation_target=target,
@@ -86,5 +88,7 @@ def advance(state: State, alliance: Alliance, steps_per_year: int,
     state.choices.allocation = decisions.allocation
     state.choices.desired_share = decisions.desired_share
     state.choices.desired_resilience = decisions.desired_resilience
+    state.choices.desired_aid = decisions.desired_aid
+    state.nations.exercise_share = np.clip(decisions.exercise_share, 0.0, 1.0)
     return decisions
 

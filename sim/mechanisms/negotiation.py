@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.enums import Governance, VentureKind, VentureState
 from sim.mechanisms import milestones, standards
+from sim.mechanisms.cohesion import cohesion_factor
 from sim.policies.base import Decisions
 from sim.schema.alliance import Alliance, Formation
 from sim.state import State, Venture
@@ -72,14 +73,15 @@ def gather_coalitions(pool: np.ndarray, lead_weight: np.ndarray, preference: np.
     return coalitions
 
 
-def expected_agreement_chance(state: State, governance: Governance,
-                              params: Formation) -> float:
+def expected_agreement_chance(state: State, alliance: Alliance) -> float:
     """Chance per quarter that a new proposal would be agreed, as nations judge it."""
-    spends = state.nations.spends
-    veto = spends.sum() if governance is Governance.CONSENSUS else params.max_coalition_size
+    params, spends = alliance.formation, state.nations.spends
+    veto = spends.sum() if alliance.governance is Governance.CONSENSUS else \
+        params.max_coalition_size
     spread = float(state.nations.effective_sovereignty[spends].std())
     return agreement_probability(int(veto), spread, params.agreement_rate,
-                                 params.veto_player_drag, params.preference_drag)
+                                 params.veto_player_drag, params.preference_drag) * \
+        cohesion_factor(state.cohesion.cohesion, alliance.cohesion)
 
 
 def advance(state: State, decisions: Decisions, alliance: Alliance,
@@ -222,15 +224,33 @@ def release_members(state: State, venture: Venture) -> None:
     member[rows, venture.area] = -1
 
 
+def blocked(state: State, venture: Venture, alliance: Alliance,
+            rng: np.random.Generator) -> bool:
+    """Under consensus every ally is a veto player: one whose domestic politics turn
+    against the alliance may block an alliance-wide proposal this quarter (Tsebelis 2002;
+    NATO and EU decisions held up by single allies)."""
+    if not venture.alliance_wide:
+        return False
+    params, nations = alliance.cohesion, state.nations
+    unhappy = nations.spends & (nations.pressure > params.blocking_pressure)
+    if not unhappy.any():
+        return False
+    return bool(rng.random() < params.blocking_chance)
+
+
 def advance_negotiation(state: State, venture: Venture, alliance: Alliance,
                         rng: np.random.Generator) -> None:
     params = alliance.formation
     chance = agreement_probability(
         venture.veto_players, venture.preference_spread, params.agreement_rate,
-        params.veto_player_drag, params.preference_drag)
-    if rng.random() < chance:
+        params.veto_player_drag, params.preference_drag) * \
+        cohesion_factor(state.cohesion.cohesion, alliance.cohesion)
+    if blocked(state, venture, alliance, rng):
+        state.totals.blocks += 1
+    elif rng.random() < chance:
         agree(state, venture, alliance, rng)
-    elif state.step - venture.proposed_step >= params.max_negotiation:
+        return
+    if state.step - venture.proposed_step >= params.max_negotiation:
         venture.state = VentureState.STALLED
         release_members(state, venture)
 

@@ -56,8 +56,7 @@ def advance(state: State, alliance: Alliance) -> None:
     choices.hub_money_returned = float((intended_hubs - spend[..., Pathway.HUBS]).sum())
 
     premium = industry.premium[industry.supplier, state.areas.grid]
-    price = prices.national_price(state) * (1.0 + premium)
-    units = spend[..., Pathway.NATIONAL] / price
+    units = spend[..., Pathway.NATIONAL] / prices.order_price(state)
     choices.surge_premium_paid = float(
         (spend[..., Pathway.NATIONAL] * premium / (1.0 + premium)).sum())
     place_orders(industry.pipeline, units, state.areas.lead_time)

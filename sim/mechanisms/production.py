@@ -159,7 +159,9 @@ def adjust_capacity(state: State, params: Industry) -> None:
     """Nodes add capacity for their order book (after the ramp-up delay), close idle
     capacity slowly, and set the surge premium of new orders."""
     industry, areas = state.industry, state.areas
-    book = node_demand(industry.backlog + industry.pipeline.sum(axis=2), industry.supplier)
+    book = node_demand(industry.backlog + industry.pipeline.sum(axis=2)
+                       + industry.ukraine_backlog + industry.ukraine_pipeline.sum(axis=2),
+                       industry.supplier)
     coming = industry.building.sum(axis=2)
     needed = capacity_needed(book, areas.lead_time, params.spare_capacity)
     added = capacity_additions(industry.capacity, coming, needed, areas.capacity_growth,
@@ -188,9 +190,18 @@ def advance(state: State, params: Industry) -> None:
     joint = delivered.copy()
 
     industry.backlog += advance_pipeline(industry.pipeline)
+    industry.ukraine_backlog += advance_pipeline(industry.ukraine_pipeline)
     capacity_left = industry.capacity * lines_up.mean(axis=2)
-    built_national = serve_national(industry.backlog, industry.supplier, capacity_left)
+    # National orders and equipment bought for Ukraine share each node pro rata.
+    waiting = industry.backlog + industry.ukraine_backlog
+    built = serve_national(waiting, industry.supplier, capacity_left)
+    served = np.divide(built, waiting, out=np.zeros_like(built), where=waiting > 0)
+    built_national = industry.backlog * served
+    built_for_ukraine = industry.ukraine_backlog * served
     industry.backlog -= built_national
+    industry.ukraine_backlog -= built_for_ukraine
+    forces.aid_built = built_for_ukraine.sum(axis=1)
+    totals.aid_built += float(built_for_ukraine.sum())
     delivered += built_national
     # National orders arrive on the standard the nation buys now (orders placed before
     # a switch of standard are delivered on the new one: the switching cost covers it).

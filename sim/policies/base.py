@@ -26,11 +26,14 @@ class Observation:
     step: int
     governance: Governance
     steps_per_year: int
-    # Drivers this quarter and at the start.
-    threat: float  # 0-1
-    us_commitment: float  # 0-1
-    threat_start: float
-    us_start: float
+    # Drivers this quarter.
+    threat: float  # 0-1, as the alliance assesses it (each nation's: nations.perceived)
+    us_commitment: float  # 0-1, before the Indo-Pacific pulls at it
+    us_europe: float  # 0-1: US commitment to Europe
+    aid_asked: np.ndarray  # [N] % of GDP a year the alliance's aid effort asks of each
+    # The alliance as the nations see it.
+    cohesion: float  # 0-1, last quarter
+    satisfaction: np.ndarray  # [N] 0-1, last quarter
     # Every nation's figures and traits (public figures of allies; own plans and traits).
     # Read-only: policies never write the state.
     nations: NationState
@@ -61,6 +64,8 @@ class Decisions:
 
     desired_share: np.ndarray  # [n] % of GDP the nation wants to spend on defence
     desired_resilience: np.ndarray  # [n] % of GDP it wants to spend on resilience
+    desired_aid: np.ndarray  # [n] % of GDP a year of military aid to Ukraine
+    exercise_share: np.ndarray  # [n] share of defence spending on exercises and intelligence
     allocation: np.ndarray  # [n, A, P] split of each area's procurement over pathways
     join: dict[VentureKind, np.ndarray]  # kind -> [n, A] bool: wants to be in one
     leave: dict[VentureKind, np.ndarray]  # kind -> [n, A] bool: leaves the one it is in
@@ -70,6 +75,8 @@ class Decisions:
         return Decisions(
             desired_share=self.desired_share[index].copy(),
             desired_resilience=self.desired_resilience[index].copy(),
+            desired_aid=self.desired_aid[index].copy(),
+            exercise_share=self.exercise_share[index].copy(),
             allocation=self.allocation[index].copy(),
             join={kind: value[index].copy() for kind, value in self.join.items()},
             leave={kind: value[index].copy() for kind, value in self.leave.items()})
@@ -78,6 +85,8 @@ class Decisions:
         """Rows ``index`` take ``other``'s decisions."""
         self.desired_share[index] = other.desired_share
         self.desired_resilience[index] = other.desired_resilience
+        self.desired_aid[index] = other.desired_aid
+        self.exercise_share[index] = other.exercise_share
         self.allocation[index] = other.allocation
         for kind in VentureKind:
             self.join[kind][index] = other.join[kind]

@@ -30,10 +30,6 @@ class Nation(Section):
     gdp_growth: float = param(
         1.5, "Trend real GDP growth.", unit="% per year", ge=-20, le=20,
     )
-    target_pct_gdp: float | None = param(
-        None, "National spending target at the target step; empty: the alliance target.",
-        unit="% of GDP", ge=0, le=50,
-    )
     threat_exposure: float = param(
         0.5, "How directly the Russian threat bears on this nation (1: front line).", ge=0,
         le=1,

@@ -32,3 +32,5 @@ class ForcesState:
     #                                 interoperability factor
     delivered: np.ndarray  # [N, A] units delivered this quarter
     joint_delivered: np.ndarray  # [N, A] of which from pooled programmes
+    aid_transferred: np.ndarray  # [N] units given to Ukraine from stocks this quarter
+    aid_built: np.ndarray  # [N] units built new for Ukraine and delivered this quarter

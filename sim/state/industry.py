@@ -20,6 +20,9 @@ class IndustryState:
     line_down_until: np.ndarray  # [N, A, L] int: last quarter each line is disabled
     pipeline: np.ndarray  # [N, A, L] units of national orders in lead time (slot 0 next)
     backlog: np.ndarray  # [N, A] units of national orders ready and waiting for capacity
+    # The same for equipment each nation buys new for Ukraine (it leaves the alliance).
+    ukraine_pipeline: np.ndarray  # [N, A, L]
+    ukraine_backlog: np.ndarray  # [N, A]
     premium: np.ndarray  # [N, A] surge price premium of each node's new orders (0 = none)
     lines_hit: np.ndarray  # [N] lines of the nation disabled by attacks this quarter
     attacks_foiled: np.ndarray  # [N] attacks on the nation's lines foiled this quarter
