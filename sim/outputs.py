@@ -79,7 +79,9 @@ FLAG = Unit("1 = yes, 0 = no (mean: share of runs)", "% of runs", "{:.0f} %", ".
 RANK_CORRELATION = Unit("rank correlation -1 to 1", "rank correlation", "{:.2f}")
 RATIO = Unit("ratio", "ratio", "{:.3f}")
 COUNT = Unit("count", "count", "{:,.1f}")
-NODE_QUARTERS = Unit("node-quarters", "node-quarters", "{:,.1f}")
+LINE_QUARTERS = Unit("line-quarters", "line-quarters", "{:,.1f}")
+EQUIPMENT_PER_QUARTER = Unit("equipment units per quarter", "equipment units per quarter",
+                             "{:,.2f}")
 STANDARDS = Unit("standards (count)", "standards", "{:.1f}")
 QUARTERS = Unit("quarters", "quarters", "{:.1f}")
 STEP = Unit("step (quarters since the start; -1: never)", "step", "{:.0f}")
@@ -93,8 +95,8 @@ DIMENSIONLESS = Unit("dimensionless", "dimensionless", "{:.4g}")
 
 UNITS = (CAPABILITY, CAPABILITY_QUARTERS, EQUIPMENT, USD_BN, USD_BN_QUARTER, USD_BN_YEAR,
          USD_BN_PER_CAPABILITY, PRICE_FACTOR, PCT_GDP, INDEX, SHARE, FLAG, RANK_CORRELATION,
-         RATIO, COUNT, NODE_QUARTERS, STANDARDS, QUARTERS, STEP, PERIOD, NATION,
-         NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
+         RATIO, COUNT, LINE_QUARTERS, EQUIPMENT_PER_QUARTER, STANDARDS, QUARTERS, STEP,
+         PERIOD, NATION, NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
 
 
 class Censoring(StrEnum):
@@ -161,13 +163,10 @@ TIMESERIES = _table(
     Output("fragmentation", "Fragmentation", STANDARDS,
            "Mean over areas of the number of distinct standards being bought."),
     Output("cohesion", "Alliance cohesion", INDEX, "Cohesion index (MODEL.md 3.3.12)."),
-    Output("cohesion_threat_alignment", "Cohesion: threat alignment", INDEX,
-           "Part of the cohesion index."),
-    Output("cohesion_political_alignment", "Cohesion: political alignment", INDEX,
-           "Part of the cohesion index."),
-    Output("cohesion_fairness", "Cohesion: fairness", INDEX, "Part of the cohesion index."),
-    Output("cohesion_trust", "Cohesion: trust", INDEX, "Part of the cohesion index."),
-    Output("cohesion_inclusion", "Cohesion: inclusion", INDEX, "Part of the cohesion index."),
+    *(Output(f"cohesion_{part}", f"Cohesion: {part.replace('_', ' ')}", INDEX,
+             "Part of the cohesion index (MODEL.md 3.3.12).")
+      for part in ("common_threat", "threat_alignment", "political_alignment", "solidarity",
+                   "fairness", "trust", "inclusion", "transatlantic")),
     Output("defence_spending", "Defence spending", USD_BN_QUARTER, "All nations."),
     Output("europe_canada_spending", "Europe and Canada spending", USD_BN_QUARTER,
            "All nations except the US."),
@@ -214,30 +213,88 @@ TIMESERIES = _table(
     Output("joint_units_delivered", "Joint units delivered", EQUIPMENT,
            "Cumulative units built by pooled programmes."),
     Output("attacks", "Hybrid attacks", COUNT,
-           "Hybrid attacks this quarter: random hits plus the nodes with capacity targeted "
-           "by scripted node_attack injects."),
-    Output("nodes_disabled", "Industrial nodes disabled", COUNT,
-           "(nation, area) nodes down at the end of the quarter."),
+           "Successful hybrid attacks this quarter (lines disabled by random attacks) plus "
+           "the nodes with capacity targeted by scripted node_attack injects."),
+    Output("attacks_foiled", "Attacks foiled", COUNT,
+           "Random attacks foiled by protection this quarter."),
+    Output("lines_disabled", "Production lines disabled", COUNT,
+           "Production lines of existing nodes down this quarter."),
     Output("capability_lost_to_attacks", "Capability lost to attacks", CAPABILITY,
            "This quarter's sum of stock x (undisrupted readiness - readiness)."),
+    Output("hub_money_returned", "Hub money returned", USD_BN_QUARTER,
+           "Hub money beyond full coverage, returned to national procurement."),
+    Output("surge_premium_paid", "Surge premium paid", USD_BN_QUARTER,
+           "The surge premium in this quarter's national orders (MODEL.md 3.3.6)."),
+    Output("resilience_spending", "Resilience spending", USD_BN_QUARTER,
+           "Resilience spending of all nations (beside defence spending)."),
+    Output("mean_resilience_pct_gdp", "Mean resilience spending", PCT_GDP,
+           "Unweighted mean over spenders."),
+    Output("deliveries", "Deliveries", EQUIPMENT_PER_QUARTER,
+           "Units delivered this quarter."),
+    Output("joint_deliveries", "Joint deliveries", EQUIPMENT_PER_QUARTER,
+           "Units delivered this quarter by pooled programmes."),
+    Output("backlog", "Backlog", EQUIPMENT,
+           "Orders ready and waiting for production (national and programmes)."),
+    Output("order_book", "Order book", EQUIPMENT,
+           "Orders placed and not yet built (in lead time or waiting)."),
+    Output("capacity", "Production capacity", EQUIPMENT_PER_QUARTER,
+           "Node capacity with every line up plus the lines of producing programmes."),
+    Output("capacity_building", "Capacity being built", EQUIPMENT_PER_QUARTER,
+           "Node capacity under construction."),
+    Output("european_dependency", "European dependency", SHARE,
+           "European allies' capability on standards owned outside Europe (MODEL.md 3.3.9)."),
+    Output("european_interoperability", "European interoperability", INDEX,
+           "Interoperability among European allies only, weighted by area capability."),
+    Output("european_industrial_share", "European industrial share", SHARE,
+           "European allies' national and pooled equipment money spent with European "
+           "producers."),
+    *(Output(f"capability_from_{part}", f"Capability change from {part}", CAPABILITY,
+             f"This quarter's change in effective capability due to {part} (MODEL.md "
+             "3.3.10); the three parts sum to the change.")
+      for part in ("stock", "readiness", "interoperability")),
+    Output("aid_from_stocks", "Aid from stocks", EQUIPMENT_PER_QUARTER,
+           "Aid to Ukraine taken from stocks this quarter."),
+    Output("aid_built_new", "Aid built new", EQUIPMENT_PER_QUARTER,
+           "Aid built new for Ukraine and delivered this quarter."),
+    Output("aid_givers", "Allies giving aid", SHARE, "Allies that spend and give aid."),
+    Output("exercise_spending", "Exercise spending", USD_BN_QUARTER,
+           "Exercises and intelligence-sharing."),
+    Output("mean_practice", "Practice with allies", INDEX,
+           "Mean practice with allies over spenders."),
+    Output("blocks", "Proposals blocked", COUNT,
+           "Alliance-wide proposals blocked so far (cumulative)."),
     Output("threat", "Russian threat", INDEX, "Threat level this quarter.", group=DRIVER),
+    Output("mean_perceived_threat", "Perceived threat", INDEX,
+           "Mean over nations of the threat each perceives."),
     Output("us_commitment", "US commitment", INDEX, "US commitment to European defence "
-           "this quarter.", group=DRIVER),
+           "this quarter, before the Indo-Pacific pulls at it.", group=DRIVER),
+    Output("us_pacific_attention", "US attention to the Indo-Pacific", INDEX,
+           "Share of US attention and forces pulled to the Indo-Pacific.", group=DRIVER),
+    Output("us_commitment_to_europe", "US commitment to Europe", INDEX,
+           "US commitment x (1 - attention to the Indo-Pacific)."),
     Output("negotiating", "Moscow negotiating", FLAG,
            "1 from the quarter Moscow opens serious negotiations.", group=DRIVER),
     Output("mean_political_pressure", "Domestic political pressure", INDEX,
            "Mean over nations of domestic pressure against spending and pooling.",
            group=DRIVER),
+    Output("ukraine_aid", "Aid to Ukraine", USD_BN_QUARTER, "Military aid to Ukraine.",
+           group=DRIVER),
     Output("mean_trust_allies", "Trust in allies", INDEX, "Mean over nations."),
     Output("mean_trust_us", "Trust in the US", INDEX, "Mean over the non-US allies."),
 )
 
-# Per-area figures (with outputs.per_area): ``<prefix>_<area>`` for every capability area.
+# Per-area figures (with outputs.per_area): ``<family>_<area>`` for every capability area,
+# as the timeseries figure of the same name (or as said here) in one area.
 PER_AREA = _table(
     Output("capability", "Capability", CAPABILITY, "Area capability."),
     Output("interoperability", "Interoperability", INDEX, "Area interoperability I_a."),
     Output("fragmentation", "Fragmentation", STANDARDS,
            "Distinct standards being bought in the area."),
+    *(Output(name, TIMESERIES[name].label, TIMESERIES[name].unit,
+             TIMESERIES[name].description)
+      for name in ("deliveries", "joint_deliveries", "backlog", "order_book", "capacity",
+                   "capacity_building", "capability_from_stock", "capability_from_readiness",
+                   "capability_from_interoperability")),
 )
 
 # ----------------------------------------------------------------------------- nations
@@ -265,6 +322,21 @@ NATIONS = _table(
     Output("political_pressure", "Domestic political pressure", INDEX, "Domestic pressure."),
     Output("memberships", "Memberships", COUNT,
            "Open programme and hub memberships (proposed or active) over all areas."),
+    Output("resilience_pct_gdp", "Resilience spending", PCT_GDP, "Resilience spending."),
+    Output("deliveries", "Deliveries", EQUIPMENT_PER_QUARTER,
+           "Units delivered to the nation this quarter."),
+    Output("production_lines", "Production lines", COUNT,
+           "Lines of the nation's production nodes."),
+    Output("lines_hit", "Lines hit", COUNT,
+           "Its lines disabled by random attacks this quarter."),
+    Output("attacks_foiled", "Attacks foiled", COUNT,
+           "Attacks on its lines foiled by protection this quarter."),
+    Output("perceived_threat", "Perceived threat", INDEX, "The threat it perceives."),
+    Output("ukraine_aid_pct_gdp", "Aid to Ukraine", PCT_GDP,
+           "Its military aid to Ukraine (% of GDP a year)."),
+    Output("aid_from_stocks", "Aid from stocks", EQUIPMENT_PER_QUARTER,
+           "Aid it took from its stocks this quarter."),
+    Output("practice", "Practice with allies", INDEX, "Its practice with allies."),
 )
 
 # -------------------------------------------------------------------------------- KPIs
@@ -276,6 +348,10 @@ KPIS = _table(
     Output("capability_permanence", "Capability permanence", RATIO,
            "Final / maximum effective capability over the run (step 0 included): 1 = no "
            "decline from the peak."),
+    *(Output(f"capability_from_{part}", f"Capability change from {part}", CAPABILITY,
+             f"The change in effective capability over the run due to {part}; the three "
+             "parts sum to final - initial capability.")
+      for part in ("stock", "readiness", "interoperability")),
     Output("final_cohesion", "Final cohesion", INDEX, "Cohesion at the last step."),
     Output("min_cohesion", "Lowest cohesion", INDEX,
            "Minimum cohesion over the run (step 0 included)."),
@@ -312,6 +388,22 @@ KPIS = _table(
            "Mean of collaborative_share over steps 1..T."),
     Output("mean_pooled_share", "Pooled share of procurement", SHARE,
            "Mean of pooled_share over steps 1..T."),
+    Output("units_delivered", "Units delivered", EQUIPMENT, "Units delivered over the run."),
+    Output("capacity_growth", "Capacity growth", RATIO,
+           "Production capacity at the last step / at step 0."),
+    Output("final_european_dependency", "Final European dependency", SHARE,
+           "Last-step European dependency."),
+    Output("final_european_interoperability", "Final European interoperability", INDEX,
+           "Last-step interoperability among European allies."),
+    Output("european_dependency_change", "Change in European dependency", SHARE,
+           "European dependency at the last step minus at step 0."),
+    Output("mean_european_industrial_share", "European industrial share", SHARE,
+           "Mean of european_industrial_share over steps 1..T."),
+    Output("total_ukraine_aid", "Total aid to Ukraine", USD_BN, "Aid over the run."),
+    Output("aid_units_to_ukraine", "Equipment to Ukraine", EQUIPMENT,
+           "Units given from stocks and built new for Ukraine over the run."),
+    Output("proposals_blocked", "Proposals blocked", COUNT,
+           "Alliance-wide proposal-quarters blocked over the run."),
     Output("final_burden_gini", "Final burden Gini", INDEX, "Last-step value."),
     Output("final_burden_spearman", "Final burden rank correlation", RANK_CORRELATION,
            "Last-step Spearman correlation of GDP and defence share of GDP (NATO 2024: "
@@ -319,9 +411,9 @@ KPIS = _table(
     Output("capability_lost_to_attacks", "Capability lost to attacks", CAPABILITY_QUARTERS,
            "Sum over steps of capability lost."),
     Output("attacks", "Hybrid attacks", COUNT,
-           "Hybrid attacks over the run (random and scripted)."),
-    Output("node_quarters_disabled", "Node-quarters disabled", NODE_QUARTERS,
-           "Sum over steps of industrial nodes down."),
+           "Hybrid attacks over the run (random and scripted, as in the timeseries)."),
+    Output("line_quarters_disabled", "Line-quarters disabled", LINE_QUARTERS,
+           "Sum over steps of production lines down."),
 )
 
 KPI_NAMES = tuple(KPIS)
@@ -371,8 +463,14 @@ MILESTONES = _table(
     _DUE, _period(_DUE),
     Output("promised_units", "Promised units", EQUIPMENT,
            "Cumulative units promised by the due quarter."),
+    Output("planned_units", "Planned units", EQUIPMENT,
+           "Cumulative units planned by the due quarter (the plan without optimism)."),
     Output("delivered_at_due", "Delivered by the due quarter", EQUIPMENT,
            "Cumulative units delivered when it fell due."),
+    Output("order_shortfall_at_due", "Order shortfall", EQUIPMENT,
+           "Units members ordered below plan by the due quarter."),
+    Output("lost_to_attacks_at_due", "Lost to attacks", EQUIPMENT,
+           "Programme output lost to attacks on its line by the due quarter."),
     Output("status", "Status", CATEGORY, "pending, on_time, late, delivered_late, missed."),
     _ASSESSED, _period(_ASSESSED),
 )
@@ -387,23 +485,30 @@ SWEEP_COLUMNS = _table(
     Output("point", "Design point", IDENTIFIER, "Row of design.parquet."),
 )
 
-_PER_AREA_COLUMN = re.compile(r"^(?P<prefix>capability|interoperability|fragmentation)_"
-                              r"(?P<area>[A-Za-z0-9_]+)$")
+def _per_area(name: str, areas: list[str] | None) -> Output | None:
+    """``<family>_<area>``, the longest family first (``capacity_building_naval`` is
+    capacity building, not capacity); with ``areas``, only for those areas."""
+    for family in sorted(PER_AREA, key=len, reverse=True):
+        area = name.removeprefix(f"{family}_")
+        if area != name and area and (areas is None or area in areas):
+            declared = PER_AREA[family]
+            return Output(name, f"{declared.label}: {area.replace('_', ' ')}",
+                          declared.unit, f"{declared.description} In one area.")
+    return None
 
 
-def describe(name: str, table: str = "timeseries") -> Output:
-    """The declaration of column ``name`` of ``table`` (per-area columns included);
-    KeyError when it has none."""
+def describe(name: str, table: str = "timeseries", areas: list[str] | None = None
+             ) -> Output:
+    """The declaration of column ``name`` of ``table`` (per-area columns included - of
+    ``areas`` only, when given); KeyError when it has none."""
     declared = TABLES[table]
     if name in declared:
         return declared[name]
     if name in SWEEP_COLUMNS:
         return SWEEP_COLUMNS[name]
-    match = _PER_AREA_COLUMN.match(name) if table == "timeseries" else None
-    if match:
-        family = PER_AREA[match["prefix"]]
-        return Output(name, f"{family.label}: {match['area'].replace('_', ' ')}",
-                      family.unit, family.description)
+    per_area = _per_area(name, areas) if table == "timeseries" else None
+    if per_area is not None:
+        return per_area
     raise KeyError(f"{table}.{name}")
 
 
@@ -451,8 +556,8 @@ def markdown_reference() -> str:
         if table == "timeseries":
             for prefix, family in PER_AREA.items():
                 lines.append(f"| `{prefix}_<area>` | {family.label}: area | "
-                             f"{family.unit.name} | {family.description} (with "
-                             "`outputs.per_area`) | |")
+                             f"{family.unit.name} | {family.description} In one area "
+                             "(with `outputs.per_area`). | |")
         lines.append("")
     lines += ["Headline KPIs (printed after `run` and `compare`, shown as cards, analysed "
               "by sweeps unless told otherwise): "

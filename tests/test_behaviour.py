@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from sim.loader import apply_overrides
 from tests.conftest import kpi, mean_outcome, series_mean, with_nations
 
 # Statistical: each averages over many seeds (python3 -m pytest -m slow).
@@ -36,8 +37,9 @@ def test_higher_sovereignty_preference_lowers_pooling_and_raises_unit_cost(basel
 
 def test_coalitions_deliver_sooner_but_fragment_interoperability(baseline):
     """Coalitions of the willing have fewer veto players, so they agree and deliver
-    sooner (Tsebelis 2002), but rival coalitions buy on different standards (seed
-    article: "critics warn such fragmentation could harm interoperability")."""
+    sooner (Tsebelis 2002), but rival coalitions choose rival standards (seed article:
+    "critics warn such fragmentation could harm interoperability"): Europe keeps buying
+    on more standards and ends less interoperable than under an alliance-wide standard."""
     def outcome(measure):
         return mean_outcome(baseline, SEEDS, measure, **{"alliance.governance": "consensus"})
 
@@ -50,11 +52,15 @@ def test_coalitions_deliver_sooner_but_fragment_interoperability(baseline):
         time = model.kpis()["time_to_first_joint_delivery"]
         return model.horizon if math.isnan(time) else time
 
-    # Tolerance: at least two quarters sooner; interoperability at least 0.1 lower.
+    # Tolerance: at least two quarters sooner; at least two more standards bought per
+    # area; European interoperability at least 0.03 lower. (Interoperability over all
+    # allies, dominated by US fleets, moves little within a decade: fleets turn over
+    # slowly and a European alliance standard also draws Europe away from US systems.)
     assert coalition(restricted_time_to_delivery) <= \
         outcome(restricted_time_to_delivery) - 2
-    assert coalition(kpi("final_interoperability")) <= \
-        outcome(kpi("final_interoperability")) - 0.1
+    assert coalition(kpi("final_fragmentation")) >= outcome(kpi("final_fragmentation")) + 2
+    assert coalition(kpi("final_european_interoperability")) <= \
+        outcome(kpi("final_european_interoperability")) - 0.03
 
 
 def test_higher_threat_raises_spending_and_capability(baseline):
@@ -101,8 +107,10 @@ def test_sustainment_hubs_reduce_capability_lost_to_attacks(baseline):
 
 @pytest.fixture(scope="module")
 def equal_start(baseline):
-    """Every ally starts at 2 % of GDP, uncalibrated: only the theory moves burdens."""
-    return with_nations(baseline, defence_pct_gdp=2.0)
+    """Every ally starts at 2 % of GDP with no pledge, uncalibrated: only the theory
+    moves burdens."""
+    return apply_overrides(with_nations(baseline, defence_pct_gdp=2.0),
+                           {"alliance.pledges": []})
 
 
 def test_pure_public_good_makes_large_allies_carry_the_burden(equal_start):

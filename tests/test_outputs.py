@@ -23,10 +23,11 @@ def tables(baseline) -> dict[str, pd.DataFrame]:
     return result_tables(run_model(apply_overrides(baseline, {"simulation.steps": 24}), 3))
 
 
-def test_every_column_of_every_table_has_a_label_and_a_unit(tables):
+def test_every_column_of_every_table_has_a_label_and_a_unit(tables, baseline):
+    areas = [area.name for area in baseline.alliance.areas]
     for name, table in tables.items():
         for column in table.columns:
-            output = describe(column, name)  # KeyError: a column nobody declared
+            output = describe(column, name, areas)  # KeyError: a column nobody declared
             assert output.label and output.unit.name and output.description, \
                 f"{name}.{column}"
 
@@ -40,12 +41,18 @@ def test_per_area_columns_are_declared_for_any_area_name(baseline):
         {"name": "space"}, {"name": "cyber_defence"}]})
     series = result_tables(run_model(scenario, 1))["timeseries"]
     assert describe("capability_cyber_defence").unit.name == "capability units"
-    assert all(describe(column).unit.name for column in series.columns)
+    assert all(describe(column, areas=["space", "cyber_defence"]).unit.name
+               for column in series.columns)
 
 
 def test_an_undeclared_column_is_an_error():
     with pytest.raises(KeyError):
         describe("final_happiness", "kpis")
+    # A new timeseries figure is not taken for a per-area one of an area that is not there.
+    with pytest.raises(KeyError):
+        describe("capacity_utilisation", "timeseries", areas=["naval", "armour"])
+    assert describe("capacity_naval", areas=["naval"]).unit.name == \
+        "equipment units per quarter"
 
 
 def test_censoring_is_declared_only_where_a_kpi_can_be_undefined():

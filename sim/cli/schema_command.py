@@ -4,10 +4,12 @@ their fields and of the output columns)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from sim.experiment.spec import experiment_json_schema_text
 from sim.outputs import markdown_reference as outputs_reference
-from sim.schema.reference import json_schema_text, markdown_reference
+from sim.schema.reference import json_schema_text, markdown_reference, update_parameter_tables
+from sim.writers import atomic_write_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -16,11 +18,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Print the JSON Schema of scenario files, for editors with the YAML "
         "language server, or with --markdown the field reference (docs/SCENARIOS.md), or "
         "with --experiment the JSON Schema of experiment files, or with --outputs the "
-        "reference of every output column with its unit (docs/OUTPUTS.md).",
+        "reference of every output column with its unit (docs/OUTPUTS.md); with "
+        "--model-doc, regenerate the parameter tables of docs/MODEL.md in place.",
         epilog="examples:\n  python3 run.py schema > scenarios/scenario.schema.json\n"
         "  python3 run.py schema --markdown > docs/SCENARIOS.md\n"
         "  python3 run.py schema --experiment > scenarios/experiments/experiment.schema.json\n"
-        "  python3 run.py schema --outputs > docs/OUTPUTS.md",
+        "  python3 run.py schema --outputs > docs/OUTPUTS.md\n"
+        "  python3 run.py schema --model-doc docs/MODEL.md",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument("--markdown", action="store_true",
@@ -29,10 +33,17 @@ def register(commands: argparse._SubParsersAction) -> None:
                       help="print the JSON Schema of experiment files instead")
     kind.add_argument("--outputs", action="store_true",
                       help="print the Markdown reference of output columns instead")
+    kind.add_argument("--model-doc", type=Path, metavar="FILE",
+                      help="regenerate the parameter tables marked in FILE (docs/MODEL.md) "
+                      "from the schema, in place")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    if args.model_doc is not None:
+        document = args.model_doc.read_text(encoding="utf-8")
+        atomic_write_text(args.model_doc, update_parameter_tables(document))
+        return 0
     if args.markdown:
         text = markdown_reference()
     elif args.outputs:

@@ -86,7 +86,7 @@ def drivers_chart(runs: list[RunResults]) -> go.Figure:
     rows = len(outputs) + 1
     figure = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.035,
                            subplot_titles=[o.label for o in outputs]
-                           + ["Hybrid attacks on industrial nodes (mean per run)"])
+                           + ["Hybrid attacks (mean per run)"])
     layout(figure, "drivers", f"Drivers ({bands_text(len(runs))}) and hybrid attacks",
            "", "", height=170 * rows + 120)
     colours = _colours(runs)
@@ -99,8 +99,9 @@ def drivers_chart(runs: list[RunResults]) -> go.Figure:
                 add_fan(figure, run.timeseries, output, run.calendar, _name(run), hue,
                         overlaid=len(runs) > 1, row=row, col=1,
                         show_legend=row == 1 and len(runs) > 1)
+        # Drivers are never negative: a flat zero (no aid) shows as 0 to 1, not -1 to 1.
         figure.update_yaxes(title={"text": output.unit.shown, "font": {"size": 11}},
-                            row=row, col=1)
+                            rangemode="nonnegative", row=row, col=1)
     for run, hue in zip(runs, colours, strict=True):
         attacks = run.timeseries[run.timeseries["step"] > 0].groupby("step")["attacks"].mean()
         figure.add_trace(go.Bar(
@@ -358,22 +359,22 @@ def burden_chart(runs: list[RunResults], at_horizon: list[pd.DataFrame]) -> go.F
 
 
 def disruption_chart(runs: list[RunResults]) -> go.Figure:
-    """Capability lost to hybrid attacks (fan) above the industrial nodes down (mean)."""
+    """Capability lost to hybrid attacks (fan) above the production lines down (mean)."""
     lost = TIMESERIES["capability_lost_to_attacks"]
-    nodes = TIMESERIES["nodes_disabled"]
+    lines = TIMESERIES["lines_disabled"]
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                            row_heights=[0.6, 0.4],
                            subplot_titles=[f"{lost.label} ({bands_text(len(runs))})",
-                                           f"{nodes.label} (mean over runs)"])
-    layout(figure, "disruption", "Hybrid attacks: capability lost and industrial nodes down",
+                                           f"{lines.label} (mean over runs)"])
+    layout(figure, "disruption", "Hybrid attacks: capability lost and production lines down",
            "", "", height=480)
     colours = _colours(runs)
     for run, hue in zip(runs, colours, strict=True):
         add_fan(figure, run.timeseries, lost, run.calendar, _name(run), hue,
                 overlaid=len(runs) > 1, row=1, col=1, show_legend=len(runs) > 1)
-        _add_mean_line(figure, run, nodes.name, hue, "%{y:.2f} nodes down", row=2)
+        _add_mean_line(figure, run, lines.name, hue, "%{y:.2f} lines down", row=2)
     figure.update_yaxes(title=lost.unit.shown, rangemode="tozero", row=1, col=1)
-    figure.update_yaxes(title=f"nodes ({nodes.unit.shown})", rangemode="tozero",
+    figure.update_yaxes(title=f"lines ({lines.unit.shown})", rangemode="tozero",
                         row=2, col=1)
     date_axis(figure, runs[0].calendar)
     figure.update_xaxes(title="", row=1, col=1)

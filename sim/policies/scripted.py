@@ -1,6 +1,7 @@
 """A scripted policy: decisions read from a table by quarter (sim.schema.policy).
 
-A decision given in an entry (the desired defence share, the split of an area) holds from
+A decision given in an entry (the desired defence and resilience shares, the split of an
+area) holds from
 the entry's quarter until a later entry gives it again; what no entry has given yet, the
 nation decides as the behavioural policy advises. A split given is taken exactly;
 willingness follows from it by the behavioural rule (a pooled or hubs share of at least
@@ -30,23 +31,27 @@ class Plan:
     """Every decision in force from one entry's quarter on."""
 
     desired_share: float | None  # None: not scripted yet
+    desired_resilience: float | None
     splits: dict[int, np.ndarray]  # area index -> [P] shares; areas not scripted are absent
 
 
 def plans(spec: NationPolicy, area_names: list[str]) -> list[Plan]:
     """The decisions in force from each entry on, carrying earlier entries forward."""
     share: float | None = None
+    resilience: float | None = None
     splits: dict[int, np.ndarray] = {}
     resolved = []
     for entry in spec.decisions:
         if entry.defence_pct_gdp is not None:
             share = entry.defence_pct_gdp
+        if entry.resilience_pct_gdp is not None:
+            resilience = entry.resilience_pct_gdp
         splits = dict(splits)
         for area, name in enumerate(area_names):
             split = entry.allocation.get(name, entry.allocation.get(ALL_AREAS))
             if split is not None:
                 splits[area] = split_vector(split)
-        resolved.append(Plan(share, splits))
+        resolved.append(Plan(share, resilience, splits))
     return resolved
 
 
@@ -72,6 +77,8 @@ class ScriptedPolicy:
             return decisions
         if plan.desired_share is not None:
             decisions.desired_share[:] = plan.desired_share
+        if plan.desired_resilience is not None:
+            decisions.desired_resilience[:] = plan.desired_resilience
         for area, shares in plan.splits.items():
             decisions.allocation[:, area, :] = shares
             for kind in VentureKind:

@@ -48,6 +48,11 @@ class PolicyEntry(Section):
         unit="% of GDP", ge=0,
         le=50,
     )
+    resilience_pct_gdp: float | None = param(
+        None, "Desired resilience spending (civil preparedness, infrastructure, protection "
+        "of industry); empty: as before (at first, as the behavioural policy would).",
+        unit="% of GDP", ge=0, le=20,
+    )
     allocation: dict[str, PathwaySplit] = param(
         dict, "Split of procurement over the pathways, by area name, or 'all' for every "
         "area not named; areas left out: as before (at first, as the behavioural policy "
