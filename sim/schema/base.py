@@ -28,13 +28,17 @@ def param(
     gt: float | None = None,
     lt: float | None = None,
     source: str = "",
+    control: tuple[float, float, float] | None = None,
 ) -> Any:
-    """Declare a parameter: default, meaning, unit, allowed range and (optionally) source."""
+    """Declare a parameter: default, meaning, unit, allowed range and (optionally) source,
+    and for a decision a player takes, the range and step its control offers."""
     extra: dict[str, Any] = {}
     if unit:
         extra["unit"] = unit
     if source:
         extra["source"] = source
+    if control:
+        extra["control"] = list(control)
     kwargs: dict[str, Any] = {"description": description}
     if extra:
         kwargs["json_schema_extra"] = extra
