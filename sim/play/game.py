@@ -23,9 +23,11 @@ import pandas as pd
 from sim.enums import Pathway
 from sim.mechanisms import decisions as decision_mechanism
 from sim.model import AllianceModel
+from sim.play import briefing
 from sim.play import log as play_log
 from sim.policies import Decisions, ScriptedPolicy
 from sim.policies.scripted import SCALAR_DECISIONS
+from sim.records import HEADLINE_KPIS, NATION_FIELDS
 from sim.results.tables import result_tables
 from sim.schema import Scenario
 from sim.schema.play import PlayLog
@@ -89,6 +91,7 @@ class Game:
     entries: list[PolicyEntry] = field(default_factory=list)
     pending: dict[str, Any] = field(default_factory=dict)  # this turn's decisions so far
     undo_stack: list[dict[str, Any]] = field(default_factory=list)
+    news: dict[int, list[str]] = field(default_factory=dict)  # quarter -> what happened
 
     def __post_init__(self) -> None:
         self.nation = self.nation.upper()
@@ -228,6 +231,7 @@ class Game:
         self.save()
 
     def _play(self, entry: PolicyEntry) -> None:
+        down_before = self.model.state.industry.down_until.copy()
         self.entries.append(entry)
         policy = self.policy()
         alliance = self.scenario.alliance
@@ -237,6 +241,7 @@ class Game:
             policy, self.areas, alliance.formation.willingness_threshold,
             self.scenario.nation_codes))
         self.model.step()
+        self.news[self.quarter] = briefing.quarter_news(self.model, self.index, down_before)
 
     def policy(self) -> NationPolicy:
         return NationPolicy(kind="scripted", decisions=self.entries)
@@ -265,3 +270,34 @@ class Game:
         for _ in range(self.quarter):
             model.step()
         return model
+
+    def debrief(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The game against the same seed played by the default policy: the alliance's
+        KPIs, and the player's nation against its default self and the other allies."""
+        default = self.default_run()
+        mine, theirs = self.model.kpis(), default.kpis()
+        kpis = pd.DataFrame({
+            "kpi": [briefing.words(name) for name in DEBRIEF_KPIS],
+            "your game": [mine[name] for name in DEBRIEF_KPIS],
+            "default policy, same seed": [theirs[name] for name in DEBRIEF_KPIS]})
+        kpis["difference"] = kpis["your game"] - kpis["default policy, same seed"]
+        row = self.index
+        played, baseline = self.model.nation_rows[-1], default.nation_rows[-1]
+        others = np.arange(played.shape[0]) != row
+        nation = pd.DataFrame([
+            {"figure": f"{label} ({unit})", "your nation": played[row, column],
+             "default policy, same seed": baseline[row, column],
+             "median of the other allies": float(np.median(played[others, column])),
+             "rank among allies": int((played[:, column] > played[row, column]).sum()) + 1}
+            for label, unit, column in NATION_DEBRIEF])
+        return kpis.round(3), nation.round(3)
+
+
+DEBRIEF_KPIS = (*HEADLINE_KPIS, "final_readiness", "final_mean_defence_pct_gdp",
+                "programmes_formed", "total_defence_spending")
+NATION_DEBRIEF = [(label, unit, list(NATION_FIELDS).index(name)) for label, unit, name in (
+    ("defence spending", "% of GDP", "defence_pct_gdp"),
+    ("capability", "capability units", "capability"),
+    ("readiness", "0-1", "readiness"),
+    ("trust in allies", "0-1", "trust_allies"),
+    ("open programmes and hubs", "count", "memberships"))]

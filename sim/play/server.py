@@ -1,0 +1,60 @@
+"""Serve the play app (sim.play.app) with Solara on this machine only.
+
+Solara is started the way its own command line does (uvicorn serving
+``solara.server.starlette:app``), with everything that would reach outside switched off:
+no telemetry, no version check, and its front-end served from the solara-assets package
+rather than fetched from a CDN. The server binds to the loopback address unless told
+otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """What the app serves: a new game, or a saved one resumed, and the explorer's scenario."""
+
+    scenario_path: str
+    nation: str
+    seed: int
+    quarters: int
+    plays: Path  # folder of play logs (results/plays)
+    resume: Path | None = None  # a play log to resume at start
+
+
+CONFIG: AppConfig | None = None  # set by serve() before the app is imported
+
+
+def offline_environment() -> dict[str, str]:
+    """Solara settings (read from the environment at import) that keep it offline."""
+    return {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True",
+            "SOLARA_MODE": "production", "SOLARA_APP": "sim.play.app"}
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(config: AppConfig, host: str = LOOPBACK, port: int | None = None) -> None:
+    """Start the app and block until interrupted; print its address first."""
+    global CONFIG
+    CONFIG = config
+    os.environ.update(offline_environment())
+    port = port or free_port(host)
+    os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
+    import uvicorn  # solara's server; imported here so the rest of sim needs neither
+
+    server = uvicorn.Server(uvicorn.Config("solara.server.starlette:app", host=host,
+                                           port=port, log_level="warning"))
+    print(f"play: open http://{host}:{port}/ in a browser (Ctrl-C stops the server)",
+          flush=True)
+    server.run()
