@@ -10,7 +10,6 @@ otherwise.
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,23 +37,20 @@ def offline_environment() -> dict[str, str]:
             "SOLARA_MODE": "production", "SOLARA_APP": "sim.play.app"}
 
 
-def free_port(host: str = LOOPBACK) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
-
-
 def serve(config: AppConfig, host: str = LOOPBACK, port: int | None = None) -> None:
-    """Start the app and block until interrupted; print its address first."""
+    """Start the app and block until interrupted. The address is printed once the socket
+    listens (port 0 or None: a free port)."""
     global CONFIG
     CONFIG = config
     os.environ.update(offline_environment())
-    port = port or free_port(host)
-    os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
     import uvicorn  # solara's server; imported here so the rest of sim needs neither
 
-    server = uvicorn.Server(uvicorn.Config("solara.server.starlette:app", host=host,
-                                           port=port, log_level="warning"))
+    settings = uvicorn.Config("solara.server.starlette:app", host=host, port=port or 0,
+                              log_level="warning")
+    listening = settings.bind_socket()
+    listening.listen(settings.backlog)  # connections wait in the queue until the app runs
+    port = int(listening.getsockname()[1])
+    os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
     print(f"play: open http://{host}:{port}/ in a browser (Ctrl-C stops the server)",
           flush=True)
-    server.run()
+    uvicorn.Server(settings).run(sockets=[listening])
