@@ -103,7 +103,7 @@ def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline,
     game = play(baseline, tmp_path, quarters=4)
     kpis, nation = game.debrief()
     assert (kpis.columns == ["kpi", "your game", "default policy, same seed",
-                             "difference"]).all()
+                             "your game - default"]).all()
     spending = nation.set_index("figure").loc["defence spending (% of GDP)"]
     assert spending["your nation"] > spending["default policy, same seed"]
     assert spending["rank among allies"] == 1

@@ -89,13 +89,14 @@ def history_figures(current: Game) -> list[go.Figure]:
 
 # ---------------------------------------------------------------------- small parts
 PAGE_WIDTH = 1320  # pixels shared by the charts of a row (plotly widgets do not resize)
+EXPLORER_WIDTH = 980  # the explorer's charts share the page with its sliders
 
 
 @solara.component
-def Figures(items: list[go.Figure]) -> None:
+def Figures(items: list[go.Figure], width: int = PAGE_WIDTH) -> None:
     with solara.Row(gap="8px"):
         for figure in items:
-            figure.update_layout(width=PAGE_WIDTH // len(items) - 8)
+            figure.update_layout(width=width // len(items) - 8)
             solara.FigurePlotly(figure)
 
 
@@ -305,7 +306,7 @@ def Debrief(current: Game, version: int) -> None:
                    line={"color": colour(1), "dash": "dot"})])
     Figures([style(figure, f"{current.nation} capability: your game and the default",
                    "capability units")])
-    with solara.Card("Was it skill or luck?"):
+    with solara.Card("Was it skill or luck?"), solara.Column():
         solara.Text(f"The game is saved in {current.log_path}. Test your strategy over many "
                     "futures on common random numbers (after the last quarter played your "
                     "decisions hold):")
@@ -384,7 +385,8 @@ def ExplorerPage() -> None:
                     solara.Select(slider.label, values=slider.choices, value=start,
                                   on_value=set_value)
                 else:
-                    solara.SliderFloat(slider.label, value=float(start), min=slider.low,
+                    solara.SliderFloat(f"{slider.label}: {float(start):.3g}",
+                                       value=float(start), min=slider.low,
                                        max=slider.high, step=slider.step,
                                        on_value=set_value)
                 solara.Text(slider.declaration.description,
@@ -402,11 +404,16 @@ def ExplorerPage() -> None:
                             classes=["explorer-quarter"], style={"font-size": "1.2em"})
             with EXPLORER_LOCK:
                 run = current.run()
-            panels = [figures.fan_chart([run], column, title, unit)
-                      for column, title, unit in figures.FAN_METRICS[:4]]
-            panels.append(figures.allocation_chart(run))
+            panels = []
+            for column, title, unit in figures.FAN_METRICS[:4]:
+                panel = figures.fan_chart([run], column, title, unit)
+                panel.update_layout(title=f"{title}: this run")  # one run: no bands
+                panel.update_traces(name="this run", selector={"mode": "lines"})
+                panels.append(panel)
+            panels.append(figures.allocation_chart(run).update_layout(
+                title="Procurement by pathway: this run"))
             for index in range(0, len(panels), 2):
-                Figures(panels[index:index + 2])
+                Figures(panels[index:index + 2], width=EXPLORER_WIDTH)
 
 
 PAGES = {"play": ("Play a nation", PlayPage), "explore": ("Explore a run live", ExplorerPage)}

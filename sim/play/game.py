@@ -27,7 +27,7 @@ from sim.play import briefing
 from sim.play import log as play_log
 from sim.policies import Decisions, ScriptedPolicy
 from sim.policies.scripted import SCALAR_DECISIONS
-from sim.records import HEADLINE_KPIS, NATION_FIELDS
+from sim.records import NATION_FIELDS
 from sim.results.tables import result_tables
 from sim.schema import Scenario
 from sim.schema.play import PlayLog
@@ -277,10 +277,10 @@ class Game:
         default = self.default_run()
         mine, theirs = self.model.kpis(), default.kpis()
         kpis = pd.DataFrame({
-            "kpi": [briefing.words(name) for name in DEBRIEF_KPIS],
+            "kpi": [f"{briefing.words(name)} ({unit})" for name, unit in DEBRIEF_KPIS.items()],
             "your game": [mine[name] for name in DEBRIEF_KPIS],
             "default policy, same seed": [theirs[name] for name in DEBRIEF_KPIS]})
-        kpis["difference"] = kpis["your game"] - kpis["default policy, same seed"]
+        kpis["your game - default"] = kpis["your game"] - kpis["default policy, same seed"]
         row = self.index
         played, baseline = self.model.nation_rows[-1], default.nation_rows[-1]
         others = np.arange(played.shape[0]) != row
@@ -293,8 +293,12 @@ class Game:
         return kpis.round(3), nation.round(3)
 
 
-DEBRIEF_KPIS = (*HEADLINE_KPIS, "final_readiness", "final_mean_defence_pct_gdp",
-                "programmes_formed", "total_defence_spending")
+DEBRIEF_KPIS = {  # KPI -> its unit
+    "final_capability": "capability units", "final_cohesion": "0-1",
+    "final_interoperability": "0-1", "milestone_on_time_rate": "share of milestones due",
+    "time_to_first_joint_delivery": "quarters", "final_readiness": "0-1",
+    "final_mean_defence_pct_gdp": "% of GDP", "programmes_formed": "count",
+    "total_defence_spending": "USD bn"}
 NATION_DEBRIEF = [(label, unit, list(NATION_FIELDS).index(name)) for label, unit, name in (
     ("defence spending", "% of GDP", "defence_pct_gdp"),
     ("capability", "capability units", "capability"),

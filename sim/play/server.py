@@ -10,6 +10,7 @@ otherwise.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def serve(config: AppConfig, host: str = LOOPBACK, port: int | None = None) -> N
     global CONFIG
     CONFIG = config
     os.environ.update(offline_environment())
+    # Solara warns on every page load that a cookie cannot be SameSite=None over plain
+    # http; on 127.0.0.1 that is expected.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none")
     import uvicorn  # solara's server; imported here so the rest of sim needs neither
 
     settings = uvicorn.Config("solara.server.starlette:app", host=host, port=port or 0,
