@@ -5,8 +5,9 @@ naming its file, line and field."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import contextlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cli import build_parser
+from sim.cli import build_parser, main
 from sim.enums import VentureKind
 from sim.loader import load_scenario
 from sim.model import AllianceModel
@@ -29,9 +30,20 @@ from tests.conftest import ROOT, SCENARIOS
 BASELINE = SCENARIOS / "baseline.yaml"
 
 
-def cli(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *arguments],
-                          capture_output=True, text=True, cwd=cwd, timeout=600)
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*arguments: str, cwd: Path = ROOT) -> Outcome:
+    """The command line, run in this process (from folder ``cwd``)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        code = main(list(arguments))
+    return Outcome(code, out.getvalue(), err.getvalue())
 
 
 def play(baseline, folder: Path, quarters: int = 4) -> Game:

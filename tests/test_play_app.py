@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.dashboards.build import CHROMIUM_FLAGS
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -52,14 +51,6 @@ def app(tmp_path_factory):
         server.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
 def watched_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     seen: dict[str, list[str]] = {"errors": [], "dialogs": [], "requests": []}
@@ -84,6 +75,14 @@ def ready(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def go_to(page, button: str, text: str) -> None:
+    """Click ``button`` once it shows, and wait for ``text`` and the page to settle."""
+    page.wait_for_selector(button, timeout=WAIT)
+    page.click(button)
+    page.wait_for_selector(f"text={text}", timeout=WAIT)
+    ready(page)
+
+
 def figure(page, label: str) -> str:
     row = page.get_by_text(f"{label}:", exact=True).locator("xpath=..")
     return row.inner_text().split(":", 1)[1].strip()
@@ -91,10 +90,7 @@ def figure(page, label: str) -> str:
 
 def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
     page, seen = watched_page(browser, app["url"])
-    page.wait_for_selector(".new-game", timeout=WAIT)
-    page.click(".new-game")
-    page.wait_for_selector("text=Quarter 1 of 8", timeout=WAIT)
-    ready(page)
+    go_to(page, ".new-game", "Quarter 1 of 8")
     spending_before = figure(page, "Defence spending")
     share = page.locator(".control-defence_pct_gdp input")
     share.fill("6.5")
@@ -139,18 +135,19 @@ def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
 
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])
-    page.wait_for_selector(".nav-explore", timeout=WAIT)
-    page.click(".nav-explore")
-    page.wait_for_selector("text=Quarter 0 of 40", timeout=WAIT)
-    ready(page)
+    go_to(page, ".nav-explore", "Quarter 0 of 40")
     assert page.locator("text=pooling discount").count() >= 1  # sliders from the schema
     for quarter in (1, 2):
         page.click(".step")
         page.wait_for_selector(f"text=Quarter {quarter} of 40", timeout=WAIT)
+    page.click(".play-pause")  # play: the model steps on its own ...
+    page.wait_for_selector("text=Quarter 4 of 40", timeout=WAIT)
+    page.click(".play-pause")  # ... until paused
+    page.wait_for_selector(".play-pause >> text=Play", timeout=WAIT)
     ready(page)
     panels = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
         .map(d => d.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0))""")
-    assert len(panels) == 5 and min(panels) >= 3  # every panel shows quarters 0-2
+    assert len(panels) == 5 and min(panels) >= 5  # every panel shows quarters 0-4
     page.close()
     assert seen["errors"] == []
     assert outside_loopback(seen["requests"], app["url"]) == []

@@ -15,6 +15,7 @@ from typing import Any, cast
 import pandas as pd
 import plotly.graph_objects as go
 import solara
+import solara.lab
 
 from sim.dashboards import figures
 from sim.dashboards.palette import colour
@@ -358,13 +359,13 @@ def ExplorerPage() -> None:
     values = solara.use_reactive(cast(dict[str, Any], {}))
     seed = solara.use_reactive(settings.seed)
 
-    def play_loop(cancel: threading.Event) -> None:
-        while playing.value and not cancel.is_set() and not current.done:
-            explorer_step()
+    def play_loop() -> None:  # as Mesa's SolaraViz plays: a task stepping while playing
+        while playing.value and not current.done:
             time.sleep(PLAY_INTERVAL)
+            explorer_step()
         playing.value = False
 
-    solara.use_thread(play_loop, dependencies=[playing.value])
+    solara.lab.use_task(play_loop, dependencies=[playing.value])
 
     def apply() -> None:
         playing.value = False
@@ -399,7 +400,7 @@ def ExplorerPage() -> None:
                               classes=["step"])
                 solara.Button("Pause" if playing.value else "Play",
                               on_click=lambda: playing.set(not playing.value),
-                              disabled=current.done)
+                              disabled=current.done, classes=["play-pause"])
                 solara.Text(f"Quarter {current.model.steps} of {current.model.horizon}",
                             classes=["explorer-quarter"], style={"font-size": "1.2em"})
             with EXPLORER_LOCK:

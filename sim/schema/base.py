@@ -49,3 +49,14 @@ def param(
         # Sections and lists are built fresh for every scenario (a class or a factory).
         return Field(default_factory=default, **kwargs)
     return Field(default, **kwargs)
+
+
+def distinct_codes(codes: list[str], fewest: int, too_few: str, name: str) -> list[str]:
+    """Nation codes in upper case, at least ``fewest`` of them and none twice (else a
+    ValueError: ``too_few``, or that the ``name`` must be distinct)."""
+    if len(codes) < fewest:
+        raise ValueError(too_few)
+    upper = [code.upper() for code in codes]
+    if len(set(upper)) != len(upper):
+        raise ValueError(f"{name} must be distinct")
+    return upper

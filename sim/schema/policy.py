@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from sim.scenario_files.problems import FieldError
-from sim.schema.base import Section, param
+from sim.schema.base import Section, distinct_codes, param
 
 # The key of an allocation entry that applies to every area not named on its own.
 ALL_AREAS = "all"
@@ -76,12 +76,7 @@ class CoalitionProposal(Section):
     @field_validator("partners")
     @classmethod
     def _partners(cls, partners: list[str]) -> list[str]:
-        if not partners:
-            raise ValueError("name at least one partner")
-        upper = [code.upper() for code in partners]
-        if len(set(upper)) != len(upper):
-            raise ValueError("partners must be distinct")
-        return upper
+        return distinct_codes(partners, 1, "name at least one partner", "partners")
 
 
 class PolicyEntry(DecisionFields):
