@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
+from sim.cli.options import fresh_output_folder
 from sim.loader import load_scenario
+from sim.play.log import read_log
+from sim.play.log import replay as replay_log
+from sim.play.server import AppConfig, serve
+from sim.results.tables import result_tables
 from sim.writers import write_parquet
 
 PLAYS = Path("results") / "plays"
@@ -36,8 +42,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--replay", type=Path, metavar="LOG",
                         help="replay a play log without the browser and write its tables")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="with --replay: folder for the tables (default: beside the "
-                        "log, in replay/)")
+                        help="with --replay: a new folder for the tables (default: beside "
+                        "the log, replay-<time>/)")
     parser.add_argument("--plays", type=Path, default=PLAYS, metavar="DIR",
                         help="folder of saved games (default: results/plays)")
     parser.add_argument("--host", default="127.0.0.1",
@@ -61,17 +67,12 @@ def handle(args: argparse.Namespace) -> int:
         import solara  # noqa: F401  (the app's stack; an optional extra)
     except ImportError:
         raise UsageError("play needs the play extra: pip install '.[play]'") from None
-    from sim.play.server import serve
-
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the server: not an error
         serve(config, args.host, args.port)
     return 0
 
 
-def app_config(args: argparse.Namespace):  # -> sim.play.server.AppConfig
-    from sim.play.log import read_log
-    from sim.play.server import AppConfig
-
+def app_config(args: argparse.Namespace) -> AppConfig:
     if args.resume is not None:
         if args.scenario or args.nation:
             raise UsageError("play --resume takes the scenario and nation from the log")
@@ -97,11 +98,9 @@ def app_config(args: argparse.Namespace):  # -> sim.play.server.AppConfig
 
 
 def replay(path: Path, out: Path | None) -> int:
-    from sim.play.log import replay as replay_log
-    from sim.results.tables import result_tables
-
     log, model = replay_log(path)
-    folder = out or path.parent / "replay"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = fresh_output_folder(out or path.parent / f"replay-{stamp}")
     for name, table in result_tables(model).items():
         write_parquet(folder / f"{name}.parquet", table)
     print(f"replayed {log.quarters_played} quarters of {log.nation} on {log.scenario} "

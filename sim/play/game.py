@@ -232,11 +232,11 @@ class Game:
 
     def _play(self, entry: PolicyEntry) -> None:
         down_before = self.model.state.industry.down_until.copy()
-        self.entries.append(entry)
-        policy = self.policy()
-        alliance = self.scenario.alliance
+        policy = NationPolicy(kind="scripted", decisions=[*self.entries, entry])
         check_policy(policy, ("policy",), self.nation, set(self.scenario.nation_codes),
-                     set(self.areas))
+                     set(self.areas))  # before anything changes: a refused entry leaves none
+        self.entries.append(entry)
+        alliance = self.scenario.alliance
         self.model.set_policy([self.nation], ScriptedPolicy(
             policy, self.areas, alliance.formation.willingness_threshold,
             self.scenario.nation_codes))
