@@ -88,6 +88,7 @@ def figure(page, label: str) -> str:
     return row.inner_text().split(":", 1)[1].strip()
 
 
+@pytest.mark.slow
 def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".new-game", "Quarter 1 of 8")
@@ -133,6 +134,7 @@ def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
                                       pd.read_parquet(logs[0].parent / f"{table}.parquet"))
 
 
+@pytest.mark.slow
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".nav-explore", "Quarter 0 of 40")

@@ -32,10 +32,17 @@ class AppConfig:
 CONFIG: AppConfig | None = None  # set by serve() before the app is imported
 
 
+# Where Solara's server would fetch a front-end file solara-assets lacks: a loopback port
+# nothing listens on, so a miss fails at once instead of reaching out to a CDN.
+NO_CDN = "http://127.0.0.1:9/"
+
+
 def offline_environment() -> dict[str, str]:
-    """Solara settings (read from the environment at import) that keep it offline."""
+    """Solara settings (read from the environment at import) that keep it offline: no
+    telemetry, front-end files served by this server from solara-assets, none fetched."""
     return {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True",
-            "SOLARA_MODE": "production", "SOLARA_APP": "sim.play.app"}
+            "SOLARA_ASSETS_CDN": NO_CDN, "SOLARA_MODE": "production",
+            "SOLARA_APP": "sim.play.app"}
 
 
 def serve(config: AppConfig, host: str = LOOPBACK, port: int | None = None) -> None:
