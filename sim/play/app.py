@@ -27,11 +27,11 @@ from sim.play.log import LOG_NAME
 
 PLAY_INTERVAL = 0.4  # seconds between quarters while the explorer plays
 COOPERATIVE = [pathway for pathway in PATHWAYS if pathway != "national"]
-PATHWAY_HELP = {
+PATHWAY_HELP = {  # {threshold}: the scenario's willingness threshold
     "standards": "money toward switching to the alliance's reference standard "
                  "(interoperability, cheaper learning-curve prices)",
-    "pooled": "paid into a pooled programme: at least the willingness threshold makes you "
-              "seek one in the area (join the open one or propose); 0 % leaves yours",
+    "pooled": "paid into a pooled programme: {threshold} or more makes you seek one in the "
+              "area (join the open one or propose); 0 % leaves yours",
     "hubs": "paid into a joint sustainment hub (readiness): the same rule as pooled",
 }
 
@@ -185,8 +185,9 @@ def Decisions(current: Game, version: int) -> None:
                     f"{control.unit}.", style={"color": "#555", "font-size": "0.85em"})
     solara.Text("Split of each area's procurement budget (% of the area's budget; "
                 "national procurement takes the rest):", style={"font-weight": "600"})
+    threshold = f"{current.scenario.alliance.formation.willingness_threshold:.0%}"
     for pathway in COOPERATIVE:
-        solara.Text(f"{pathway}: {PATHWAY_HELP[pathway]}.",
+        solara.Text(f"{pathway}: {PATHWAY_HELP[pathway].format(threshold=threshold)}.",
                     style={"color": "#555", "font-size": "0.85em"})
     for area in current.areas:
         split = pending["allocation"][area]
