@@ -46,8 +46,9 @@ class VentureKind(StrEnum):
 class VentureState(StrEnum):
     PROPOSED = "proposed"  # negotiating; veto players may still delay it
     ACTIVE = "active"  # agreed; members pay in, orders flow
-    COMPLETED = "completed"  # ran its full duration
+    COMPLETED = "completed"  # a programme that ran its full duration
     STALLED = "stalled"  # negotiation abandoned
+    CLOSED = "closed"  # a hub whose members left (fewer than two remain)
 
 
 class MilestoneStatus(StrEnum):

@@ -22,12 +22,14 @@ from sim import records
 from sim.enums import Governance
 from sim.loader import apply_overrides
 from sim.mechanisms import (
+    aid,
     attacks,
     budgets,
     capability,
     cohesion,
     decisions,
     drivers,
+    exercises,
     milestones,
     negotiation,
     orders,
@@ -99,20 +101,23 @@ class AllianceModel(mesa.Model):
         state.step = self.steps  # Mesa counts the quarter before calling step()
         state.totals.start_step()
         drivers.advance(state, alliance.decisions)
-        attacks.advance(state, alliance.industry, self.streams.attacks)
+        attacks.advance(state, alliance.industry, alliance.resilience, self.streams.attacks)
         state.standards.reference = standards.reference_standards(state.forces.fleet)
         decided = decisions.advance(state, alliance, steps_per_year, self.behavioural,
                                     self.other_policies)
-        budgets.advance(state, alliance.spending, steps_per_year)
+        budgets.advance(state, alliance.spending, alliance.pledges, steps_per_year)
         negotiation.advance(state, decided, alliance, self.streams.formation)
         production.advance(state, alliance.industry)
         milestones.assess(state, alliance.formation)
-        orders.advance(state, alliance.formation, alliance.governance)
+        aid.advance(state, alliance.aid)
+        orders.advance(state, alliance)
         standards.switch(state, alliance.decisions, alliance.governance)
         capability.wear_out(state)
-        capability.advance(state, alliance.industry)
+        exercises.advance(state, alliance.exercises)
+        capability.advance(state, alliance.industry, alliance.exercises, alliance.us_attention)
         capability.tally_losses(state)
-        cohesion.advance(state, alliance.cohesion, alliance.governance)
+        cohesion.advance(state, alliance.cohesion, alliance.governance,
+                         alliance.exercises.trust_gain)
         state.ventures.drop_finished()
         self._collect()
         self.running = self.steps < self.horizon  # lets Mesa's batch_run stop at the horizon

@@ -13,6 +13,8 @@ import mesa
 import numpy as np
 
 from sim.enums import Pathway, VentureKind, VentureState
+from sim.mechanisms.capability import lines_disabled
+from sim.mechanisms.standards import interoperability as standards_interoperability
 from sim.state import State
 from sim.statistics import spearman
 
@@ -63,29 +65,118 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "units_delivered": totals.units_delivered,
         "joint_units_delivered": totals.joint_units,
         "attacks": float(totals.attacks - totals.step_attacks_start),
-        "nodes_disabled": float((~state.industry.nodes_up(state.step)).sum()),
+        "hub_money_returned": state.choices.hub_money_returned,
+        "surge_premium_paid": state.choices.surge_premium_paid,
+        "attacks_foiled": float(state.industry.attacks_foiled.sum()),
+        "lines_disabled": float(lines_disabled(state)),
         "capability_lost_to_attacks": forces.capability_lost,
+        "resilience_spending": float((nations.resilience / 100.0 * nations.gdp).sum()
+                                     / state.steps_per_year),
+        "mean_resilience_pct_gdp": float(nations.resilience[spenders].mean())
+        if spenders.any() else 0.0,
         "threat": state.world.threat,
+        "mean_perceived_threat": float(nations.perceived.mean()),
         "us_commitment": state.world.us_commitment,
+        "us_pacific_attention": state.world.pacific_attention,
+        "us_commitment_to_europe": state.world.us_europe,
+        "ukraine_aid": float(nations.aid_money.sum()),
+        "aid_from_stocks": float(forces.aid_transferred.sum()),
+        "aid_built_new": float(forces.aid_built.sum()),
+        "aid_givers": _share(float((nations.aid[spenders] > 0).sum()), float(spenders.sum())),
+        "exercise_spending": float((nations.exercise_share * nations.spending).sum()),
+        "mean_practice": float(nations.practice[spenders].mean()) if spenders.any() else 0.0,
+        "blocks": float(totals.blocks),
         "negotiating": float(state.step >= state.world.paths.negotiation_step),
         "mean_political_pressure": float(nations.pressure.mean()),
         "mean_trust_allies": float(nations.trust_allies.mean()),
         "mean_trust_us": float(nations.trust_us[~nations.is_us].mean())
         if (~nations.is_us).any() else 0.0,
     }
+    industry = industry_by_area(state)
+    figures.update({name: float(values.sum()) for name, values in industry.items()})
+    figures.update(european_figures(state))
+    figures.update({f"capability_from_{part}": float(change.sum())
+                    for part, change in forces.change_from.items()})
     if per_area:
-        for prefix, values in (("capability", forces.area_capability),
-                               ("interoperability", forces.interoperability),
-                               ("fragmentation", forces.fragmentation)):
+        by_area = {"capability": forces.area_capability,
+                   "interoperability": forces.interoperability,
+                   "fragmentation": forces.fragmentation, **industry,
+                   **{f"capability_from_{part}": change
+                      for part, change in forces.change_from.items()}}
+        for prefix, values in by_area.items():
             figures.update(zip(state.areas.columns[prefix], values.tolist(), strict=True))
     return figures
+
+
+def industry_by_area(state: State) -> dict[str, np.ndarray]:
+    """[A] per area: units delivered this quarter to the allies' forces (all, and from
+    pooled programmes), units waiting for production and the order book (orders in lead
+    time and waiting; both with equipment ordered for Ukraine), production capacity (node
+    capacity and programme lines) and capacity being built."""
+    industry, forces = state.industry, state.forces
+    programmes = [v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
+                  and v.state is not VentureState.PROPOSED]
+    areas = np.array([v.area for v in programmes], dtype=int)
+    count = state.areas.n
+
+    def per_area(values: list[float]) -> np.ndarray:
+        return np.bincount(areas, weights=np.array(values, dtype=float), minlength=count)
+
+    programme_backlog = per_area([v.backlog for v in programmes])
+    programme_book = programme_backlog + per_area([float(v.pipeline.sum())
+                                                   for v in programmes])
+    programme_lines = per_area([v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0
+                                for v in programmes])
+    return {
+        "deliveries": forces.delivered.sum(axis=0),
+        "joint_deliveries": forces.joint_delivered.sum(axis=0),
+        "backlog": (industry.backlog + industry.ukraine_backlog).sum(axis=0)
+        + programme_backlog,
+        "order_book": (industry.backlog + industry.pipeline.sum(axis=2)
+                       + industry.ukraine_backlog
+                       + industry.ukraine_pipeline.sum(axis=2)).sum(axis=0) + programme_book,
+        "capacity": industry.capacity.sum(axis=0) + programme_lines,
+        "capacity_building": industry.building.sum(axis=(0, 2)),
+    }
+
+
+def european_figures(state: State) -> dict[str, float]:
+    """Europe's dependency - the share of European allies' capability on standards owned
+    outside Europe -, the interoperability among European allies alone, and Europe's
+    industrial share of this quarter's European equipment money (national and pooled)
+    spent with European producers."""
+    nations, standards, forces = state.nations, state.standards, state.forces
+    europe = nations.european & nations.spends
+    owner = standards.owner
+    foreign = (owner >= 0) & ~nations.european[np.maximum(owner, 0)]  # [A, S]
+    capability = forces.fleet[europe] * forces.readiness[europe][..., None]
+    dependency = _share(float((capability * foreign[None]).sum()), float(capability.sum()))
+    area_total = capability.sum(axis=(0, 2))
+    interoperable = _share(float((standards_interoperability(capability) * area_total).sum()),
+                           float(area_total.sum()))
+    spend = state.choices.pathway_spend
+    national = spend[..., Pathway.NATIONAL]
+    european_supplier = nations.european[state.industry.supplier]
+    money = float(national[europe].sum())
+    at_home = float((national * european_supplier)[europe].sum())
+    for venture in state.ventures.live:
+        if venture.kind is VentureKind.PROGRAMME and venture.state is VentureState.ACTIVE:
+            paid = spend[venture.members, venture.area, Pathway.POOLED] * \
+                europe[venture.members]
+            home_share = float(venture.work_share @ nations.european[venture.hosts])
+            money += float(paid.sum())
+            at_home += float(paid.sum()) * home_share
+    return {"european_dependency": dependency, "european_interoperability": interoperable,
+            "european_industrial_share": _share(at_home, money)}
 
 
 NATION_FIELDS = (
     "gdp_usd_bn", "defence_pct_gdp", "spending", "procurement",
     *(f"spend_{pathway.label}" for pathway in Pathway),
     "capability", "readiness", "satisfaction", "trust_allies", "trust_us",
-    "political_pressure", "memberships",
+    "political_pressure", "memberships", "resilience_pct_gdp", "deliveries",
+    "production_lines", "lines_hit", "attacks_foiled", "perceived_threat",
+    "ukraine_aid_pct_gdp", "aid_from_stocks", "practice",
 )
 
 
@@ -98,6 +189,10 @@ def nation_figures(state: State) -> np.ndarray:
         *(spend[:, pathway] for pathway in Pathway),
         forces.nation_capability, forces.nation_readiness, record.satisfaction,
         nations.trust_allies, nations.trust_us, nations.pressure, record.memberships,
+        nations.resilience, forces.delivered.sum(axis=1),
+        (state.industry.capacity > 0).sum(axis=1) * state.industry.line_down_until.shape[2],
+        state.industry.lines_hit, state.industry.attacks_foiled, nations.perceived,
+        nations.aid, forces.aid_transferred, nations.practice,
     ])
 
 
@@ -124,11 +219,15 @@ def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
     totals = state.totals
     capability = state.forces.effective_capability
     first = totals.first_joint_delivery
+    capacity = series("capacity")
+    dependency = np.asarray(collected["european_dependency"], dtype=float)
     return {
         "final_capability": capability,
         "capability_growth": _ratio(capability, state.initial_capability),
         "capability_permanence": _ratio(capability,
                                         float(max(collected["effective_capability"]))),
+        **{f"capability_from_{part}": float(series(f"capability_from_{part}").sum())
+           for part in ("stock", "readiness", "interoperability")},
         "final_cohesion": state.cohesion.cohesion,
         "min_cohesion": float(min(collected["cohesion"])),
         "final_interoperability": last("interoperability"),
@@ -147,25 +246,40 @@ def end_of_run_kpis(state: State, collected: dict[str, list[Any]], horizon: int
         "final_mean_defence_pct_gdp": last("mean_defence_pct_gdp"),
         "mean_collaborative_share": float(series("collaborative_share").mean()),
         "mean_pooled_share": float(series("pooled_share").mean()),
+        "units_delivered": last("units_delivered"),
+        "capacity_growth": _ratio(float(capacity[-1]), float(collected["capacity"][0]))
+        if capacity.size else 0.0,
+        "final_european_dependency": float(dependency[-1]),
+        "final_european_interoperability": last("european_interoperability"),
+        "european_dependency_change": float(dependency[-1] - dependency[0]),
+        "mean_european_industrial_share": float(series("european_industrial_share").mean()),
+        "total_ukraine_aid": float(series("ukraine_aid").sum()),
+        "aid_units_to_ukraine": totals.aid_transferred + totals.aid_built,
+        "proposals_blocked": float(totals.blocks),
         "final_burden_gini": last("burden_gini"),
         "final_burden_spearman": last("burden_spearman"),
         "capability_lost_to_attacks": totals.capability_lost,
         "attacks": float(totals.attacks),
-        "node_quarters_disabled": float(totals.nodes_disabled),
+        "line_quarters_disabled": float(totals.line_quarters_disabled),
     }
 
 
 # The names of the KPIs above, for checking experiment files before anything runs
 # (tests/test_sweeps.py keeps the two in step).
 KPI_NAMES = (
-    "final_capability", "capability_growth", "capability_permanence", "final_cohesion",
-    "min_cohesion", "final_interoperability", "final_fragmentation", "final_readiness",
-    "unit_cost", "cost_per_effective_capability", "milestone_on_time_rate", "milestones_due",
-    "time_to_first_joint_delivery", "joint_delivery_achieved", "programmes_formed",
-    "hubs_formed", "total_defence_spending", "final_europe_canada_spending",
-    "final_mean_defence_pct_gdp", "mean_collaborative_share", "mean_pooled_share",
-    "final_burden_gini", "final_burden_spearman", "capability_lost_to_attacks", "attacks",
-    "node_quarters_disabled",
+    "final_capability", "capability_growth", "capability_permanence",
+    "capability_from_stock", "capability_from_readiness", "capability_from_interoperability",
+    "final_cohesion", "min_cohesion", "final_interoperability", "final_fragmentation",
+    "final_readiness", "unit_cost", "cost_per_effective_capability", "milestone_on_time_rate",
+    "milestones_due", "time_to_first_joint_delivery", "joint_delivery_achieved",
+    "programmes_formed", "hubs_formed", "total_defence_spending",
+    "final_europe_canada_spending", "final_mean_defence_pct_gdp", "mean_collaborative_share",
+    "mean_pooled_share", "units_delivered", "capacity_growth", "final_european_dependency",
+    "final_european_interoperability",
+    "european_dependency_change", "mean_european_industrial_share", "total_ukraine_aid",
+    "aid_units_to_ukraine", "proposals_blocked", "final_burden_gini",
+    "final_burden_spearman", "capability_lost_to_attacks", "attacks",
+    "line_quarters_disabled",
 )
 
 # The KPIs the command line prints after a run and sweeps analyse unless told otherwise.

@@ -48,13 +48,12 @@ def cli(*arguments: str, cwd: Path = ROOT) -> Outcome:
 
 def play(baseline, folder: Path, quarters: int = 4) -> Game:
     """Poland played for ``quarters``: 5.5 % of GDP, 40 % pooled in air defence, and a
-    coalition proposed to the Baltic states in quarter 2."""
+    coalition proposed to the Baltic states in quarter 1."""
     game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=8, plays=folder)
     game.set_number("defence_pct_gdp", 5.5)
     game.set_share("air_missile_defence", "pooled", 40)
-    for quarter in range(1, quarters + 1):
-        if quarter == 2:
-            game.propose("armour", ["EST", "LVA", "LTU"], "Baltic armour")
+    game.propose("armour", ["EST", "LVA", "LTU"], "Baltic armour")
+    for _ in range(quarters):
         game.end_quarter()
     return game
 

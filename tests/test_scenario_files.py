@@ -220,8 +220,17 @@ def test_a_partly_written_section_keeps_the_other_defaults(folder):
           "    hubs: {enabled: false}\ndrivers:\n  threat: {points: {0: 0.5, 8: 0.9}}\n")
     scenario = load_scenario(folder / "partial.yaml", {"alliance.areas.0.lead_time": 8})
     hubs = scenario.alliance.pathways.hubs
-    assert (hubs.enabled, hubs.attractiveness, hubs.decision_delay) == (False, -1.8, 4)
+    assert (hubs.enabled, hubs.attractiveness, hubs.decision_delay) == (False, -2.4, 4)
     assert scenario.drivers.threat.noise_sd == 0.03  # the default noise stays
     assert scenario.drivers.threat.points == {0: 0.5, 8: 0.9}  # keyframes replaced whole
     assert scenario.alliance.areas[0].lead_time == 8
     assert scenario.alliance.areas[1].lead_time == 4
+
+
+def test_model_parameter_tables_are_current():
+    """docs/MODEL.md's parameter tables are generated from the schema
+    (`python run.py schema --model-doc docs/MODEL.md`): a stale one fails here."""
+    from sim.schema.reference import update_parameter_tables
+
+    document = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert update_parameter_tables(document) == document

@@ -188,14 +188,14 @@ def disruption_chart(run: RunResults) -> go.Figure:
     figure = go.Figure()
     add_fan(figure, run.timeseries, "capability_lost_to_attacks",
             "capability lost to attacks", "#56B4E9")
-    nodes = run.timeseries.groupby("step")["nodes_disabled"].mean()
+    lines = run.timeseries.groupby("step")["lines_disabled"].mean()
     figure.add_trace(go.Scatter(
-        x=nodes.index, y=nodes, yaxis="y2", mode="lines", name="nodes disabled (mean)",
+        x=lines.index, y=lines, yaxis="y2", mode="lines", name="lines disabled (mean)",
         line={"color": "#D55E00", "dash": "dot"},
-        hovertemplate="quarter %{x}<br>%{y:.2f} nodes disabled<extra></extra>"))
-    figure = _layout(figure, "Hybrid attacks: capability lost and nodes disabled", "quarter",
-                     "capability lost (capability units)")
-    figure.update_layout(yaxis2={"title": "industrial nodes disabled", "overlaying": "y",
+        hovertemplate="quarter %{x}<br>%{y:.2f} production lines disabled<extra></extra>"))
+    figure = _layout(figure, "Hybrid attacks: capability lost and production lines disabled",
+                     "quarter", "capability lost (capability units)")
+    figure.update_layout(yaxis2={"title": "production lines disabled", "overlaying": "y",
                                  "side": "right", "rangemode": "tozero"})
     return figure
 

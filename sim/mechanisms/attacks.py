@@ -1,46 +1,77 @@
-"""Hybrid attacks on critical industrial nodes.
+"""Hybrid attacks on critical industrial nodes, and the protection resilience buys.
 
-Attacks arrive as a Poisson process whose rate rises with the threat (drivers); each
-disables one node (a nation's production line in an area) for some quarters. Targets are
-drawn in proportion to the node's capacity times its nation's threat exposure: attackers
-go for what matters, and nations near Russia are easier to reach. Scripted node attacks
-(injects) add to the random ones.
+Attacks arrive as a Poisson process whose rate rises with the threat (drivers). Each
+targets one production line: attackers go where they can reach - a working line's chance
+of being targeted is proportional to its nation's threat exposure raised to
+``attack_focus`` - not where the largest plants are (reported sabotage and arson in
+2022-2024 concentrated on Europe's eastern flank and Germany). An attack on a protected
+nation is foiled with its protection, which resilience spending buys with diminishing
+returns; a successful one disables the line for ``attack_duration`` quarters. Scripted
+node attacks (injects) disable every line of the nodes they name.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.schema.alliance import Industry
+from sim.schema.alliance import Industry, Resilience
 from sim.state import State
 
 
-def draw_attacks(rate: float, capacity: np.ndarray, exposure: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Flat indices into ``capacity[N, A]`` of nodes hit this quarter (may repeat)."""
+def protection(resilience_pct_gdp: np.ndarray, params: Resilience) -> np.ndarray:
+    """[N] share of attacks foiled: ``protection_max`` approached with diminishing returns
+    as resilience spending rises (63 % of it at ``protection_scale`` % of GDP)."""
+    return params.protection_max * (1.0 - np.exp(-resilience_pct_gdp / params.protection_scale))
+
+
+def line_weights(lines_up: np.ndarray, capacity: np.ndarray, exposure: np.ndarray,
+                 focus: float) -> np.ndarray:
+    """[N, A, L] chance weights of working lines of existing nodes being targeted."""
+    reach = exposure ** focus
+    exists = capacity > 0
+    return lines_up * (exists[..., None] * reach[:, None, None])
+
+
+def draw_attacks(rate: float, weights: np.ndarray, foiled_chance: np.ndarray,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices into ``weights[N, A, L]`` of the lines hit this quarter (may repeat),
+    and the nation of every foiled attack."""
     count = rng.poisson(rate)
-    weights = (capacity * exposure[:, None]).ravel()
-    total = weights.sum()
+    flat = weights.ravel()
+    total = flat.sum()
     if count == 0 or total <= 0:
-        return np.zeros(0, dtype=int)
-    return rng.choice(weights.size, size=count, p=weights / total)
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    targets = rng.choice(flat.size, size=count, p=flat / total)
+    nations = targets // (weights.shape[1] * weights.shape[2])
+    foiled = rng.random(count) < foiled_chance[nations]
+    return targets[~foiled], nations[foiled]
 
 
-def advance(state: State, industry_params: Industry, rng: np.random.Generator) -> None:
+def advance(state: State, params: Industry, resilience: Resilience,
+            rng: np.random.Generator) -> None:
     """Draw this quarter's attacks and apply the scripted ones dated this quarter."""
-    t, industry = state.step, state.industry
-    duration = industry_params.attack_duration
-    hit = draw_attacks(float(state.world.paths.attack_rate[t]),
-                       industry.capacity * industry.nodes_up(t), state.nations.exposure, rng)
-    rows, cols = np.unravel_index(hit, industry.capacity.shape)
+    t, industry, nations = state.step, state.industry, state.nations
+    duration = params.attack_duration
+    nations.protection = protection(nations.resilience, resilience)
+    weights = line_weights(industry.lines_up(t), industry.capacity, nations.exposure,
+                           params.attack_focus)
+    hit, foiled_on = draw_attacks(float(state.world.paths.attack_rate[t]), weights,
+                                  nations.protection, rng)
+    nation, area, line = np.unravel_index(hit, weights.shape)
     # Down in quarters t .. t + duration - 1.
-    industry.down_until[rows, cols] = np.maximum(industry.down_until[rows, cols],
-                                                 t + duration - 1)
+    industry.line_down_until[nation, area, line] = np.maximum(
+        industry.line_down_until[nation, area, line], t + duration - 1)
+    industry.lines_hit = np.bincount(nation, minlength=state.n).astype(float)
+    industry.attacks_foiled = np.bincount(foiled_on, minlength=state.n).astype(float)
     state.totals.attacks += hit.size
     for scripted in state.world.paths.node_attacks.get(t, []):
         areas = slice(None) if scripted.area is None else scripted.area
         until = t + (scripted.duration or duration) - 1
-        selected = industry.down_until[scripted.nations, areas]
-        industry.down_until[scripted.nations, areas] = np.maximum(selected, until)
+        selected = industry.line_down_until[scripted.nations, areas]
+        industry.line_down_until[scripted.nations, areas] = np.maximum(selected, until)
         # Only nations with a production node in the area have something to hit.
-        state.totals.attacks += int((industry.capacity[scripted.nations, areas] > 0).sum())
+        exists = industry.capacity[scripted.nations, areas] > 0
+        state.totals.attacks += int(exists.sum())
+        np.add.at(industry.lines_hit, scripted.nations,
+                  exists.reshape(len(scripted.nations), -1).sum(axis=1)
+                  * params.lines_per_node)

@@ -1,8 +1,14 @@
-"""Readiness and capability: what the equipment in service adds up to.
+"""Readiness and capability: what the equipment in service adds up to, and where each
+quarter's change comes from.
 
 Effective capability = stock x readiness, summed per area and multiplied by an
 interoperability factor: the share of combined capability usable together, between a
 floor (no two nations share a standard) and 1 (all do). Equipment wears out each quarter.
+
+Per area, capability is the product of three factors - the equipment stock, its
+stock-weighted readiness (and availability to Europe: US stocks the Indo-Pacific pulls
+away count as unavailable) and the interoperability factor - so each quarter's change splits
+exactly into a part due to each (log-mean Divisia index; Ang 2004, Energy Policy 32).
 """
 
 from __future__ import annotations
@@ -10,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.enums import VentureKind, VentureState
-from sim.mechanisms import standards, sustainment
-from sim.schema.alliance import Industry
+from sim.mechanisms import exercises, standards, sustainment
+from sim.schema.alliance import Exercises, Industry, USAttention
 from sim.state import State
 
 
@@ -27,25 +33,72 @@ def wear_out(state: State) -> None:
     forces.stock = forces.fleet.sum(axis=2)
 
 
+FACTORS = ("stock", "readiness", "interoperability")
+
+
 def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
-    """[N, A] share of hub service delivered to each member (1 where no active hub)."""
+    """[N, A] share of hub service delivered to each member (1 where no active hub);
+    ``up`` is each node's share of working lines."""
     hub_up = np.ones((state.n, state.areas.n))
     for venture in state.ventures.live:
         if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
             hub_up[state.ventures.current_members(venture), venture.area] = \
                 sustainment.hub_availability(
-                    int(up[venture.hosts, venture.area].sum()), venture.hosts.size,
+                    float(up[venture.hosts, venture.area].sum()), venture.hosts.size,
                     params.hub_surge)
     return hub_up
 
 
-def advance(state: State, params: Industry) -> None:
+def capability_factors(stock: np.ndarray, capability: np.ndarray,
+                       interoperability: np.ndarray, floor: float) -> dict[str, np.ndarray]:
+    """Per area: the stock, its stock-weighted readiness and the interoperability factor,
+    whose product is the area's effective capability."""
+    total_stock = stock.sum(axis=0)
+    readiness = np.divide(capability.sum(axis=0), total_stock,
+                          out=np.zeros_like(total_stock), where=total_stock > 0)
+    return {"stock": total_stock, "readiness": readiness,
+            "interoperability": interoperability_factor(interoperability, floor)}
+
+
+def log_mean(after: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Logarithmic mean (a - b) / (ln a - ln b), equal to a where a = b."""
+    ratio = np.divide(after, before, out=np.ones_like(after), where=before > 0)
+    log_ratio = np.log(np.where(ratio > 0, ratio, 1.0))
+    return np.divide(after - before, log_ratio, out=after.copy(), where=log_ratio != 0)
+
+
+def decompose(before: dict[str, np.ndarray], after: dict[str, np.ndarray]
+              ) -> dict[str, np.ndarray]:
+    """Split the change of the product of the factors into additive parts, one per
+    factor, that sum exactly to the change (LMDI-I)."""
+    product_before = np.prod([before[name] for name in FACTORS], axis=0)
+    product_after = np.prod([after[name] for name in FACTORS], axis=0)
+    weight = log_mean(product_after, product_before)
+    parts = {}
+    for name in FACTORS:
+        valid = (before[name] > 0) & (after[name] > 0)
+        parts[name] = np.where(valid, weight * np.log(np.where(
+            valid, after[name], 1.0) / np.where(valid, before[name], 1.0)), 0.0)
+    return parts
+
+
+def withheld(state: State, attention: USAttention) -> np.ndarray:
+    """[N, A] share of each stock withheld from Europe: US stocks in the areas the
+    Indo-Pacific pulls, in proportion to the attention it pulls."""
+    areas = np.isin(state.areas.names, attention.pulled_areas)
+    share = attention.stock_pull * state.world.pacific_attention
+    return state.nations.is_us[:, None] * areas[None, :] * share
+
+
+def advance(state: State, params: Industry, exercises_params: Exercises,
+            attention: USAttention) -> None:
     """Readiness moves toward the level hub coverage and node availability allow;
-    capability, interoperability, fragmentation and capability lost to outages follow."""
+    capability (less what the Indo-Pacific withholds), interoperability (standards, then
+    practice), fragmentation and capability lost to outages follow."""
     forces, nations = state.forces, state.nations
     coverage = sustainment.hub_coverage(forces.hub_funding, forces.stock, params.hub_cost)
-    up = state.industry.nodes_up(state.step)
-    own = up[state.industry.supplier, state.areas.grid].astype(float)
+    up = state.industry.up_share(state.step)
+    own = up[state.industry.supplier, state.areas.grid]
     availability = sustainment.sustainment_availability(coverage, hub_service(state, up, params),
                                                         own)
     target = sustainment.readiness_target(coverage, availability, params.base_readiness,
@@ -57,9 +110,12 @@ def advance(state: State, params: Industry) -> None:
     forces.readiness += rate * (target - forces.readiness)
     forces.undisrupted_readiness += rate * (undisrupted - forces.undisrupted_readiness)
     forces.hub_coverage = coverage
-    forces.capability = forces.stock * forces.readiness
-    forces.interoperability = standards.interoperability(
-        forces.fleet * forces.readiness[..., None])
+    available = 1.0 - withheld(state, attention)
+    forces.capability = forces.stock * forces.readiness * available
+    forces.interoperability = exercises.with_practice(
+        standards.interoperability(forces.fleet * (forces.readiness * available)[..., None]),
+        exercises.practised_pairs(forces.capability, nations.practice),
+        exercises_params.interoperability_weight)
     buying = (nations.procurement > 0)[:, None] & (state.areas.share > 0)[None, :]
     forces.fragmentation = standards.fragmentation(state.standards.standard, buying,
                                                    state.standards.count)
@@ -70,11 +126,23 @@ def advance(state: State, params: Industry) -> None:
     stock = forces.stock.sum(axis=1)
     forces.nation_readiness = np.divide(forces.nation_capability, stock,
                                         out=np.zeros(state.n), where=stock > 0)
-    lost = float((forces.stock * (forces.undisrupted_readiness - forces.readiness)).sum())
+    lost = float((forces.stock * available
+                  * (forces.undisrupted_readiness - forces.readiness)).sum())
     forces.capability_lost = max(lost, 0.0)
+    factors = capability_factors(forces.stock, forces.capability, forces.interoperability,
+                                 params.interoperability_floor)
+    forces.change_from = decompose(forces.factors, factors) if forces.factors else \
+        {name: np.zeros(state.areas.n) for name in FACTORS}
+    forces.factors = factors
+
+
+def lines_disabled(state: State) -> int:
+    """Production lines of existing nodes disabled this quarter."""
+    exists = state.industry.capacity > 0
+    return int((~state.industry.lines_up(state.step) & exists[..., None]).sum())
 
 
 def tally_losses(state: State) -> None:
-    """Add this quarter's capability lost to outages and disabled nodes to the totals."""
+    """Add this quarter's capability lost to outages and disabled lines to the totals."""
     state.totals.capability_lost += state.forces.capability_lost
-    state.totals.nodes_disabled += int((~state.industry.nodes_up(state.step)).sum())
+    state.totals.line_quarters_disabled += lines_disabled(state)

@@ -1,12 +1,17 @@
 """Trust and cohesion: trust, satisfaction and the alliance cohesion index.
 
-Cohesion combines the parts named in the literature and the seed article: alignment of
-threat perception and of domestic politics, fairness of burden sharing, trust built by
-promises kept, and inclusion (nations left out of coalitions lose cohesion). In the spirit
-of Axelrod & Bennett's landscape theory each part is a "one minus frustration" term; the
-parts stay visible in the outputs. Each quarter, trust in allies moves with promises
-kept and broken, shared membership and exclusion, trust in the US follows US commitment,
-and then cohesion is measured.
+Cohesion combines the parts named in the literature and the seed article, each in [0, 1]
+and visible in the outputs: a common threat that binds (balance of threat; Walt 1987),
+alignment of threat perceptions (divergent perceptions split), alignment of domestic
+politics and solidarity (domestic pressure, migration among it, pulls capitals apart and
+inward), fairness of burden sharing, trust built by promises kept, inclusion (nations
+left out of coalitions) and transatlantic trust (US retrenchment and attention elsewhere
+strain it). In the spirit of Axelrod & Bennett's landscape theory each part is a "one
+minus frustration" term. Each quarter, trust in allies moves with promises kept and
+broken, shared membership, joint exercises and exclusion, trust in the US follows US
+commitment to Europe, and then cohesion is measured. Low cohesion has consequences
+elsewhere: agreements take longer and pooling appeals less (sim.mechanisms.negotiation,
+sim.policies.behavioural).
 """
 
 from __future__ import annotations
@@ -74,17 +79,25 @@ def count_memberships(state: State, governance: Governance) -> None:
     record.left_out = left_out
 
 
-def update_trust_of(state: State, params: Cohesion) -> None:
-    """Promises kept and broken, shared membership and exclusion move trust in allies;
-    trust in the US moves toward US commitment."""
+def update_trust_of(state: State, params: Cohesion, exercise_trust_gain: float) -> None:
+    """Promises kept and broken, shared membership, joint exercises and exclusion move
+    trust in allies; trust in the US moves toward US commitment to Europe."""
     nations, record = state.nations, state.cohesion
     nations.trust_allies = update_trust(
         nations.trust_allies, record.kept, record.broken,
         record.active_memberships.astype(float), record.left_out.sum(axis=1).astype(float),
         params.trust_gain_kept, params.trust_loss_broken, params.trust_gain_membership,
         params.trust_loss_excluded)
-    nations.trust_us += params.us_trust_adjustment * (state.world.us_commitment
+    gain = exercise_trust_gain * nations.practice
+    nations.trust_allies = 1.0 - (1.0 - nations.trust_allies) * (1.0 - gain)
+    nations.trust_us += params.us_trust_adjustment * (state.world.us_europe
                                                       - nations.trust_us)
+
+
+def dispersion(values: np.ndarray) -> float:
+    """Spread of values relative to their mean (coefficient of variation, the mean held
+    above 0.05), so that a common rise does not count as divergence."""
+    return float(values.std()) / max(float(values.mean()), 0.05) if values.size else 0.0
 
 
 def measure(state: State, params: Cohesion) -> None:
@@ -92,38 +105,58 @@ def measure(state: State, params: Cohesion) -> None:
     nations, record = state.nations, state.cohesion
     left_out_share = record.left_out.mean(axis=1)
     spenders = nations.spends
-    perception = state.world.threat * nations.exposure
+    perceived = nations.perceived
     share = nations.share[spenders]
     mean_share = float(share.mean()) if share.size else 0.0
+    mean_perceived = max(float(perceived.mean()), 0.05)
+    others = ~nations.is_us
     record.burden_gini = gini(share)
     record.parts = {
-        "threat_alignment": alignment(perception),
+        "common_threat": float(perceived.mean()),
+        "threat_alignment": max(1.0 - dispersion(perceived), 0.0),
         "political_alignment": alignment(nations.pressure),
+        "solidarity": 1.0 - float(nations.pressure.mean()),
         "fairness": 1.0 - record.burden_gini,
         "trust": float(nations.trust_allies.mean()),
         "inclusion": 1.0 - float(left_out_share.mean()),
+        "transatlantic": float(nations.trust_us[others].mean()) if others.any() else 1.0,
     }
     weights = {
+        "common_threat": params.weight_common_threat,
         "threat_alignment": params.weight_threat_alignment,
         "political_alignment": params.weight_political_alignment,
+        "solidarity": params.weight_solidarity,
         "fairness": params.weight_fairness,
         "trust": params.weight_trust,
         "inclusion": params.weight_inclusion,
+        "transatlantic": params.weight_transatlantic,
     }
     record.cohesion = float(weighted_mean(record.parts, weights))
     nation_fairness = np.where(spenders, fairness(nations.share, mean_share), 1.0)
     nation_parts = {
-        "threat_alignment": 1.0 - np.abs(perception - perception.mean()),
+        "common_threat": perceived,
+        "threat_alignment": np.clip(1.0 - np.abs(perceived - perceived.mean())
+                                    / mean_perceived, 0.0, 1.0),
         "political_alignment": 1.0 - np.abs(nations.pressure - nations.pressure.mean()),
+        "solidarity": 1.0 - nations.pressure,
         "fairness": nation_fairness,
         "trust": nations.trust_allies,
         "inclusion": 1.0 - left_out_share,
+        "transatlantic": np.where(nations.is_us, 1.0, nations.trust_us),
     }
     record.satisfaction = np.clip(weighted_mean(nation_parts, weights), 0.0, 1.0)
 
 
-def advance(state: State, params: Cohesion, governance: Governance) -> None:
+def cohesion_factor(cohesion: float, params: Cohesion) -> float:
+    """Multiplier of the chance of agreeing a venture: (cohesion / reference) to the
+    ``agreement_sensitivity``, so agreements take longer when cohesion is low."""
+    return (max(cohesion, 1e-6) / max(params.reference_cohesion, 1e-6)) ** \
+        params.agreement_sensitivity
+
+
+def advance(state: State, params: Cohesion, governance: Governance,
+            exercise_trust_gain: float) -> None:
     """Trust, then cohesion, at the end of the quarter."""
     count_memberships(state, governance)
-    update_trust_of(state, params)
+    update_trust_of(state, params, exercise_trust_gain)
     measure(state, params)

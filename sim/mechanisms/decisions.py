@@ -13,7 +13,12 @@ import numpy as np
 from sim.enums import VentureKind, VentureState
 from sim.mechanisms import prices
 from sim.mechanisms.negotiation import expected_agreement_chance
-from sim.mechanisms.standards import harmonisation_target
+from sim.mechanisms.standards import (
+    autonomy_weight,
+    harmonisation_need,
+    harmonisation_target,
+    owned_in_europe,
+)
 from sim.policies import BehaviouralPolicy, Decisions, Observation, Policy
 from sim.schema.alliance import Alliance
 from sim.state import State
@@ -36,16 +41,30 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
                                    areas.ids)
     pooled_price = reference_price[None, :] * (1.0 - formation.pooling_discount) * (
         1.0 + formation.adaptation_surcharge * (standards.standard != reference[None, :]))
-    chance = expected_agreement_chance(state, alliance.governance, formation)
+    chance = expected_agreement_chance(state, alliance)
+    national_price = prices.national_price(state)
+    target = harmonisation_target(state, alliance.governance)
+    target_cumulative = standards.cumulative[areas.grid, np.maximum(target, 0)]
+    target_price = np.where(target >= 0, prices.price(state, target_cumulative, areas.grid),
+                            national_price)
+    towards_europe = owned_in_europe(state, target).astype(float) - \
+        owned_in_europe(state, standards.standard)
+    autonomy = autonomy_weight(state.nations.european, state.world.us_commitment,
+                               alliance.decisions)
+    autonomy_gain = np.where(target >= 0, autonomy[:, None] * towards_europe, 0.0)
     return Observation(
         step=state.step, governance=alliance.governance, steps_per_year=steps_per_year,
         threat=state.world.threat, us_commitment=state.world.us_commitment,
-        threat_start=state.world.threat_start, us_start=state.world.us_start,
+        us_europe=state.world.us_europe,
+        aid_asked=state.world.paths.ukraine_aid[state.step],
+        cohesion=state.cohesion.cohesion, satisfaction=state.cohesion.satisfaction,
         nations=state.nations, lead_time=areas.lead_time,
         previous_allocation=state.choices.allocation, readiness=state.forces.readiness,
-        standard=standards.standard,
-        harmonisation_target=harmonisation_target(state, alliance.governance),
-        national_price=prices.national_price(state), reference_price=reference_price,
+        standard=standards.standard, harmonisation_target=target,
+        harmonisable=harmonisation_need(state, alliance.decisions, alliance.governance) > 0,
+        autonomy_gain=autonomy_gain,
+        national_price=national_price, reference_price=reference_price,
+        target_price=target_price,
         pooled_price=pooled_price, member_of=state.ventures.member_of,
         expected_wait={kind: expected_wait(state, kind, chance) for kind in VentureKind},
         proposals=[v for v in state.ventures.live if v.state is VentureState.PROPOSED])
@@ -68,5 +87,8 @@ def advance(state: State, alliance: Alliance, steps_per_year: int,
     decisions = decide(observe(state, alliance, steps_per_year), behavioural, others)
     state.choices.allocation = decisions.allocation
     state.choices.desired_share = decisions.desired_share
+    state.choices.desired_resilience = decisions.desired_resilience
+    state.choices.desired_aid = decisions.desired_aid
+    state.nations.exercise_share = np.clip(decisions.exercise_share, 0.0, 1.0)
     return decisions
 

@@ -135,10 +135,35 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
             node_attacks.setdefault(inject.step, []).append(
                 NodeAttack(columns(inject), area, inject.duration))
 
+    # Drawn last, so that adding them left the earlier draws of every seed unchanged.
+    pacific_attention = _driver(scenario, "us_pacific_attention", drivers_rng, 0.0, 1.0)
+    exposure = np.array([nation.threat_exposure for nation in nations])
+    perception_shift = nation_path(scenario, "threat_perception_shift",
+                                   InjectTarget.THREAT_PERCEPTION, drivers_rng, columns)
+    aid_level = nation_path(scenario, "ukraine_aid", InjectTarget.UKRAINE_AID, drivers_rng,
+                            columns)
     return DriverPaths(threat=threat, us_commitment=us_commitment,
                        attack_rate=attack_rate * threat, migration_salience=salience,
                        political_pressure=pressure, growth=growth,
-                       negotiation_step=negotiation_step, node_attacks=node_attacks)
+                       negotiation_step=negotiation_step, node_attacks=node_attacks,
+                       pacific_attention=pacific_attention,
+                       perception_shift=np.clip(perception_shift, -1.0, 1.0),
+                       ukraine_aid=np.maximum(aid_level * 2.0 * exposure[None, :], 0.0))
+
+
+def nation_path(scenario: Scenario, name: str, target: InjectTarget,
+                rng: np.random.Generator, columns) -> np.ndarray:
+    """[T+1, N] an alliance-wide trajectory with its noise, then the injects aimed at it
+    (for some nations or all)."""
+    steps, n = scenario.simulation.steps, len(scenario.nations.members)
+    trajectory: Trajectory = getattr(scenario.drivers, name)
+    level = trajectory_path(trajectory, steps) + ar1_noise(
+        rng, trajectory.noise_sd, trajectory.persistence, (steps + 1,))
+    path = np.repeat(level[:, None], n, axis=1)
+    for inject in scenario.injects:
+        if inject.target is target:
+            apply_inject(path, inject, columns(inject))
+    return path
 
 
 def effective_sovereignty(sovereignty: np.ndarray, pressure: np.ndarray,
@@ -147,12 +172,22 @@ def effective_sovereignty(sovereignty: np.ndarray, pressure: np.ndarray,
     return np.clip(sovereignty + from_pressure * (pressure - pressure_start), 0.0, 1.0)
 
 
+def perceived_threat(threat: float, exposure: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """[N] 0-1: the threat as each nation feels it."""
+    return np.clip(threat * exposure + shift, 0.0, 1.0)
+
+
 def advance(state: State, decisions: Decisions) -> None:
-    """Quarter ``state.step``: threat, US commitment and each nation's domestic pressure
-    from the drawn paths; sovereignty follows pressure; GDP grows."""
+    """Quarter ``state.step``: threat, US commitment (and the share of it the Indo-Pacific
+    leaves Europe), each nation's perceived threat and domestic pressure from the drawn
+    paths; sovereignty follows pressure; GDP grows."""
     t, world, nations = state.step, state.world, state.nations
     world.threat = float(world.paths.threat[t])
     world.us_commitment = float(world.paths.us_commitment[t])
+    world.pacific_attention = float(world.paths.pacific_attention[t])
+    world.us_europe = world.us_commitment * (1.0 - world.pacific_attention)
+    nations.perceived = perceived_threat(world.threat, nations.exposure,
+                                         world.paths.perception_shift[t])
     nations.pressure = world.paths.political_pressure[t]
     nations.effective_sovereignty = effective_sovereignty(
         nations.sovereignty, nations.pressure, nations.pressure_start,

@@ -1,11 +1,20 @@
-"""Delivery milestones: dated promises of a programme, and whether they are kept.
+"""Delivery milestones: dated promises of a programme, from its production plan.
 
-At agreement the programme office plans deliveries as the orders its members' money buys,
-built on a new line that ramps up, and promises them with a dose of optimism drawn for the
-programme (mean ``planning_optimism``). A milestone is judged when it falls due: on time
-if cumulative deliveries reach the promise (less a tolerance), else late; a late one is
-re-checked each quarter until delivered late or, after the grace period, missed. Kept and
-broken promises move trust (sim.mechanisms.cohesion).
+At agreement the programme office plans production: members' pledged money orders units
+at the pooled price each quarter; after the lead time they are built on the programme's
+new line, which starts at ``programme_line_start`` of the order rate and grows at the
+area's nominal capacity growth while orders wait. The promise is that plan, raised by a
+planning optimism drawn for the programme (mean ``planning_optimism``) but never above the
+units ordered by then: optimism only matters where production, not orders, is the limit.
+Production itself follows the same rule with the growth industry realises, attacks on the
+line and the money members actually pay, so it does not depend on the optimism.
+
+A milestone is judged when it falls due: on time if cumulative deliveries reach the
+promise (less a tolerance), else late; a late one is re-checked each quarter until
+delivered late or, after the grace period, missed. A shortfall can be traced: the
+milestone records the units members ordered below plan (budget cuts, members leaving) and
+the output lost to attacks on the programme's line. Kept and broken promises move trust
+(sim.mechanisms.cohesion).
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ SETTLED = (MilestoneStatus.ON_TIME, MilestoneStatus.DELIVERED_LATE, MilestoneSta
 
 
 def milestone_quarters(interval: int, duration: int) -> list[int]:
-    """Quarters after the first orders fall ready at which milestones fall due: every
+    """Quarters of orders after which milestones fall due (one lead time later): every
     ``interval``, and always the last quarter of the programme."""
     quarters = list(range(interval, duration + 1, interval))
     if not quarters or quarters[-1] != duration:
@@ -30,26 +39,39 @@ def milestone_quarters(interval: int, duration: int) -> list[int]:
     return quarters
 
 
+def pledged_money(state: State, venture: Venture) -> np.ndarray:
+    """[members] USD bn a quarter each member means to pay into the programme."""
+    members, area = venture.members, venture.area
+    return (state.nations.procurement[members] * state.areas.share[area]
+            * state.choices.allocation[members, area, Pathway.POOLED])
+
+
 def promise(state: State, venture: Venture, formation: Formation, industry: Industry,
             rng: np.random.Generator) -> None:
-    """Dated promises from the money members put forward at agreement; later changes in
-    contributions, attacks on host nodes and competing orders decide whether they are
-    kept."""
-    area, members = venture.area, venture.members
-    nations = state.nations
-    money = (nations.procurement[members] * state.areas.share[area]
-             * state.choices.allocation[members, area, Pathway.POOLED])
-    planned = float((money / prices.pooled_price(state, venture, formation)).sum())
-    venture.line_capacity = planned * industry.line_ramp_start
+    """The programme's plan: its order rate, its line, and dated promises."""
+    area = venture.area
+    order_rate = float((pledged_money(state, venture)
+                        / prices.pooled_price(state, venture, formation)).sum())
+    venture.planned_orders = order_rate
+    venture.line_capacity = order_rate * industry.programme_line_start
     lead = int(state.areas.lead_time[area])
-    plan = planned_deliveries(planned, formation.programme_duration,
-                              industry.line_ramp_start, industry.line_ramp_growth)
+    plan = planned_deliveries(order_rate, formation.programme_duration,
+                              industry.programme_line_start,
+                              float(state.areas.capacity_growth[area]))
     optimism = rng.uniform(0.0, 2.0 * formation.planning_optimism)
     for quarter in milestone_quarters(formation.milestone_interval,
                                       formation.programme_duration):
+        planned = float(plan[quarter - 1])
         venture.milestones.append(Milestone(
             due_step=state.step + lead + quarter - 1,
-            promised_units=plan[quarter - 1] * (1.0 + optimism)))
+            promised_units=min(planned * (1.0 + optimism), order_rate * quarter),
+            planned_units=planned))
+
+
+def order_shortfall(venture: Venture, quarters: int) -> float:
+    """Units members ordered below plan in the programme's first ``quarters`` quarters."""
+    ordered = sum(venture.order_history[:quarters])
+    return max(venture.planned_orders * quarters - ordered, 0.0)
 
 
 def assess(state: State, formation: Formation) -> None:
@@ -67,6 +89,10 @@ def assess(state: State, formation: Formation) -> None:
             if milestone.status is MilestoneStatus.PENDING and milestone.due_step == t:
                 milestone.delivered_at_due = delivered
                 milestone.assessed_step = t
+                quarters = milestone.due_step - venture.agreed_step - \
+                    int(state.areas.lead_time[venture.area]) + 1
+                milestone.order_shortfall_at_due = order_shortfall(venture, quarters)
+                milestone.lost_to_attacks_at_due = venture.units_lost_to_attacks
                 milestone.status = MilestoneStatus.ON_TIME if met else MilestoneStatus.LATE
                 (kept if met else broken)[venture.members] += 1.0
                 totals.milestones_due += 1

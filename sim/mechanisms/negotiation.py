@@ -9,11 +9,13 @@ Axelrod & Bennett's landscape theory (1993): nations close in preferences, shari
 standard and trusting their allies are the least "frustrated" partners.
 
 Each quarter: coalitions the scenario sets up propose their programmes; nations whose
-policies decided to leave a venture leave it; nations whose policies proposed a programme
-to named partners propose it; nations willing to pool or share a hub
-propose one (under consensus, join the alliance-wide one already open); every proposal
-draws for agreement; agreed programmes fix their standard, hosts and milestones; proposals
-past the negotiation limit stall; ventures past their end complete.
+policies decided to leave a venture leave it (a hub left with fewer than two members
+closes); nations whose policies proposed a programme to named partners propose it; nations
+willing to pool or share a hub propose one (under consensus, join the alliance-wide one
+already open); every proposal draws for agreement; an agreed programme lets its members
+choose its standard, sets its hosts, production line and milestones; an agreed hub picks
+its hosts and stands until its members leave; proposals past the negotiation limit stall;
+programmes past their end complete.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ import numpy as np
 
 from sim.enums import Governance, VentureKind, VentureState
 from sim.mechanisms import milestones, standards
+from sim.mechanisms.cohesion import cohesion_factor
 from sim.policies.base import Decisions
 from sim.schema.alliance import Alliance, Formation
 from sim.state import State, Venture
+
+# A hub is joint while at least two nations fund it.
+MIN_HUB_MEMBERS = 2
 
 
 def agreement_probability(veto_players: int, preference_spread: float, base_rate: float,
@@ -68,14 +74,15 @@ def gather_coalitions(pool: np.ndarray, lead_weight: np.ndarray, preference: np.
     return coalitions
 
 
-def expected_agreement_chance(state: State, governance: Governance,
-                              params: Formation) -> float:
+def expected_agreement_chance(state: State, alliance: Alliance) -> float:
     """Chance per quarter that a new proposal would be agreed, as nations judge it."""
-    spends = state.nations.spends
-    veto = spends.sum() if governance is Governance.CONSENSUS else params.max_coalition_size
+    params, spends = alliance.formation, state.nations.spends
+    veto = spends.sum() if alliance.governance is Governance.CONSENSUS else \
+        params.max_coalition_size
     spread = float(state.nations.effective_sovereignty[spends].std())
     return agreement_probability(int(veto), spread, params.agreement_rate,
-                                 params.veto_player_drag, params.preference_drag)
+                                 params.veto_player_drag, params.preference_drag) * \
+        cohesion_factor(state.cohesion.cohesion, alliance.cohesion)
 
 
 def advance(state: State, decisions: Decisions, alliance: Alliance,
@@ -101,7 +108,8 @@ def advance(state: State, decisions: Decisions, alliance: Alliance,
     for venture in ventures.live:
         if venture.state is VentureState.PROPOSED:
             advance_negotiation(state, venture, alliance, rng)
-        elif venture.state is VentureState.ACTIVE and t >= venture.end_step:
+        elif venture.state is VentureState.ACTIVE and venture.end_step is not None and \
+                t >= venture.end_step:
             venture.state = VentureState.COMPLETED
             release_members(state, venture)
     ventures.refresh()
@@ -184,9 +192,11 @@ def propose(state: State, kind: VentureKind, area: int, free: np.ndarray,
 
 
 def join(state: State, venture: Venture, nations: np.ndarray) -> None:
+    """Nations join; in an agreed programme they take its standard as the one they
+    harmonise toward (what they already buy and field does not change by joining)."""
     state.ventures.member_of[venture.kind][nations, venture.area] = venture.venture_id
     if venture.kind is VentureKind.PROGRAMME and venture.state is VentureState.ACTIVE:
-        standards.adopt(state, nations, venture.area, venture.standard)
+        state.standards.target[nations, venture.area] = venture.standard
 
 
 def leave(state: State, kind: VentureKind, cells: tuple[np.ndarray, np.ndarray],
@@ -194,7 +204,8 @@ def leave(state: State, kind: VentureKind, cells: tuple[np.ndarray, np.ndarray],
     """Nations leave their open venture of ``kind`` in the given (nation, area) cells.
 
     From a proposal they simply withdraw (it stalls if fewer than ``min_members`` remain);
-    from an active venture they stop paying in, and what they ordered is still delivered.
+    from an active venture they stop paying in, and what they ordered is still delivered;
+    a hub left with fewer than two members closes.
     """
     book = state.ventures
     for nation, area in zip(*cells, strict=True):
@@ -209,6 +220,10 @@ def leave(state: State, kind: VentureKind, cells: tuple[np.ndarray, np.ndarray],
             if venture.members.size < params.min_members:
                 venture.state = VentureState.STALLED
                 release_members(state, venture)
+        elif venture.kind is VentureKind.HUB and \
+                book.current_members(venture).size < MIN_HUB_MEMBERS:
+            venture.state = VentureState.CLOSED
+            release_members(state, venture)
 
 
 def release_members(state: State, venture: Venture) -> None:
@@ -217,29 +232,48 @@ def release_members(state: State, venture: Venture) -> None:
     member[rows, venture.area] = -1
 
 
+def blocked(state: State, venture: Venture, alliance: Alliance,
+            rng: np.random.Generator) -> bool:
+    """Under consensus every ally is a veto player: one whose domestic politics turn
+    against the alliance may block an alliance-wide proposal this quarter (Tsebelis 2002;
+    NATO and EU decisions held up by single allies)."""
+    if not venture.alliance_wide:
+        return False
+    params, nations = alliance.cohesion, state.nations
+    unhappy = nations.spends & (nations.pressure > params.blocking_pressure)
+    if not unhappy.any():
+        return False
+    return bool(rng.random() < params.blocking_chance)
+
+
 def advance_negotiation(state: State, venture: Venture, alliance: Alliance,
                         rng: np.random.Generator) -> None:
     params = alliance.formation
     chance = agreement_probability(
         venture.veto_players, venture.preference_spread, params.agreement_rate,
-        params.veto_player_drag, params.preference_drag)
-    if rng.random() < chance:
+        params.veto_player_drag, params.preference_drag) * \
+        cohesion_factor(state.cohesion.cohesion, alliance.cohesion)
+    if blocked(state, venture, alliance, rng):
+        state.totals.blocks += 1
+    elif rng.random() < chance:
         agree(state, venture, alliance, rng)
-    elif state.step - venture.proposed_step >= params.max_negotiation:
+        return
+    if state.step - venture.proposed_step >= params.max_negotiation:
         venture.state = VentureState.STALLED
         release_members(state, venture)
 
 
 def agree(state: State, venture: Venture, alliance: Alliance,
           rng: np.random.Generator) -> None:
-    """The venture becomes active: a hub picks its hosts; a programme its standard (the
-    alliance's reference standard, or a coalition's lead's), hosts and milestones."""
+    """The venture becomes active. A hub picks its hosts and stands with no fixed end. A
+    programme's members choose its standard (weighed by the money they put in), its hosts
+    are the members with a production node in the area and the standard's owner (work
+    shared by capacity), and its production plan sets its line and milestones."""
     params = alliance.formation
     industry = state.industry
     area, members = venture.area, venture.members
     venture.state = VentureState.ACTIVE
     venture.agreed_step = state.step
-    venture.end_step = state.step + params.programme_duration
     capacity = industry.capacity[members, area]
     if venture.kind is VentureKind.HUB:
         order = members[np.argsort(-capacity, kind="stable")]
@@ -247,15 +281,21 @@ def agree(state: State, venture: Venture, alliance: Alliance,
         venture.hosts = hosts if hosts.size else industry.supplier[[venture.lead], area]
         state.totals.hubs_formed += 1
         return
-    if venture.alliance_wide:
-        venture.standard = int(state.standards.reference[area])
-    else:
-        venture.standard = int(state.standards.standard[venture.lead, area])
+    venture.end_step = state.step + params.programme_duration
+    venture.standard = standards.choose_standard(
+        state, members, milestones.pledged_money(state, venture), area, alliance.decisions)
     venture.adapting = state.standards.standard[members, area] != venture.standard
-    producers = members[capacity > 0]
-    venture.hosts = producers if producers.size else \
-        state.standards.owner[area, [venture.standard]]
+    owner = state.standards.owner[area, venture.standard]
+    producers = members[(capacity > 0) & (members != owner)]
+    biggest = producers[np.argsort(-industry.capacity[producers, area], kind="stable")]
+    venture.hosts = np.concatenate(([owner], biggest[: params.programme_hosts - 1]))
+    host_capacity = industry.capacity[venture.hosts, area]
+    venture.work_share = host_capacity / host_capacity.sum() if host_capacity.sum() > 0 \
+        else np.full(venture.hosts.size, 1.0 / venture.hosts.size)
+    venture.line = venture.venture_id % alliance.industry.lines_per_node
     venture.pipeline = np.zeros(int(state.areas.lead_time[area]))
-    standards.adopt(state, members, area, venture.standard)
+    state.standards.target[members, area] = venture.standard
+    if venture.alliance_wide:
+        state.standards.alliance[area] = venture.standard
     milestones.promise(state, venture, params, alliance.industry, rng)
     state.totals.programmes_formed += 1

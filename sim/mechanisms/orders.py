@@ -1,25 +1,27 @@
 """Spending and orders: each pathway's money goes where it can, and buys.
 
-Money a pathway cannot take yet (no active venture to pay into, nothing to harmonise
-toward) reverts to national procurement, so every dollar of the procurement budget is
-spent. National money orders units on the nation's standard at its learning-curve price;
-pooled money orders units on the programme's standard at the pooled price; harmonisation
-money accumulates toward a switch of standard; hub money funds sustainment.
+Money a pathway cannot take (no active venture to pay into, nothing to harmonise toward,
+hub money beyond what full coverage of the nation's stock needs) reverts to national
+procurement, so every dollar of the procurement budget is spent. National money orders
+units on the nation's standard at its learning-curve price plus its supplier's surge
+premium; pooled money orders units on the programme's standard at the pooled price;
+harmonisation money accumulates toward a switch of standard and retrofits; hub money
+funds sustainment.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Governance, Pathway, VentureKind, VentureState
+from sim.enums import Pathway, VentureKind, VentureState
 from sim.mechanisms import prices
 from sim.mechanisms.production import place_orders
-from sim.mechanisms.standards import harmonisation_target
-from sim.schema.alliance import Formation
+from sim.mechanisms.standards import harmonisation_need
+from sim.schema.alliance import Alliance
 from sim.state import State
 
 
-def pathway_spending(state: State, governance: Governance) -> np.ndarray:
+def pathway_spending(state: State, alliance: Alliance) -> np.ndarray:
     """[N, A, P] USD bn this quarter: the intended allocation, where the pathway can
     take it."""
     nations, ventures = state.nations, state.ventures
@@ -28,24 +30,35 @@ def pathway_spending(state: State, governance: Governance) -> np.ndarray:
     spend = np.zeros_like(intended)
     spend[..., Pathway.POOLED] = intended[..., Pathway.POOLED] * \
         ventures.active_member(VentureKind.PROGRAMME)
-    spend[..., Pathway.HUBS] = intended[..., Pathway.HUBS] * \
+    # Coverage is judged on the stock after this quarter's wear (sim.mechanisms.capability).
+    full_coverage = alliance.industry.hub_cost * state.forces.stock * \
+        (1.0 - state.areas.wear)[None, :]
+    spend[..., Pathway.HUBS] = np.minimum(intended[..., Pathway.HUBS], full_coverage) * \
         ventures.active_member(VentureKind.HUB)
-    harmonising = state.standards.standard != harmonisation_target(state, governance)
-    spend[..., Pathway.STANDARDS] = intended[..., Pathway.STANDARDS] * harmonising
+    spend[..., Pathway.STANDARDS] = np.minimum(
+        intended[..., Pathway.STANDARDS],
+        harmonisation_need(state, alliance.decisions, alliance.governance))
     # Money that cannot flow through a pathway yet reverts to national procurement.
     spend[..., Pathway.NATIONAL] = area_budget - spend[..., 1:].sum(axis=-1)
     return spend
 
 
-def advance(state: State, formation: Formation, governance: Governance) -> None:
+def advance(state: State, alliance: Alliance) -> None:
     """Spend this quarter's budgets and place the orders they buy."""
-    spend = state.choices.pathway_spend = pathway_spending(state, governance)
+    choices, formation = state.choices, alliance.formation
+    spend = choices.pathway_spend = pathway_spending(state, alliance)
     standards, industry, ventures = state.standards, state.industry, state.ventures
     standards.harmonisation += spend[..., Pathway.STANDARDS]
     state.forces.hub_funding = spend[..., Pathway.HUBS]
+    area_budget = state.nations.procurement[:, None] * state.areas.share[None, :]
+    intended_hubs = area_budget * choices.allocation[..., Pathway.HUBS] * \
+        ventures.active_member(VentureKind.HUB)
+    choices.hub_money_returned = float((intended_hubs - spend[..., Pathway.HUBS]).sum())
 
-    price = prices.national_price(state)
-    units = spend[..., Pathway.NATIONAL] / price
+    premium = industry.premium[industry.supplier, state.areas.grid]
+    units = spend[..., Pathway.NATIONAL] / prices.order_price(state)
+    choices.surge_premium_paid = float(
+        (spend[..., Pathway.NATIONAL] * premium / (1.0 + premium)).sum())
     place_orders(industry.pipeline, units, state.areas.lead_time)
     standards.cumulative += standards.per_standard(units, state.areas.grid)
     acquisition_money = float(spend[..., Pathway.NATIONAL].sum())
@@ -63,6 +76,7 @@ def advance(state: State, formation: Formation, governance: Governance) -> None:
             continue
         bought = money / prices.pooled_price(state, venture, formation)
         venture.ordered += bought
+        venture.order_history.append(float(bought.sum()))
         venture.paid += float(money.sum())
         venture.pipeline[-1] += float(bought.sum())
         standards.cumulative[venture.area, venture.standard] += float(bought.sum())

@@ -39,6 +39,14 @@ def national_price(state: State) -> np.ndarray:
     return price(state, state.standards.cumulative[grid, state.standards.standard], grid)
 
 
+def order_price(state: State) -> np.ndarray:
+    """[N, A] unit cost factor of a new national order: the national price plus the
+    surge premium of the supplier node (sim.mechanisms.production)."""
+    industry = state.industry
+    return national_price(state) * (1.0 + industry.premium[industry.supplier,
+                                                           state.areas.grid])
+
+
 def standard_price(state: State, area: int, standard: int) -> float:
     """Unit cost factor of one standard (scalar version of :func:`price`)."""
     low, high = LEARNING_RATIO_BOUNDS

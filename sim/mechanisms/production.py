@@ -1,10 +1,22 @@
-"""Orders, lead times and finite industrial capacity.
+"""Production: orders, lead times, production lines and an industrial base that grows and
+shrinks.
 
-Orders wait out their lead time in a pipeline, then queue at an industrial node. Each node
-produces at most its capacity per quarter; pooled programmes are served first (larger
-orders win production priority), national orders share what is left in proportion to
-their backlog. Capacity ramps up slowly when backlogs exceed it. Deliveries join the
-fleets on the standard they were built on.
+Orders wait out their lead time in a pipeline, then queue for production. A pooled
+programme is built on its own dedicated line - one line at each host's node, its output
+shared by work share - that starts at a share of the planned order rate and grows while
+orders wait. National orders are built at their supplier's node: the node's capacity,
+less the lines that attacks have disabled, is shared among its customers pro rata.
+
+A node's capacity follows its order book (orders in lead time and waiting): the capacity
+needed delivers the book within a lead time, with the usual spare. When built and coming
+capacity fall short of it, industry adds capacity - after a ramp-up delay, at most the
+area's growth rate a quarter (ammunition faster than platforms) - closing the share
+``national_order_certainty`` of the gap a quarter: national orders, placed year by year,
+are not certain enough to build for at once, while a programme's multi-year orders build
+its own line at the full growth rate (the demand-certainty argument for joint
+procurement). Industry realises ``capacity_realisation`` of what it plans. Idle capacity
+closes slowly. While the book exceeds capacity, new orders pay a
+surge premium (sim.mechanisms.orders): the buyers pay for the expansion.
 """
 
 from __future__ import annotations
@@ -48,33 +60,59 @@ def serve_national(backlog: np.ndarray, supplier: np.ndarray, capacity_left: np.
     return backlog * served[node].reshape(n, n_areas)
 
 
-def node_demand(backlog: np.ndarray, supplier: np.ndarray) -> np.ndarray:
-    """Backlog per node ``[N, A]`` from national orders."""
-    n, n_areas = backlog.shape
+def node_demand(units: np.ndarray, supplier: np.ndarray) -> np.ndarray:
+    """National orders ``units[N, A]`` summed per supplying node ``[N, A]``."""
+    n, n_areas = units.shape
     node = (supplier * n_areas + np.arange(n_areas)[None, :]).ravel()
-    return np.bincount(node, weights=backlog.ravel(), minlength=n * n_areas).reshape(
+    return np.bincount(node, weights=units.ravel(), minlength=n * n_areas).reshape(
         n, n_areas)
 
 
-def grow_capacity(capacity: np.ndarray, demand: np.ndarray, growth: float) -> np.ndarray:
-    """Capacity rises toward a larger backlog by at most ``growth`` of itself per quarter."""
-    shortfall = np.maximum(demand - capacity, 0.0)
-    return capacity + np.minimum(shortfall, growth * capacity)
+def capacity_needed(book: np.ndarray, lead_time: np.ndarray, spare: float) -> np.ndarray:
+    """[N, A] capacity that delivers the order book within a lead time, with the usual
+    spare."""
+    return book / lead_time[None, :] * (1.0 + spare)
 
 
-def planned_deliveries(planned_rate: float, quarters: int, ramp_start: float,
-                       ramp_growth: float) -> np.ndarray:
-    """Cumulative deliveries a programme office plans for each quarter after the first
-    orders fall ready: ``planned_rate`` ordered a quarter for ``quarters`` quarters, built
-    on a line that starts at ``ramp_start`` of that rate and grows by ``ramp_growth`` a
-    quarter while orders wait (the same rule production follows)."""
-    line, backlog, built_total = planned_rate * ramp_start, 0.0, 0.0
+def capacity_additions(capacity: np.ndarray, under_construction: np.ndarray,
+                       needed: np.ndarray, growth: np.ndarray, certainty: float
+                       ) -> np.ndarray:
+    """[N, A] units per quarter of capacity industry decides to add this quarter: the
+    share ``certainty`` of the gap between the capacity its order book needs and what is
+    built and coming, at most ``growth`` of the capacity built."""
+    gap = np.maximum(needed - capacity - under_construction, 0.0)
+    return np.minimum(certainty * gap, growth[None, :] * capacity)
+
+
+def idle_closure(capacity: np.ndarray, under_construction: np.ndarray, needed: np.ndarray,
+                 decay: float) -> np.ndarray:
+    """[N, A] capacity closed this quarter: ``decay`` of what exceeds the need."""
+    idle = np.maximum(capacity + under_construction - needed, 0.0)
+    return decay * np.minimum(idle, capacity)
+
+
+def surge_premium(book: np.ndarray, capacity: np.ndarray, lead_time: np.ndarray,
+                  premium: float, cap: float) -> np.ndarray:
+    """[N, A] price premium of new orders at each node: ``premium`` per unit of order
+    book beyond what the node delivers within a lead time, at most ``cap``."""
+    deliverable = capacity * lead_time[None, :]
+    cover = np.divide(book, deliverable, out=np.zeros_like(book), where=deliverable > 0)
+    return np.clip(premium * (cover - 1.0), 0.0, cap)
+
+
+def planned_deliveries(order_rate: float, quarters: int, line_start: float, growth: float
+                       ) -> np.ndarray:
+    """Cumulative deliveries of a programme in each quarter after its first orders are
+    ready: ``order_rate`` ordered a quarter for ``quarters`` quarters, built on a line that
+    starts at ``line_start`` of that rate and grows by ``growth`` a quarter while orders
+    wait (the rule production follows)."""
+    line, backlog, built_total = order_rate * line_start, 0.0, 0.0
     cumulative = np.zeros(quarters)
     for quarter in range(quarters):
-        backlog += planned_rate
+        backlog += order_rate
         built = min(backlog, line)
-        if backlog > built:
-            line *= 1.0 + ramp_growth
+        if backlog > line:
+            line *= 1.0 + growth
         backlog -= built
         built_total += built
         cumulative[quarter] = built_total
@@ -88,33 +126,23 @@ def producing_programmes(state: State) -> list[Venture]:
             and (v.backlog > 0 or v.pipeline.any())]
 
 
-def advance(state: State, params: Industry) -> None:
-    """Pipelines advance; programme backlogs are built first (the largest first), then
-    national backlogs share what capacity is left pro rata; deliveries join the fleets;
-    capacity grows toward the backlog."""
-    t, industry, forces, totals = state.step, state.industry, state.forces, state.totals
-    n, n_areas = state.n, state.areas.n
-    capacity_left = industry.capacity * industry.nodes_up(t)
-    demand = np.zeros_like(industry.capacity)
-    programmes = producing_programmes(state)
-    for venture in programmes:
+def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
+                     delivered: np.ndarray) -> None:
+    """Each programme builds on its own line; members receive what is built in
+    proportion to what they ordered and have not yet received."""
+    t, forces, totals = state.step, state.forces, state.totals
+    growth = state.areas.capacity_growth * params.capacity_realisation
+    for venture in producing_programmes(state):
         venture.backlog += float(advance_pipeline(venture.pipeline))
-    industry.backlog += advance_pipeline(industry.pipeline)
-    delivered = np.zeros((n, n_areas))
-
-    # Pooled programmes first, the largest backlog first: production priority.
-    for venture in sorted(programmes, key=lambda v: -v.backlog):
-        area, hosts = venture.area, venture.hosts
-        share = industry.capacity[hosts, area] / max(industry.capacity[hosts, area].sum(),
-                                                     1e-12)
-        demand[hosts, area] += venture.backlog * share
-        available = capacity_left[hosts, area]
-        built = min(venture.backlog, float(available.sum()), venture.line_capacity)
-        if venture.backlog > built:  # a new line ramps up while orders wait
-            venture.line_capacity *= 1.0 + params.line_ramp_growth
+        area = venture.area
+        line_up = lines_up[venture.hosts, area, venture.line]
+        available = venture.line_capacity * float(venture.work_share @ line_up)
+        built = min(venture.backlog, available)
+        venture.units_lost_to_attacks += min(venture.backlog, venture.line_capacity) - built
+        if venture.backlog > venture.line_capacity:  # orders wait: the line ramps up
+            venture.line_capacity *= 1.0 + growth[area]
         if built <= 0:
             continue
-        capacity_left[hosts, area] -= built * available / available.sum()
         venture.backlog -= built
         outstanding = np.maximum(venture.ordered - venture.delivered, 0.0)
         portion = built * outstanding / max(outstanding.sum(), 1e-12)
@@ -126,17 +154,62 @@ def advance(state: State, params: Industry) -> None:
             venture.first_delivery_step = t
             totals.note_first_joint_delivery(t)
 
-    demand += node_demand(industry.backlog, industry.supplier)
-    built_national = serve_national(industry.backlog, industry.supplier, capacity_left)
+
+def adjust_capacity(state: State, params: Industry) -> None:
+    """Nodes add capacity for their order book (after the ramp-up delay), close idle
+    capacity slowly, and set the surge premium of new orders."""
+    industry, areas = state.industry, state.areas
+    book = node_demand(industry.backlog + industry.pipeline.sum(axis=2)
+                       + industry.ukraine_backlog + industry.ukraine_pipeline.sum(axis=2),
+                       industry.supplier)
+    coming = industry.building.sum(axis=2)
+    needed = capacity_needed(book, areas.lead_time, params.spare_capacity)
+    added = capacity_additions(industry.capacity, coming, needed, areas.capacity_growth,
+                               params.national_order_certainty)
+    added *= params.capacity_realisation
+    closed = np.where(added > 0, 0.0, idle_closure(industry.capacity, coming, needed,
+                                                   params.capacity_decay))
+    delay = areas.capacity_ramp_delay
+    industry.capacity = industry.capacity - closed + advance_pipeline(industry.building) + \
+        np.where(delay[None, :] == 0, added, 0.0)
+    later = delay > 0  # on line ``delay`` quarters from now
+    industry.building[:, later, delay[later] - 1] += added[:, later]
+    industry.premium = surge_premium(book, industry.capacity, areas.lead_time,
+                                     params.surge_premium, params.surge_premium_cap)
+
+
+def advance(state: State, params: Industry) -> None:
+    """Pipelines advance; programmes build on their lines, then national backlogs share
+    what their nodes' working lines can build; deliveries join the fleets; capacity
+    follows the order book."""
+    t, industry, forces, totals = state.step, state.industry, state.forces, state.totals
+    n, n_areas = state.n, state.areas.n
+    lines_up = industry.lines_up(t)
+    delivered = np.zeros((n, n_areas))
+    build_programmes(state, params, lines_up, delivered)
+    joint = delivered.copy()
+
+    industry.backlog += advance_pipeline(industry.pipeline)
+    industry.ukraine_backlog += advance_pipeline(industry.ukraine_pipeline)
+    capacity_left = industry.capacity * lines_up.mean(axis=2)
+    # National orders and equipment bought for Ukraine share each node pro rata.
+    waiting = industry.backlog + industry.ukraine_backlog
+    built = serve_national(waiting, industry.supplier, capacity_left)
+    served = np.divide(built, waiting, out=np.zeros_like(built), where=waiting > 0)
+    built_national = industry.backlog * served
+    built_for_ukraine = industry.ukraine_backlog * served
     industry.backlog -= built_national
+    industry.ukraine_backlog -= built_for_ukraine
+    forces.aid_built = built_for_ukraine.sum(axis=1)
+    totals.aid_built += float(built_for_ukraine.sum())
     delivered += built_national
     # National orders arrive on the standard the nation buys now (orders placed before
-    # a switch are counted on the new standard: a simplification).
+    # a switch of standard are delivered on the new one: the switching cost covers it).
     forces.fleet[np.arange(n)[:, None], state.areas.grid, state.standards.standard] += \
         built_national
     forces.stock = forces.fleet.sum(axis=2)
-    industry.capacity = np.where(industry.capacity > 0, grow_capacity(
-        industry.capacity, demand, params.capacity_growth), 0.0)
+    forces.delivered, forces.joint_delivered = delivered, joint
+    adjust_capacity(state, params)
     factor = interoperability_factor(forces.interoperability, params.interoperability_floor)
     totals.units_delivered += float(delivered.sum())
     totals.effective_units_delivered += float(

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Governance, VentureKind
+from sim.enums import Governance
 from sim.schema.alliance import Decisions
 from sim.state import State
+
+# Legacy fleet below this share of the stock is not worth retrofitting.
+RETROFIT_FLOOR = 0.05
 
 
 def assign_initial_standards(industrial_weight: np.ndarray, producers: np.ndarray,
@@ -67,38 +70,121 @@ def fragmentation(standard: np.ndarray, buying: np.ndarray, n_standards: int) ->
 
 
 def reference_standards(fleet: np.ndarray) -> np.ndarray:
-    """[A] per area, the standard with the most capability behind it (the de facto
-    alliance standard that consensus harmonisation converges on)."""
+    """[A] per area, the standard with the most capability behind it."""
     return fleet.sum(axis=0).argmax(axis=1)
 
 
+def autonomy_weight(european: np.ndarray, us_commitment: float, params: Decisions
+                    ) -> np.ndarray:
+    """[n] weight each ally gives to European-owned standards (0 outside Europe):
+    strategic autonomy, growing as US commitment falls."""
+    return european * (params.european_preference
+                       + params.autonomy_from_us_doubt * (1.0 - us_commitment))
+
+
+def owned_in_europe(state: State, standard: np.ndarray) -> np.ndarray:
+    """[N, A] bool: ``standard[N, A]`` (-1: none) is owned by a European ally."""
+    owner = state.standards.owner[state.areas.grid, np.maximum(standard, 0)]
+    return (standard >= 0) & state.nations.european[np.maximum(owner, 0)]
+
+
+def standard_preferences(state: State, members: np.ndarray, area: int, params: Decisions
+                         ) -> np.ndarray:
+    """[members, S] how much each member prefers each standard of the area: the share of
+    its fleet on it, plus ``industry_preference`` if its own industry owns it, plus - for
+    European members - a strategic-autonomy weight on European-owned standards that grows
+    as US commitment falls."""
+    standards, nations = state.standards, state.nations
+    fleet = state.forces.fleet[members, area, :]
+    stock = fleet.sum(axis=1, keepdims=True)
+    fleet_share = np.divide(fleet, stock, out=np.zeros_like(fleet), where=stock > 0)
+    owner = standards.owner[area]
+    exists = owner >= 0
+    owns = (owner[None, :] == members[:, None]) & exists[None, :]
+    european_owned = exists & nations.european[np.maximum(owner, 0)]
+    autonomy = autonomy_weight(nations.european[members], state.world.us_commitment, params)
+    return fleet_share + params.industry_preference * owns + \
+        autonomy[:, None] * european_owned[None, :]
+
+
+def choose_standard(state: State, members: np.ndarray, weights: np.ndarray, area: int,
+                    params: Decisions) -> int:
+    """The standard a group of nations agrees to buy on: the existing standard with the
+    largest preference summed over members weighted by ``weights`` (their money in the
+    programme), ties to the lower index."""
+    score = weights @ standard_preferences(state, members, area, params)
+    return int(np.argmax(np.where(state.standards.owner[area] >= 0, score, -np.inf)))
+
+
 def harmonisation_target(state: State, governance: Governance) -> np.ndarray:
-    """[N, A] the standard each nation harmonises toward: its coalition's under
-    coalitions, else the alliance's reference standard."""
-    target = np.broadcast_to(state.standards.reference[None, :],
-                             (state.n, state.areas.n)).copy()
-    if governance is Governance.COALITIONS:
-        member = state.ventures.member_of[VentureKind.PROGRAMME]
-        coalition_standard = state.ventures.standards[member]
-        target = np.where(coalition_standard >= 0, coalition_standard, target)
+    """[N, A] the standard each nation harmonises toward (-1: none): that of its last
+    programme in the area, else under consensus the alliance's standard."""
+    target = state.standards.target
+    if governance is Governance.CONSENSUS:
+        return np.where(target >= 0, target, state.standards.alliance[None, :])
     return target
 
 
+def harmonisation_need(state: State, params: Decisions, governance: Governance
+                       ) -> np.ndarray:
+    """[N, A] USD bn harmonisation money can still use: what remains of the cost of
+    switching to the target standard, or, once switched, of retrofitting the legacy
+    fleet (none where there is no target, or the legacy fleet is too small to bother)."""
+    forces, standards = state.forces, state.standards
+    target = harmonisation_target(state, governance)
+    on_target = forces.fleet[np.arange(state.n)[:, None], state.areas.grid,
+                             np.maximum(target, 0)]
+    legacy = forces.stock - on_target
+    retrofit_need = np.where(legacy > RETROFIT_FLOOR * forces.stock,
+                             legacy * params.retrofit_cost, 0.0)
+    cost = np.where(standards.standard != target,
+                    params.standard_switch_cost * forces.stock, retrofit_need)
+    return np.where(target >= 0, np.maximum(cost - standards.harmonisation, 0.0), 0.0)
+
+
+def supplier_of(capacity: np.ndarray, owner: np.ndarray, nations: np.ndarray | int
+                ) -> np.ndarray | int:
+    """The node that builds a nation's national orders on a standard owned by ``owner``:
+    its own, under licence, where it has a production node in the area; else the
+    owner's."""
+    return np.where(capacity > 0, nations, owner)
+
+
 def adopt(state: State, nations: np.ndarray | int, area: int, standard: int) -> None:
-    """Nations switch an area to a standard; non-producers then buy from its owner."""
-    standards, industry = state.standards, state.industry
-    standards.standard[nations, area] = standard
-    standards.harmonisation[nations, area] = 0.0
-    industry.supplier[nations, area] = np.where(industry.is_producer[nations], nations,
-                                                standards.owner[area, standard])
+    """Nations buy on a new standard from now on (from their own node under licence, or
+    from the owner's); the fleet in service stays on the standards it was built on."""
+    state.standards.standard[nations, area] = standard
+    state.industry.supplier[nations, area] = supplier_of(
+        state.industry.capacity[nations, area], state.standards.owner[area, standard],
+        nations)
 
 
 def switch(state: State, params: Decisions, governance: Governance) -> None:
-    """Nations whose harmonisation spending covers the switching cost adopt the target
-    standard."""
+    """Harmonisation money first pays for switching the standard a nation buys on (its
+    cost a share of the area's stock value), then retrofits legacy fleet to it."""
+    standards, forces = state.standards, state.forces
     target = harmonisation_target(state, governance)
-    stock = state.forces.stock
-    ready = (state.standards.harmonisation >= params.standard_switch_cost * stock) & \
-        (state.standards.standard != target) & (stock > 0)
+    cost = params.standard_switch_cost * forces.stock
+    ready = (target >= 0) & (standards.standard != target) & \
+        (standards.harmonisation >= cost) & (forces.stock > 0)
     for nation, area in zip(*np.nonzero(ready), strict=True):
         adopt(state, int(nation), int(area), int(target[nation, area]))
+        standards.harmonisation[nation, area] -= cost[nation, area]
+    retrofitting = (target >= 0) & (standards.standard == target) & \
+        (standards.harmonisation > 0)
+    for nation, area in zip(*np.nonzero(retrofitting), strict=True):
+        retrofit(state, int(nation), int(area), int(target[nation, area]), params)
+
+
+def retrofit(state: State, nation: int, area: int, standard: int, params: Decisions) -> None:
+    """Convert legacy fleet to ``standard`` with the nation's harmonisation money, at
+    ``retrofit_cost`` per unit, taking from every other standard pro rata."""
+    fleet = state.forces.fleet[nation, area]
+    legacy = fleet.sum() - fleet[standard]
+    if legacy <= 0:
+        return
+    units = min(state.standards.harmonisation[nation, area] / params.retrofit_cost, legacy)
+    others = np.arange(fleet.size) != standard
+    fleet[others] -= units * fleet[others] / legacy
+    fleet[standard] += units
+    state.standards.harmonisation[nation, area] -= units * params.retrofit_cost

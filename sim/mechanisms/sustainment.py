@@ -1,9 +1,9 @@
 """Sustainment and readiness: the share of capability actually available.
 
 Readiness rises toward a ceiling with joint sustainment hub coverage (shared maintenance,
-spares and ammunition). Sustainment depends on industrial nodes: a nation's own or its
-supplier's node, or the host nodes of its hub. When nodes are down readiness falls; a hub
-spread over several hosts keeps most of its service when one is hit (redundancy).
+spares and ammunition). Sustainment depends on industrial nodes: its supplier's node, or
+the host nodes of its hub. When lines are down readiness falls in proportion; a hub spread
+over several hosts keeps most of its service when one is hit (redundancy).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ def sustainment_availability(coverage: np.ndarray, hub_availability: np.ndarray,
     return coverage * hub_availability + (1.0 - coverage) * own_availability
 
 
-def hub_availability(hosts_up: int, hosts: int, surge: float) -> float:
-    """Share of a hub's service still delivered: surviving hosts take on up to ``surge``
-    more work, so one host down out of three costs nothing at a surge of 0.5."""
+def hub_availability(hosts_up: float, hosts: int, surge: float) -> float:
+    """Share of a hub's service still delivered: working hosts (counted by their share of
+    lines up) take on up to ``surge`` more work, so one host down out of three costs
+    nothing at a surge of 0.5."""
     if hosts == 0:
         return 1.0
     return min(1.0, hosts_up / hosts * (1.0 + surge))

@@ -19,6 +19,7 @@ import solara.lab
 
 from sim.dashboards import figures
 from sim.dashboards.palette import colour
+from sim.enums import VentureKind
 from sim.loader import ScenarioError, load_scenario
 from sim.play import briefing, server
 from sim.play.explorer import Explorer, current_value, sliders
@@ -215,6 +216,12 @@ def Coalition(current: Game, version: int) -> None:
                     "area or you withdraw next quarter.",
                     style={"color": "#555", "font-size": "0.85em"})
         others = [code for code in current.scenario.nation_codes if code != current.nation]
+        area_index = current.areas.index(area.value)
+        if current.model.state.ventures.member_of[VentureKind.PROGRAMME][
+                current.index, area_index] >= 0:
+            solara.Text("You are in a programme in this area already: you would stay in it, "
+                        "and your partners would form the coalition without you.",
+                        style={"color": "#b45f06", "font-size": "0.85em"})
         with solara.Row():
             solara.Select("area", values=current.areas, value=area)
             solara.SelectMultiple("partners", values=partners.value, all_values=others,

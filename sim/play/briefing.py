@@ -31,6 +31,9 @@ def nation_figures(model: AllianceModel, row: int) -> list[tuple[str, str]]:
                              f"({nations.spending[row] * spy:,.1f} USD bn a year)"),
         ("Desired (decided last quarter)", f"{choices.desired_share[row]:.2f} % of GDP"),
         ("Procurement budget", f"{nations.procurement[row]:,.2f} USD bn a quarter"),
+        ("Resilience spending", f"{nations.resilience[row]:.2f} % of GDP (protects "
+                                f"{nations.protection[row]:.0%} of attacks)"),
+        ("Aid to Ukraine", f"{nations.aid[row]:.2f} % of GDP a year"),
         ("Threat exposure", f"{nations.exposure[row]:.2f} (0-1)"),
         ("Domestic pressure", f"{nations.pressure[row]:.2f} (0-1)"),
         ("Trust in allies", f"{nations.trust_allies[row]:.2f} (0-1)"),
@@ -43,7 +46,7 @@ def world_figures(model: AllianceModel) -> list[tuple[str, str]]:
     state, figures = model.state, model.figures
     return [
         ("Russian threat", f"{state.world.threat:.2f} (0-1)"),
-        ("US commitment", f"{state.world.us_commitment:.2f} (0-1)"),
+        ("US commitment to Europe", f"{state.world.us_europe:.2f} (0-1)"),
         ("Alliance capability", f"{figures['effective_capability']:,.0f} capability units"),
         ("Cohesion", f"{figures['cohesion']:.3f} (0-1)"),
         ("Interoperability", f"{figures['interoperability']:.3f} (0-1)"),
@@ -138,18 +141,22 @@ def nation_history(model: AllianceModel, row: int) -> pd.DataFrame:
 
 def quarter_news(model: AllianceModel, row: int, down_before: np.ndarray) -> list[str]:
     """What happened in the quarter just played, in plain words: the scenario's injects,
-    attacks on industry, ventures proposed and agreed, the nation's milestones."""
+    attacks on industry (``down_before``: each production line's last quarter down, before
+    the quarter), ventures proposed and agreed, the nation's milestones."""
     state = model.state
     t, codes, areas = state.step, state.nations.codes, state.areas.names
     news = [f"Inject: {inject.label or words(inject.target.value)}"
             for inject in model.config.injects if inject.step == t]
     if t == state.world.paths.negotiation_step:
         news.append("Moscow opens serious negotiations: the threat recedes.")
-    hit = np.argwhere(state.industry.down_until > down_before)
-    for nation, area in hit:
+    down_until = state.industry.line_down_until
+    for nation, area in np.argwhere((down_until > down_before).any(axis=2)):
         owner = "your" if nation == row else f"{codes[nation]}'s"
-        news.append(f"Hybrid attack: {owner} {words(areas[area])} production line is down "
-                    f"until quarter {state.industry.down_until[nation, area]}.")
+        news.append(f"Hybrid attack: a line of {owner} {words(areas[area])} production is "
+                    f"down until quarter {down_until[nation, area].max()}.")
+    if state.industry.attacks_foiled[row]:
+        news.append(f"Your protection foiled {int(state.industry.attacks_foiled[row])} "
+                    "attack(s) on your industry.")
     for venture in state.ventures.live:
         kind = "programme" if venture.kind is VentureKind.PROGRAMME else "sustainment hub"
         where = words(areas[venture.area])

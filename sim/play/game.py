@@ -231,7 +231,7 @@ class Game:
         self.save()
 
     def _play(self, entry: PolicyEntry) -> None:
-        down_before = self.model.state.industry.down_until.copy()
+        down_before = self.model.state.industry.line_down_until.copy()
         policy = NationPolicy(kind="scripted", decisions=[*self.entries, entry])
         check_policy(policy, ("policy",), self.nation, set(self.scenario.nation_codes),
                      set(self.areas))  # before anything changes: a refused entry leaves none

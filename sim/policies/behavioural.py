@@ -1,17 +1,24 @@
 """The behavioural policy: how a capital decides by default.
 
-Budget: the desired defence share combines the nation's intrinsic demand on its path to
-the target, free riding on allies for the public part of the benefit, a response to threat
-above its start, burden shifting as US commitment falls and drag from domestic pressure
-(sim.mechanisms.budgets, docs/MODEL.md "Budgets").
+Budget: the desired defence share combines the nation's intrinsic demand, free riding on
+allies for the public part of the benefit, its perceived threat and US commitment to Europe
+against the reference world, drag from domestic pressure, and the paths of the pledges it
+has not declined (sim.mechanisms.budgets, docs/MODEL.md "Budgets"). It gives the military
+aid to Ukraine the alliance's aid effort asks of it, and puts the alliance's usual share
+of its spending into exercises.
 
 Pathways: each pathway in each area is scored from speed, cost and sovereignty, weighted
 by the nation's own weights, with urgency from threat and doubt about the US raising the
 weight on speed and trust raising the appeal of every cooperative pathway; a softmax
 turns scores into shares (logit choice, McFadden 1974), and shares move only part of the
-way each quarter (budgets are planned years ahead). A nation is willing to join a
-programme or hub in an area when it means to put at least ``willingness_threshold`` of
-the area's budget into that pathway; it never leaves a venture before it ends.
+way each quarter (budgets are planned years ahead). Trust and alliance cohesion make every
+cooperative pathway more attractive. A nation is willing to join a programme or hub in an
+area when it means to put at least ``willingness_threshold`` of the area's budget into
+that pathway; it stays in a programme until the programme ends (a contract) unless, under
+coalitions, domestic pressure above ``leave_pressure`` turns it against it, and leaves a
+hub when it means to put less than ``hub_leave_threshold`` into hubs there.
+
+Resilience: spending holds at the start, or follows the path of a resilience pledge.
 
 Every nation using this policy is decided at once, in arrays.
 """
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Pathway, VentureKind
+from sim.enums import Governance, Pathway, VentureKind
 from sim.mechanisms import budgets
 from sim.policies import logit
 from sim.policies.base import Decisions, Observation
@@ -42,47 +49,80 @@ class BehaviouralPolicy:
         allocation = logit.with_inertia(observation.previous_allocation,
                                         self.target_allocation(observation),
                                         self.alliance.decisions.inertia)
-        spends = observation.nations.spends[:, None]
-        threshold = self.alliance.formation.willingness_threshold
+        spends = observation.nations.spends
         return Decisions(
-            desired_share=self.desired_share(observation), allocation=allocation,
-            join={kind: (allocation[..., kind.pathway] >= threshold) & spends
+            desired_share=self.desired_share(observation),
+            desired_resilience=self.desired_resilience(observation),
+            desired_aid=np.where(spends, observation.aid_asked, 0.0),
+            exercise_share=np.where(spends, self.alliance.exercises.share_of_spending, 0.0),
+            allocation=allocation,
+            join={kind: (allocation[..., kind.pathway]
+                         >= self.alliance.formation.willingness_threshold) & spends[:, None]
                   for kind in VentureKind},
-            leave={kind: np.zeros(allocation.shape[:2], dtype=bool) for kind in VentureKind})
+            leave=self.leave(observation, allocation))
+
+    def leave(self, observation: Observation, allocation: np.ndarray
+              ) -> dict[VentureKind, np.ndarray]:
+        """[N, A] per kind: a member leaves a hub it no longer means to fund, and, under
+        coalitions, a coalition's programme when its domestic politics turn against it."""
+        formation, cohesion = self.alliance.formation, self.alliance.cohesion
+        in_hub = observation.member_of[VentureKind.HUB] >= 0
+        in_programme = observation.member_of[VentureKind.PROGRAMME] >= 0
+        dissatisfied = observation.nations.pressure > cohesion.leave_pressure
+        coalitions = observation.governance is Governance.COALITIONS
+        return {VentureKind.PROGRAMME: in_programme & dissatisfied[:, None] & coalitions,
+                VentureKind.HUB: in_hub & (allocation[..., Pathway.HUBS]
+                                           < formation.hub_leave_threshold)}
+
+    def desired_resilience(self, observation: Observation) -> np.ndarray:
+        """[N] desired resilience spending, % of GDP: the start, or a resilience pledge's
+        path where one is made."""
+        nations = observation.nations
+        floor = budgets.pledge_floor(nations, self.alliance.pledges, observation.step,
+                                     resilience=True)
+        return np.fmax(nations.resilience_start, floor)
 
     def desired_share(self, observation: Observation) -> np.ndarray:
-        """[N] desired defence spending, % of GDP, before the floor and cap."""
+        """[N] desired defence spending, % of GDP, before the floor and cap: the level
+        responses of sim.mechanisms.budgets, and at least the path of any pledge the
+        nation has not declined."""
         spending = self.alliance.spending
         nations = observation.nations
-        intrinsic = budgets.target_path(nations.intrinsic_start, nations.intrinsic_target,
-                                        observation.step, spending.target_step)
         factor = budgets.public_good_factor_of(nations.spending, nations.gdp,
                                                observation.steps_per_year,
-                                               nations.relative_exposure, spending)
-        return budgets.desired_share(
-            intrinsic, factor,
-            threat_rise=(observation.threat - observation.threat_start) * nations.exposure,
-            us_fall=observation.us_start - observation.us_commitment,
+                                               nations.relative_exposure, nations.is_us,
+                                               observation.us_europe, spending)
+        desired = budgets.desired_share(
+            nations.intrinsic, factor,
+            threat_gap=nations.perceived - spending.reference_threat * nations.exposure,
+            us_gap=spending.reference_us_commitment - observation.us_europe,
             pressure_rise=nations.pressure - nations.pressure_start,
-            exposed_to_us=~nations.is_us, threat_response=spending.threat_response,
-            burden_shifting=spending.burden_shifting, political_drag=spending.political_drag)
+            exposed_to_us=~nations.is_us, params=spending)
+        # A nation that means to meet a pledge budgets ahead by the time its spending takes
+        # to follow its budget, so that spending is at the pledge when it falls due.
+        ahead = budgets.adjustment_lag(spending.adjustment_rate)
+        floor = budgets.pledge_floor(nations, self.alliance.pledges, observation.step + ahead)
+        # Aid to Ukraine counts as defence spending; part of it is new money.
+        top_up = self.alliance.aid.budget_top_up * observation.aid_asked
+        return np.fmax(desired, floor) + np.where(nations.spends, top_up, 0.0)
 
     def target_allocation(self, observation: Observation) -> np.ndarray:
         """[N, A, P] desired budget shares from each pathway's utility."""
         pathways, decisions = self.alliance.pathways, self.alliance.decisions
         nations = observation.nations
-        perception = observation.threat * nations.exposure
-        us_doubt = np.where(nations.is_us, 0.0, 1.0 - observation.us_commitment)
+        perception = nations.perceived
+        us_doubt = np.where(nations.is_us, 0.0, 1.0 - observation.us_europe)
         speed = nations.w_speed * logit.urgency(perception, us_doubt,
                                                 decisions.urgency_from_threat,
                                                 decisions.urgency_from_us_doubt)
         speed = speed[:, None] / logit.SPEED_SCALE
         cost = nations.w_cost[:, None] * logit.COST_SCALE
         sovereignty = nations.effective_sovereignty[:, None]
-        trust = decisions.trust_weight * (nations.trust_allies - 0.5)[:, None]
+        trust = decisions.trust_weight * (nations.trust_allies - 0.5)[:, None] + \
+            self.alliance.cohesion.pooling_weight * (
+                observation.cohesion - self.alliance.cohesion.reference_cohesion)
         lead = observation.lead_time[None, :]
         national_price = observation.national_price
-        reference_price = observation.reference_price[None, :]
         wait = observation.expected_wait
 
         national = (-speed * (pathways.national.decision_delay + lead)
@@ -92,10 +132,10 @@ class BehaviouralPolicy:
                              + lead)
                   - cost * (observation.pooled_price - 1.0)
                   - sovereignty * pathways.pooled.sovereignty_cost + trust)
-        harmonisation_gain = np.maximum(national_price - reference_price, 0.0)
+        harmonisation_gain = np.maximum(national_price - observation.target_price, 0.0)
         harmonise = (pathways.standards.attractiveness
                      - speed * pathways.standards.decision_delay
-                     + cost * harmonisation_gain
+                     + cost * harmonisation_gain + observation.autonomy_gain
                      - sovereignty * pathways.standards.sovereignty_cost + trust)
         hub_readiness = self.alliance.industry.hub_readiness
         readiness_gain = (hub_readiness - observation.readiness) / hub_readiness
@@ -106,13 +146,13 @@ class BehaviouralPolicy:
         utility = np.stack((national, harmonise, pooled, hubs), axis=-1)  # Pathway order
 
         # National procurement is always open; a pathway switched off in the scenario,
-        # harmonising toward the standard one already uses, and any choice at all for a
-        # nation without armed forces are not.
+        # harmonising where there is nothing to harmonise toward (no programme's standard
+        # to adopt, no legacy fleet to retrofit), and any choice at all for a nation
+        # without armed forces are not.
         enabled = np.array([True, pathways.standards.enabled, pathways.pooled.enabled,
                             pathways.hubs.enabled])
         available = np.broadcast_to(enabled & nations.spends[:, None, None],
                                     utility.shape).copy()
         available[..., Pathway.NATIONAL] = True
-        available[..., Pathway.STANDARDS] &= \
-            observation.standard != observation.harmonisation_target
+        available[..., Pathway.STANDARDS] &= observation.harmonisable
         return logit.softmax_shares(utility, available, decisions.temperature)

@@ -1,14 +1,15 @@
 """A scripted policy: decisions read from a table by quarter, and from rules that apply
 while conditions hold (sim.schema.policy).
 
-A decision given in an entry (the desired defence share, the split of an area) holds from
-the entry's quarter until a later entry gives it again; what no entry has given yet, the
-nation decides as the behavioural policy advises. A rule's decisions apply in every
-quarter in which all its conditions hold, over the entries (a later rule over an earlier
-one). A split given is taken exactly; willingness follows from it by the behavioural rule
-(a pooled or hubs share of at least ``willingness_threshold`` makes the nation willing to
-join a venture of that kind in the area), and a share of 0 makes the nation leave the
-venture it is in. A coalition proposal is made once, in its entry's quarter.
+A decision given in an entry (the desired defence, resilience and aid shares, the split of
+an area) holds from the entry's quarter until a later entry gives it again; what no entry
+has given yet, the nation decides as the behavioural policy advises. A rule's decisions
+apply in every quarter in which all its conditions hold, over the entries (a later rule
+over an earlier one). A split given is taken exactly; willingness follows from it by the
+behavioural rule (a pooled or hubs share of at least ``willingness_threshold`` makes the
+nation willing to join a venture of that kind in the area), and a share of 0 makes the
+nation leave the venture it is in. A coalition proposal is made once, in its entry's
+quarter.
 
 Played back in a future that differs from the one it was written in, a script does what
 it says by quarter whatever happens; what no longer applies is skipped (leaving a venture
@@ -35,7 +36,9 @@ from sim.schema.policy import (
 
 # Each number field of sim.schema.policy.DecisionFields -> the field of Decisions it sets
 # (one value per nation). A new decision is declared there and named here.
-SCALAR_DECISIONS = {"defence_pct_gdp": "desired_share"}
+SCALAR_DECISIONS = {"defence_pct_gdp": "desired_share",
+                    "resilience_pct_gdp": "desired_resilience",
+                    "ukraine_aid_pct_gdp": "desired_aid"}
 
 # What a rule's condition reads, per nation decided for: [n] values.
 OBSERVED: dict[Observable, Callable[[Observation, np.ndarray], np.ndarray]] = {

@@ -46,8 +46,10 @@ def kpi_table(model: AllianceModel) -> pd.DataFrame:
 def programme_table(model: AllianceModel) -> pd.DataFrame:
     """One row per joint venture (pooled programme or hub) ever proposed."""
     codes, area_names = model.state.nations.codes, model.state.areas.names
+    owner = model.state.standards.owner
     rows = []
     for venture in model.state.ventures.ventures:
+        owned_by = owner[venture.area, venture.standard] if venture.standard >= 0 else -1
         rows.append({
             "venture_id": venture.venture_id,
             "kind": venture.kind.value,
@@ -58,6 +60,7 @@ def programme_table(model: AllianceModel) -> pd.DataFrame:
             "members": " ".join(codes[i] for i in venture.members),
             "n_members": int(venture.members.size),
             "standard": int(venture.standard),
+            "standard_owner": codes[owned_by] if owned_by >= 0 else "",
             "state": venture.state.value,
             "proposed_step": venture.proposed_step,
             "agreed_step": -1 if venture.agreed_step is None else venture.agreed_step,
@@ -88,13 +91,17 @@ def milestone_table(model: AllianceModel) -> pd.DataFrame:
                 "milestone": number,
                 "due_step": milestone.due_step,
                 "promised_units": milestone.promised_units,
+                "planned_units": milestone.planned_units,
                 "delivered_at_due": milestone.delivered_at_due,
+                "order_shortfall_at_due": milestone.order_shortfall_at_due,
+                "lost_to_attacks_at_due": milestone.lost_to_attacks_at_due,
                 "status": milestone.status.value,
                 "assessed_step": -1 if milestone.assessed_step is None
                 else milestone.assessed_step,
             })
     columns = ["venture_id", "area", "milestone", "due_step", "promised_units",
-               "delivered_at_due", "status", "assessed_step"]
+               "planned_units", "delivered_at_due", "order_shortfall_at_due",
+               "lost_to_attacks_at_due", "status", "assessed_step"]
     return pd.DataFrame(rows, columns=columns)
 
 

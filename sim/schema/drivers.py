@@ -40,7 +40,21 @@ class Drivers(Section):
         "threat 1 (scaled by the threat level).",
     )
     us_commitment: Trajectory = param(
-        lambda: _flat(0.7, 0.03), "US commitment to European defence (0-1).",
+        lambda: _flat(0.7, 0.03), "US commitment to European defence (0-1), before the "
+        "Indo-Pacific pulls at it.",
+    )
+    us_pacific_attention: Trajectory = param(
+        lambda: _flat(0.0), "Share of US attention and forces pulled to the Indo-Pacific "
+        "(0-1): US commitment to Europe is us_commitment x (1 - this).",
+    )
+    threat_perception_shift: Trajectory = param(
+        lambda: _flat(0.0), "Added to every nation's perceived threat (nation-level "
+        "injects shift it for some nations only: diverging perceptions).",
+    )
+    ukraine_aid: Trajectory = param(
+        lambda: _flat(0.15), "Military aid to Ukraine by an ally of threat exposure 0.5, in "
+        "% of GDP per year (an ally gives this x 2 x its exposure: the front line gives "
+        "most).",
     )
     negotiation_chance: Trajectory = param(
         lambda: _flat(0.01), "Chance per quarter that Moscow opens serious negotiations.",
@@ -83,10 +97,14 @@ class InjectTarget(StrEnum):
     NODE_ATTACK = "node_attack"
     ELECTION = "election"
     NEGOTIATION = "negotiation"
+    US_PACIFIC_ATTENTION = "us_pacific_attention"
+    THREAT_PERCEPTION = "threat_perception"
+    UKRAINE_AID = "ukraine_aid"
 
 
 NATION_TARGETS = {InjectTarget.MIGRATION_SALIENCE, InjectTarget.POLITICAL_PRESSURE,
-                  InjectTarget.GDP_GROWTH, InjectTarget.NODE_ATTACK, InjectTarget.ELECTION}
+                  InjectTarget.GDP_GROWTH, InjectTarget.NODE_ATTACK, InjectTarget.ELECTION,
+                  InjectTarget.THREAT_PERCEPTION, InjectTarget.UKRAINE_AID}
 EVENT_TARGETS = {InjectTarget.NODE_ATTACK, InjectTarget.ELECTION, InjectTarget.NEGOTIATION}
 
 

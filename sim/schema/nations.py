@@ -30,10 +30,6 @@ class Nation(Section):
     gdp_growth: float = param(
         1.5, "Trend real GDP growth.", unit="% per year", ge=-20, le=20,
     )
-    target_pct_gdp: float | None = param(
-        None, "National spending target at the target step; empty: the alliance target.",
-        unit="% of GDP", ge=0, le=50,
-    )
     threat_exposure: float = param(
         0.5, "How directly the Russian threat bears on this nation (1: front line).", ge=0,
         le=1,
@@ -58,6 +54,13 @@ class Nation(Section):
                                 le=1)
     trust_us: float = param(0.6, "Initial trust in the United States.", ge=0, le=1)
     is_us: bool = param(False, "This nation is the United States (no burden shifting).")
+    european: bool = param(True, "A European ally (false for the United States and "
+                           "Canada): counts in Europe's dependency and industrial share.")
+    resilience_pct_gdp: float = param(
+        0.5, "Resilience spending at the start (civil preparedness, infrastructure, "
+        "protection of industry), beside defence spending.", unit="% of GDP", ge=0, le=20,
+        source="modeller's judgement; NATO publishes no per-ally figure",
+    )
     policy: NationPolicy = param(
         NationPolicy, "How the nation decides each quarter: the behavioural policy, or a "
         "script (docs/POLICIES.md).",

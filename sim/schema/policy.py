@@ -54,6 +54,17 @@ class DecisionFields(Section):
         "adjustment rate); empty: as before (at first, as the behavioural policy would).",
         unit="% of GDP", ge=0, le=50, control=(0.5, 8.0, 0.1),
     )
+    resilience_pct_gdp: float | None = param(
+        None, "Desired resilience spending (civil preparedness, infrastructure, protection "
+        "of industry); empty: as before (at first, as the behavioural policy would).",
+        unit="% of GDP", ge=0, le=20, control=(0.0, 3.0, 0.05),
+    )
+    ukraine_aid_pct_gdp: float | None = param(
+        None, "Military aid to Ukraine, from stocks in service and new builds (competing "
+        "with your own orders for industrial capacity); empty: as before (at first, what "
+        "the alliance's aid effort asks of the nation).",
+        unit="% of GDP a year", ge=0, le=5, control=(0.0, 1.0, 0.01),
+    )
     allocation: dict[str, PathwaySplit] = param(
         dict, "Split of procurement over the pathways, by area name, or 'all' for every "
         "area not named; areas left out: as before (at first, as the behavioural policy "

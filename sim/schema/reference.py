@@ -4,6 +4,7 @@ and sweeps (ranges default to what the schema declares)."""
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -198,3 +199,55 @@ def markdown_reference() -> str:
             f"| `{item.path}` | {_cell(item.type)} | {default} | {_cell(item.unit)} | "
             f"{item.range_text} | {_cell(item.description)} | {_cell(item.source)} |")
     return "\n".join(lines) + "\n"
+
+
+# docs/MODEL.md marks each parameter table it takes from the schema with these comments.
+TABLE_BEGIN = re.compile(r"<!-- parameters: (?P<prefix>[a-z_.\[\]]+) -->\n")
+TABLE_END = "<!-- end of parameters -->"
+
+
+def _bound(value: float) -> str:
+    if abs(value) >= 1e9:
+        return f"{value:.3g}"
+    return f"{int(value):,}" if float(value).is_integer() else _number(value)
+
+
+def _range_cell(item: Parameter) -> str:
+    """The allowed range in interval notation: [0, 1], (0, 1], >= 1."""
+    if item.type == "bool":
+        return "bool"
+    if item.minimum is not None and item.maximum is not None:
+        return (f"{'(' if item.exclusive_minimum else '['}{_bound(item.minimum)}, "
+                f"{_bound(item.maximum)}{')' if item.exclusive_maximum else ']'}")
+    return item.range_text or "-"
+
+
+def parameter_table(prefix: str) -> str:
+    """A Markdown table of the parameters directly under ``prefix`` (not of nested
+    sections): path, default, unit, range, meaning and declared source ("MJ",
+    modeller's judgement, for a number without one)."""
+    lines = ["| path | default | unit | range | meaning | source |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for item in iter_parameters():
+        if not item.path.startswith(prefix) or "." in item.path[len(prefix):]:
+            continue
+        if item.type == "section":
+            continue
+        default = "(required)" if item.required else _cell(item.default) or "empty"
+        numeric = item.type in ("int", "float", "float or (or empty)") or \
+            item.type.startswith(("int", "float"))
+        source = _cell(item.source) or ("MJ" if numeric else "-")
+        lines.append(f"| {item.path} | {default} | {_cell(item.unit) or '-'} | "
+                     f"{_range_cell(item)} | {_cell(item.description)} | {source} |")
+    return "\n".join(lines) + "\n"
+
+
+def update_parameter_tables(text: str) -> str:
+    """``text`` (docs/MODEL.md) with every marked parameter table regenerated."""
+    out, position = [], 0
+    for begin in TABLE_BEGIN.finditer(text):
+        end = text.index(TABLE_END, begin.end())
+        out += [text[position:begin.end()], parameter_table(begin["prefix"])]
+        position = end
+    out.append(text[position:])
+    return "".join(out)

@@ -42,6 +42,7 @@ __all__ = [
 @dataclass
 class State:
     step: int  # the quarter being played (0 at set-up)
+    steps_per_year: int
     nations: NationState
     areas: AreaState
     world: WorldState

@@ -8,6 +8,13 @@ import numpy as np
 
 from sim.schema import Scenario
 
+# Figures reported per area as well as in total (sim.records), as column prefixes.
+AREA_FIGURES = (
+    "capability", "interoperability", "fragmentation", "deliveries", "joint_deliveries",
+    "backlog", "order_book", "capacity", "capacity_building", "capability_from_stock",
+    "capability_from_readiness", "capability_from_interoperability",
+)
+
 
 @dataclass(frozen=True)
 class AreaState:
@@ -18,6 +25,8 @@ class AreaState:
     learning_rate: np.ndarray  # [A] unit-cost multiplier per doubling of output
     log2_learning: np.ndarray  # [A] log2(learning_rate), the learning-curve exponent
     standards_wanted: list[int]  # [A] distinct standards in use at the start
+    capacity_growth: np.ndarray  # [A] 1/quarter: largest growth of a node's capacity
+    capacity_ramp_delay: np.ndarray  # [A] int, quarters before new capacity produces
     ids: np.ndarray  # [A] 0 .. A-1
     grid: np.ndarray  # [N, A] the area index of each cell (read-only broadcast)
     columns: dict[str, list[str]]  # per-area column names of the timeseries, by prefix
@@ -38,8 +47,11 @@ def initial_areas(scenario: Scenario, n_nations: int) -> AreaState:
         lead_time=np.array([area.lead_time for area in areas], dtype=int),
         wear=np.array([area.wear_rate for area in areas]), learning_rate=learning_rate,
         log2_learning=np.log2(learning_rate),
-        standards_wanted=[area.initial_standards for area in areas], ids=ids,
+        standards_wanted=[area.initial_standards for area in areas],
+        capacity_growth=np.array([area.capacity_growth for area in areas]),
+        capacity_ramp_delay=np.array([area.capacity_ramp_delay for area in areas], dtype=int),
+        ids=ids,
         grid=np.broadcast_to(ids, (n_nations, len(areas))),
         columns={prefix: [f"{prefix}_{name}" for name in names]
-                 for prefix in ("capability", "interoperability", "fragmentation")},
+                 for prefix in AREA_FIGURES},
     )

@@ -16,3 +16,9 @@ class ChoiceState:
     # pathway cannot take yet reverts to national procurement).
     pathway_spend: np.ndarray
     desired_share: np.ndarray  # [N] % of GDP each nation's policy wants to spend
+    desired_resilience: np.ndarray  # [N] % of GDP its policy wants for resilience
+    desired_aid: np.ndarray  # [N] % of GDP a year of military aid to Ukraine
+    # USD bn this quarter: hub money beyond what full coverage needs, returned to
+    # national procurement; the surge premium paid on new orders.
+    hub_money_returned: float = 0.0
+    surge_premium_paid: float = 0.0

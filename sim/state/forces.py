@@ -24,3 +24,13 @@ class ForcesState:
     nation_capability: np.ndarray  # [N] capability summed over areas
     nation_readiness: np.ndarray  # [N] 0-1: capability / stock
     capability_lost: float  # capability units lost this quarter to node outages
+    # Where capability comes from: this quarter's change in area capability split into
+    # the parts due to the equipment stock, its readiness and interoperability (additive,
+    # log-mean Divisia), and the three factors it was split on, for next quarter.
+    change_from: dict[str, np.ndarray]  # part -> [A] capability units this quarter
+    factors: dict[str, np.ndarray]  # part -> [A] stock, stock-weighted readiness,
+    #                                 interoperability factor
+    delivered: np.ndarray  # [N, A] units delivered this quarter
+    joint_delivered: np.ndarray  # [N, A] of which from pooled programmes
+    aid_transferred: np.ndarray  # [N] units given to Ukraine from stocks this quarter
+    aid_built: np.ndarray  # [N] units built new for Ukraine and delivered this quarter

@@ -15,7 +15,13 @@ class StandardsState:
     cumulative: np.ndarray  # [A, S] units ordered on the standard so far (learning curve)
     reference_output: np.ndarray  # [A] units: mean starting output of standards in use
     reference: np.ndarray  # [A] int: the standard with the most capability behind it
-    harmonisation: np.ndarray  # [N, A] USD bn saved up toward switching standard
+    # [N, A] int: the standard a nation harmonises toward - that of the last programme it
+    # took part in, in that area (-1: none yet).
+    target: np.ndarray
+    # [A] int: under consensus, the standard of the last alliance-wide programme agreed in
+    # the area, which nations with no programme of their own harmonise toward (-1: none).
+    alliance: np.ndarray
+    harmonisation: np.ndarray  # [N, A] USD bn saved up toward switching and retrofits
 
     @property
     def count(self) -> int:

@@ -21,7 +21,10 @@ class RunningTotals:
     hubs_formed: int = 0
     attacks: int = 0
     step_attacks_start: int = 0
-    nodes_disabled: int = 0
+    line_quarters_disabled: int = 0
+    aid_transferred: float = 0.0  # units given to Ukraine from stocks
+    aid_built: float = 0.0  # units built new for Ukraine
+    blocks: int = 0  # alliance-wide proposals blocked by a dissatisfied ally
     capability_lost: float = 0.0
     first_joint_delivery: int | None = None
 

@@ -1,10 +1,12 @@
 """Joint ventures: pooled procurement programmes and sustainment hubs, and the book that
 keeps them.
 
-A venture is proposed by willing nations, negotiated among its veto players, then runs for
-a fixed number of quarters in which members pay in. A programme orders units on its
-standard, has them built at its members' industrial nodes with production priority, and
-promises dated delivery milestones; a hub pays for shared sustainment at its hosts' nodes.
+A venture is proposed by willing nations and negotiated among its veto players. A
+programme then runs for a fixed number of quarters in which members pay in: it orders
+units on the standard its members chose, has them built on a dedicated production line at
+its hosts' nodes, and promises dated delivery milestones from its production plan. A hub
+is a standing institution: it lasts while members fund it and closes when fewer than two
+remain; it pays for shared sustainment at its hosts' nodes.
 """
 
 from __future__ import annotations
@@ -20,8 +22,13 @@ from sim.enums import MilestoneStatus, VentureKind, VentureState
 class Milestone:
     due_step: int
     promised_units: float  # cumulative units promised by the due step
+    planned_units: float  # cumulative units the production plan gives (no optimism)
     status: MilestoneStatus = MilestoneStatus.PENDING
     delivered_at_due: float = 0.0
+    # Traces of a shortfall, at the due step: units members ordered fewer than planned
+    # (budget cuts, members leaving) and programme output lost to attacks on its line.
+    order_shortfall_at_due: float = 0.0
+    lost_to_attacks_at_due: float = 0.0
     assessed_step: int | None = None
 
 
@@ -49,7 +56,14 @@ class Venture:
     delivered: np.ndarray = field(default_factory=lambda: np.zeros(0))
     adapting: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     paid: float = 0.0
-    line_capacity: float = 0.0  # units per quarter the programme's line can build
+    # Programmes only: the dedicated production line, one line of each host's node
+    # (line index ``line`` of the area's node), its output shared by work share.
+    line: int = 0
+    work_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [hosts], sums to 1
+    line_capacity: float = 0.0  # units per quarter the programme's line builds when up
+    planned_orders: float = 0.0  # units per quarter the plan expected members to order
+    order_history: list[float] = field(default_factory=list)  # units ordered each quarter
+    units_lost_to_attacks: float = 0.0  # output lost while the line was down
     first_delivery_step: int | None = None
     members_left: bool = False  # some listed member has left (and no longer pays in)
     milestones: list[Milestone] = field(default_factory=list)
@@ -63,7 +77,7 @@ class Venture:
     def finished(self) -> bool:
         """Nothing about it can change any more: stalled, or completed with every order
         built and every milestone settled."""
-        if self.state is VentureState.STALLED:
+        if self.state in (VentureState.STALLED, VentureState.CLOSED):
             return True
         return self.state is VentureState.COMPLETED and self.backlog <= 0 and \
             not self.pipeline.any() and self.settled_milestones == len(self.milestones)

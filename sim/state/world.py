@@ -29,12 +29,15 @@ class DriverPaths:
     growth: np.ndarray  # [T+1, N] GDP growth per step (fraction)
     negotiation_step: int  # first step with Moscow negotiating; T+1 if never
     node_attacks: dict[int, list[NodeAttack]] = field(default_factory=dict)
+    pacific_attention: np.ndarray = field(default_factory=lambda: np.zeros(1))  # [T+1] 0-1
+    perception_shift: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)))  # [T+1, N]
+    ukraine_aid: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)))  # [T+1, N] %GDP
 
 
 @dataclass
 class WorldState:
     paths: DriverPaths
     threat: float  # 0-1 this quarter
-    us_commitment: float  # 0-1 this quarter
-    threat_start: float  # 0-1 at the start (budgets respond to the rise since)
-    us_start: float  # 0-1 at the start (burden shifting responds to the fall since)
+    us_commitment: float  # 0-1 this quarter, before the Indo-Pacific pulls at it
+    pacific_attention: float  # 0-1: share of US attention pulled to the Indo-Pacific
+    us_europe: float  # 0-1: US commitment to Europe = us_commitment x (1 - attention)

@@ -1,0 +1,1 @@
+"""Analyses of model results against data."""
