@@ -19,6 +19,7 @@ from sim.cli import build_parser, main
 from sim.enums import VentureKind
 from sim.loader import load_scenario
 from sim.model import AllianceModel
+from sim.play.explorer import MAIN_PARAMETERS, Explorer, sliders
 from sim.play.game import Game, controls, whole_percents
 from sim.play.log import replay
 from sim.policies import Decisions
@@ -263,3 +264,15 @@ def test_scenario_coalition_and_policy_files_share_one_loader(tmp_path):
     scenario = load_scenario(BASELINE, policies={"POL": policy})
     pol = scenario.nations.members[scenario.nation_codes.index("POL")]
     assert pol.policy.kind == "scripted" and pol.policy.decisions[0].defence_pct_gdp == 4.5
+
+
+def test_the_explorers_sliders_are_the_schemas_parameters_and_step_a_run(baseline):
+    offered = sliders()
+    assert [slider.path for slider in offered] == list(MAIN_PARAMETERS)
+    numbers = [slider for slider in offered if slider.choices is None]
+    assert all(slider.low < slider.high for slider in numbers)
+    values = {slider.path: slider.high for slider in numbers}  # every slider at its top
+    explorer = Explorer(baseline, 3, values)
+    explorer.step()
+    explorer.step()
+    assert explorer.run().timeseries["step"].tolist() == [0, 1, 2]

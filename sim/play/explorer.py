@@ -19,13 +19,15 @@ from sim.schema.reference import Parameter, parameter
 # pooling, trust) and the drivers' strength.
 MAIN_PARAMETERS = (
     "alliance.governance",
-    "alliance.spending.target_pct_gdp",
     "alliance.spending.threat_response",
     "alliance.spending.burden_shifting",
+    "alliance.spending.political_drag",
     "alliance.formation.pooling_discount",
     "alliance.formation.agreement_rate",
     "alliance.decisions.trust_weight",
-    "alliance.industry.capacity_growth",
+    "alliance.industry.capacity_realisation",
+    "alliance.resilience.protection_max",
+    "alliance.aid.from_stocks",
     "drivers.negotiation_threat_drop",
     "drivers.migration_weight",
 )
