@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboards.build import CHROMIUM_FLAGS
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -47,14 +46,6 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     assert result.returncode == 0, result.stderr
     return {"run": run / "dashboard.html", "hostile": hostile / "dashboard.html",
             "compare": compare / "comparison.html"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser, page_file: Path) -> dict:

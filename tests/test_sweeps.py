@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.dashboards.build import CHROMIUM_FLAGS
 from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
@@ -338,7 +339,7 @@ def test_sweep_and_sensitivity_pages_load_cleanly_with_data(tmp_path):
         ".map(t => t.type === 'parcoords' ? t.dimensions.length : t._length))"
     with dashboards.playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=dashboards.CHROMIUM,
-                                         args=dashboards.CHROMIUM_FLAGS)
+                                         args=CHROMIUM_FLAGS)
         pages = {name: dashboards.open_page(browser, out / name)
                  for name in ("dashboard.html", "sensitivity.html")}
         drawn = {}

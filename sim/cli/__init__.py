@@ -14,6 +14,7 @@ from sim.cli import (
     compare_command,
     dashboard_command,
     discover_command,
+    play_command,
     replay_command,
     run_command,
     schema_command,
@@ -27,7 +28,7 @@ from sim.loader import ScenarioError
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
             "sensitivity": sensitivity_command, "discover": discover_command,
-            "validate": validate_command, "schema": schema_command}
+            "validate": validate_command, "schema": schema_command, "play": play_command}
 
 EPILOG = """examples:
   python run.py scenarios/baseline.yaml
@@ -41,6 +42,7 @@ EPILOG = """examples:
   python run.py discover results/sweeps/<name>/<run-id> --kpi final_cohesion --below 0.5
   python run.py validate scenarios/*.yaml
   python run.py schema > scenarios/scenario.schema.json
+  python run.py play scenarios/baseline.yaml --nation POL --quarters 8
 """
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
-from sim.cli.options import fresh_output_folder, parse_set_options
+from sim.cli.options import fresh_output_folder, parse_policy_options, parse_set_options
 from sim.cli.run_command import (
     add_experiment_options,
     backend_options,
@@ -32,9 +32,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Run every scenario on the same seeds - replication i of each gets the "
         "same random streams - and write comparison.csv: per KPI and scenario, the mean "
         "paired difference from the first scenario (the reference) with its 95 % "
-        "confidence interval, beside one run folder per scenario.",
+        "confidence interval, beside one run folder per scenario. With --policy, the last "
+        "scenario runs once more with the nations' policies given (a played strategy "
+        "against the default policy).",
         epilog="example:\n  python run.py compare scenarios/baseline.yaml "
-        "scenarios/coalitions_of_the_willing.yaml --replications 50",
+        "scenarios/coalitions_of_the_willing.yaml --replications 50\n"
+        "  python run.py compare scenarios/baseline.yaml --policy "
+        "POL=results/plays/<id>/play.yaml --replications 200",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
                         help="scenario files; the first is the reference")
@@ -44,18 +48,25 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     check_numbers(args)
-    if len(args.scenarios) < 2:
-        raise UsageError("compare: give at least two scenario files")
+    if len(args.scenarios) + bool(args.policy) < 2:
+        raise UsageError("compare: give at least two scenario files, or one and --policy")
     overrides = parse_set_options(args.set)
-    scenarios = [load_scenario(path, overrides) for path in args.scenarios]
+    paths = list(args.scenarios)
+    scenarios = [load_scenario(path, overrides) for path in paths]
+    labels = [slug(scenario.metadata.name) for scenario in scenarios]
+    policies = parse_policy_options(args.policy)
+    if policies:  # the strategy tested: the last scenario again, with the policies given
+        labels.append(f"{labels[-1]}-{'-'.join(policies)}-policy")
+        paths.append(paths[-1])
+        scenarios.append(load_scenario(paths[-1], {**overrides, "metadata.name": labels[-1]},
+                                       policies))
     reference = scenarios[0]
     seed = reference.simulation.seed if args.seed is None else args.seed
     replications = args.replications or reference.simulation.replications
     out = fresh_output_folder(args.out or default_folder(reference, seed, kind="compare"))
     names: list[str] = []
     status = 0
-    for path, scenario in zip(args.scenarios, scenarios, strict=True):
-        name = slug(scenario.metadata.name)
+    for path, scenario, name in zip(paths, scenarios, labels, strict=True):
         while name in names:  # the same scenario twice is allowed (a self-comparison)
             name += "-again"
         names.append(name)
