@@ -22,6 +22,7 @@ from sim.scenario_files.documents import (
     read_nation_table,
     set_path,
 )
+from sim.scenario_files.policy_files import set_policy
 from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
 from sim.scenario_files.validation import validate
 from sim.schema import Scenario
@@ -136,9 +137,14 @@ def _get(data: Any, path: tuple) -> Any:
     return data
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Load, resolve and validate a scenario file, with optional dotted overrides."""
-    return validate(compose(path, overrides))
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
+                  policies: dict[str, Path] | None = None) -> Scenario:
+    """Load, resolve and validate a scenario file, with optional dotted overrides and
+    nations' policies from policy files or play logs (``{"POL": Path("play.yaml")}``)."""
+    document = compose(path, overrides)
+    for code, policy_file in (policies or {}).items():
+        set_policy(document, code, Path(policy_file), _display(Path(policy_file)))
+    return validate(document)
 
 
 def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:

@@ -46,3 +46,18 @@ def series_mean(column: str, last: int | None = None):
         values = model.datacollector.get_model_vars_dataframe()[column]
         return float(values.iloc[-last:].mean() if last else values.mean())
     return measure
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (the executable path set: no browser is
+    ever downloaded), for the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from sim.dashboards.build import CHROMIUM_FLAGS, find_chromium
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=find_chromium(),
+                                          args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboards.build import CHROMIUM_FLAGS
 from sim.outputs import UNITS
 from tests.conftest import ROOT, SCENARIOS
 
@@ -54,14 +53,6 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     assert result.returncode == 0, result.stderr
     return {"run": run / "dashboard.html", "hostile": hostile / "dashboard.html",
             "compare": compare / "comparison.html", "stored": stored / "comparison.html"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser, page_file: Path) -> dict:

@@ -29,7 +29,7 @@ from sim.discovery.prim import (
 from tests.conftest import ROOT
 
 try:  # the browser helpers; without Playwright only the browser test is skipped
-    from tests.test_dashboards import CHROMIUM, HOSTILE, browser, open_page  # noqa: F401
+    from tests.test_dashboards import CHROMIUM, HOSTILE, open_page
 except pytest.skip.Exception:
     CHROMIUM, HOSTILE = None, "<img src=x onerror=alert(1)>"
 

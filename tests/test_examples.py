@@ -1,7 +1,9 @@
 """Every example the program shows - in every ``--help`` and in the README's code blocks
 marked ``<!-- runnable -->`` - is a command that works as written: a quick check that
 each parses and names files that exist, and a slow one that runs them all, in order, in a
-scratch copy of the scenarios (``<run-id>`` is the folder an earlier example wrote)."""
+scratch copy of the scenarios (``<run-id>`` is the folder an earlier example wrote, and
+``<id>`` a game played here for two quarters). The two that open the play app in a
+browser wait for a player, so they are parsed, not run."""
 
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ PREFIX = "python3 run.py"
 RUNNABLE = re.compile(r"<!-- runnable -->\n```(?P<language>bash|python)\n(?P<code>.*?)```",
                       re.DOTALL)
 PLACEHOLDER = re.compile(r"(?P<parent>[\w./-]+)/<run-id>")
+PLAY_LOG = "results/plays/<id>/play.yaml"
+# Commands that serve the play app until a player is done: parsed, not run.
+INTERACTIVE = re.compile(r"^python3 run\.py play (?!--replay)")
 
 
 def _commands(text: str) -> list[str]:
@@ -56,7 +61,7 @@ def test_help_and_readme_have_examples_to_check():
 
 @pytest.mark.parametrize("command", sorted(set(help_examples() + readme_examples())))
 def test_every_example_parses_and_names_files_that_exist(command):
-    command = PLACEHOLDER.sub(r"\g<parent>/example", command)
+    command = PLACEHOLDER.sub(r"\g<parent>/example", command).replace("<id>", "example")
     words = shlex.split(command.split(" #", 1)[0].split(" > ", 1)[0], posix=True)[2:]
     if words and words[0] not in build_parser()._subparsers._group_actions[0].choices:
         words.insert(0, "run")
@@ -75,6 +80,20 @@ def _latest(cwd: Path, parent: str) -> Path:
     return folders[-1] if folders else cwd / parent / "<missing>"
 
 
+def _played_game(cwd: Path) -> str:
+    """A play log: Poland for two quarters at 4 % of GDP (as a player would leave it)."""
+    from sim.loader import load_scenario
+    from sim.play.game import Game
+
+    scenario = cwd / "scenarios" / "baseline.yaml"
+    game = Game.start(load_scenario(scenario), "scenarios/baseline.yaml", "POL", 1,
+                      quarters=2, plays=cwd / "results" / "plays")
+    game.set_number("defence_pct_gdp", 4.0)
+    for _ in range(2):
+        game.end_quarter()
+    return str(game.save().relative_to(cwd))
+
+
 def _resolve(command: str, cwd: Path) -> str:
     def latest(match: re.Match) -> str:
         parent = match["parent"]
@@ -84,6 +103,8 @@ def _resolve(command: str, cwd: Path) -> str:
                             f"scenarios/{scenario.name}", "--quiet"], cwd=cwd, check=True)
         return str(_latest(cwd, parent).relative_to(cwd))
     command = PLACEHOLDER.sub(latest, command)
+    if PLAY_LOG in command:
+        command = command.replace(PLAY_LOG, _played_game(cwd))
     return command.replace(PREFIX, f"{shlex.quote(sys.executable)} "
                                    f"{shlex.quote(str(ROOT / 'run.py'))}", 1)
 
@@ -94,6 +115,8 @@ def test_every_example_runs_as_written(tmp_path):
     (tmp_path / "docs").mkdir()
     failed = []
     for command in list(dict.fromkeys(help_examples() + readme_examples())):
+        if INTERACTIVE.match(command):
+            continue
         result = subprocess.run(["bash", "-c", _resolve(command, tmp_path)], cwd=tmp_path,
                                 capture_output=True, text=True, timeout=1200)
         if result.returncode != 0:

@@ -118,7 +118,7 @@ def test_the_shipped_scripted_scenario_validates_and_runs():
      "capability area 'navy' (or 'all')"),
     ("{kind: scripted, decisions: []}",
      "scripted.yaml:6:43: nations.members.AAA.policy.decisions: a scripted policy needs at "
-     "least one entry"),
+     "least one entry or rule"),
     ("{kind: scripted, decisions: [{step: 5}, {step: 2}]}",
      "scripted.yaml:6:62: nations.members.AAA.policy.decisions.1.step: entries must be in "
      "order of step, one entry per step (the one before is step 5)"),

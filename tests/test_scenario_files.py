@@ -202,7 +202,7 @@ def test_nation_table_errors_point_at_the_csv_cell(folder):
 
 def test_json_schema_is_current_and_describes_extends():
     shipped = (SCENARIOS / "scenario.schema.json").read_text()
-    assert shipped == json_schema_text(), "regenerate: python run.py schema > " \
+    assert shipped == json_schema_text(), "regenerate: python3 run.py schema > " \
         "scenarios/scenario.schema.json"
     schema = json.loads(shipped)
     assert "extends" in schema["properties"] and "alliance" in schema["properties"]
@@ -210,7 +210,7 @@ def test_json_schema_is_current_and_describes_extends():
 
 def test_field_reference_is_current():
     shipped = (ROOT / "docs" / "SCENARIOS.md").read_text()
-    assert shipped == markdown_reference(), "regenerate: python run.py schema --markdown " \
+    assert shipped == markdown_reference(), "regenerate: python3 run.py schema --markdown " \
         "> docs/SCENARIOS.md"
 
 
@@ -235,7 +235,7 @@ def test_a_partly_written_section_keeps_the_other_defaults(folder):
 
 def test_model_parameter_tables_are_current():
     """docs/MODEL.md's parameter tables are generated from the schema
-    (`python run.py schema --model-doc docs/MODEL.md`): a stale one fails here."""
+    (`python3 run.py schema --model-doc docs/MODEL.md`): a stale one fails here."""
     from sim.schema.reference import update_parameter_tables
 
     document = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.dashboards.build import CHROMIUM_FLAGS
 from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
@@ -106,7 +107,7 @@ def test_every_shipped_experiment_file_is_valid():
 
 def test_experiment_json_schema_is_current_and_named_by_every_experiment_file():
     shipped = (EXPERIMENTS / "experiment.schema.json").read_text()
-    assert shipped == experiment_json_schema_text(), "regenerate: python run.py schema " \
+    assert shipped == experiment_json_schema_text(), "regenerate: python3 run.py schema " \
         "--experiment > scenarios/experiments/experiment.schema.json"
     for file in EXPERIMENTS.glob("*.yaml"):
         first = file.read_text().splitlines()[0]
@@ -366,7 +367,7 @@ def test_sweep_and_sensitivity_pages_load_cleanly_with_data(tmp_path):
         ".map(t => t.type === 'parcoords' ? t.dimensions.length : t._length))"
     with dashboards.playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=dashboards.CHROMIUM,
-                                         args=dashboards.CHROMIUM_FLAGS)
+                                         args=CHROMIUM_FLAGS)
         pages = {name: dashboards.open_page(browser, out / name)
                  for name in ("dashboard.html", "sensitivity.html")}
         drawn = {}

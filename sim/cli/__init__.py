@@ -15,6 +15,7 @@ from sim.cli import (
     compare_command,
     dashboard_command,
     discover_command,
+    play_command,
     replay_command,
     run_command,
     schema_command,
@@ -29,7 +30,7 @@ from sim.loader import ScenarioError
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
             "sensitivity": sensitivity_command, "discover": discover_command,
-            "validate": validate_command, "schema": schema_command}
+            "validate": validate_command, "schema": schema_command, "play": play_command}
 
 EPILOG = """examples:
   python3 run.py scenarios/baseline.yaml
@@ -45,6 +46,7 @@ EPILOG = """examples:
       --kpi final_cohesion --below 0.75
   python3 run.py validate scenarios/*.yaml
   python3 run.py schema > scenarios/scenario.schema.json
+  python3 run.py play scenarios/baseline.yaml --nation POL --quarters 8
 
 The package also installs this program as the alliance-sim command: `alliance-sim COMMAND
 ...` is `python3 run.py COMMAND ...`.

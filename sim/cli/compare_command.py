@@ -10,7 +10,7 @@ from pathlib import Path
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.invocation import invocation
-from sim.cli.options import fresh_output_folder, parse_set_options
+from sim.cli.options import fresh_output_folder, parse_policy_options, parse_set_options
 from sim.cli.report_tables import comparison_lines
 from sim.cli.run_command import (
     DEFAULT_RESULTS,
@@ -34,14 +34,18 @@ def register(commands: argparse._SubParsersAction) -> None:
         "compare", help="compare scenarios on the same seeds, or stored run folders",
         description="Given scenario files: run every scenario on the same seeds - "
         "replication i of each gets the same random streams - beside one run folder per "
-        "scenario. Given run folders: compare them as stored, re-running nothing. Either "
-        "way, write comparison.csv: per KPI and scenario, the mean difference from the "
-        "first (the reference) with its 95 % confidence interval - paired where the runs "
-        "share their root seed (common random numbers), Welch's interval where they do "
-        "not - and comparison.html.",
+        "scenario; with --policy, the last scenario runs once more with the nations' "
+        "policies given (a played strategy against the default policy). Given run "
+        "folders: compare them as stored, re-running nothing. Either way, write "
+        "comparison.csv: per KPI and scenario, the mean difference from the first (the "
+        "reference) with its 95 % confidence interval - paired where the runs share their "
+        "root seed (common random numbers), Welch's interval where they do not - and "
+        "comparison.html.",
         epilog="examples:\n  python3 run.py compare scenarios/baseline.yaml "
         "scenarios/coalitions_of_the_willing.yaml --replications 50\n"
-        "  python3 run.py compare results/baseline/<run-id> results/us-retrenchment/<run-id>",
+        "  python3 run.py compare results/baseline/<run-id> results/us-retrenchment/<run-id>\n"
+        "  python3 run.py compare scenarios/baseline.yaml --policy "
+        "POL=results/plays/<id>/play.yaml --replications 200",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO_OR_RUN_DIR",
                         help="scenario files, or run folders; the first is the reference")
@@ -51,23 +55,31 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     check_numbers(args)
-    if len(args.scenarios) < 2:
-        raise UsageError("compare: give at least two scenario files or run folders")
     folders = [path.is_dir() for path in args.scenarios]
     if all(folders):
         return compare_stored(args)
     if any(folders):
         raise UsageError("compare: give scenario files or run folders, not both")
+    if len(args.scenarios) + bool(args.policy) < 2:
+        raise UsageError("compare: give at least two scenario files (or one and --policy), "
+                         "or two run folders")
     overrides = parse_set_options(args.set)
-    scenarios = [load_scenario(path, overrides) for path in args.scenarios]
+    paths = list(args.scenarios)
+    scenarios = [load_scenario(path, overrides) for path in paths]
+    labels = [slug(scenario.metadata.name) for scenario in scenarios]
+    policies = parse_policy_options(args.policy)
+    if policies:  # the strategy tested: the last scenario again, with the policies given
+        labels.append(f"{labels[-1]}-{'-'.join(policies)}-policy")
+        paths.append(paths[-1])
+        scenarios.append(load_scenario(paths[-1], {**overrides, "metadata.name": labels[-1]},
+                                       policies))
     reference = scenarios[0]
     seed = reference.simulation.seed if args.seed is None else args.seed
     replications = args.replications or reference.simulation.replications
     out = fresh_output_folder(args.out or default_folder(reference, seed, kind="compare"))
     names: list[str] = []
     status = 0
-    for path, scenario in zip(args.scenarios, scenarios, strict=True):
-        name = slug(scenario.metadata.name)
+    for path, scenario, name in zip(paths, scenarios, labels, strict=True):
         while name in names:  # the same scenario twice is allowed (a self-comparison)
             name += "-again"
         names.append(name)
@@ -83,9 +95,11 @@ def handle(args: argparse.Namespace) -> int:
 
 def compare_stored(args: argparse.Namespace) -> int:
     """Compare run folders as they are stored: nothing is re-run."""
-    if args.set or args.replications or args.seed is not None:
+    if args.set or args.policy or args.replications or args.seed is not None:
         raise UsageError("compare: run folders are compared as stored; give no --set, "
-                         "--replications or --seed with them")
+                         "--policy, --replications or --seed with them")
+    if len(args.scenarios) < 2:
+        raise UsageError("compare: give at least two run folders")
     compared: list[Compared] = []
     for path in args.scenarios:
         kind = kind_of(path)

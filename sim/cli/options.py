@@ -44,3 +44,25 @@ def fresh_output_folder(path: Path) -> Path:
     if not parent.is_dir():
         raise UsageError(f"--out {path}: {parent} is not a folder")
     return path
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", action="append", metavar="CODE=FILE", dest="policy",
+                        help="nation CODE decides by the policy in FILE: a play log "
+                        "(results/plays/<id>/play.yaml) or a policy file (kind: scripted, "
+                        "decisions:, rules:; docs/POLICIES.md); repeatable")
+
+
+def parse_policy_options(pairs: list[str] | None) -> dict[str, Path]:
+    """``["POL=play.yaml"]`` -> ``{"POL": Path("play.yaml")}``."""
+    policies: dict[str, Path] = {}
+    for pair in pairs or []:
+        code, separator, file = pair.partition("=")
+        if not separator or not code.strip() or not file.strip():
+            raise UsageError(f"--policy {pair!r}: expected CODE=FILE, e.g. "
+                             "POL=results/plays/<id>/play.yaml")
+        if code.strip().upper() in policies:
+            raise UsageError(f"--policy {pair!r}: nation {code.strip().upper()} has a "
+                             "policy already")
+        policies[code.strip().upper()] = Path(file.strip())
+    return policies

@@ -12,7 +12,13 @@ from pathlib import Path
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.invocation import invocation
-from sim.cli.options import add_set_option, fresh_output_folder, parse_set_options
+from sim.cli.options import (
+    add_policy_option,
+    add_set_option,
+    fresh_output_folder,
+    parse_policy_options,
+    parse_set_options,
+)
 from sim.cli.report_tables import summary_lines
 from sim.experiment.backends import Backend
 from sim.experiment.runner import Outcome, run_experiment
@@ -52,6 +58,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="root seed (default: the scenario's simulation.seed)")
     add_execution_options(parser)
     add_set_option(parser)
+    add_policy_option(parser)
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
@@ -145,7 +152,8 @@ def handle(args: argparse.Namespace) -> int:
         return resume(args)
     if args.scenario is None:
         raise UsageError("run: give a scenario file, or --resume RUN_DIR")
-    scenario = load_scenario(args.scenario, parse_set_options(args.set))
+    scenario = load_scenario(args.scenario, parse_set_options(args.set),
+                             parse_policy_options(args.policy))
     seed = scenario.simulation.seed if args.seed is None else args.seed
     replications = args.replications or scenario.simulation.replications
     folder = fresh_output_folder(args.out or default_folder(scenario, seed))
@@ -156,8 +164,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def resume(args: argparse.Namespace) -> int:
-    if args.scenario is not None or args.set or args.replications or args.seed is not None \
-            or args.out is not None:
+    if args.scenario is not None or args.set or args.policy or args.replications \
+            or args.seed is not None or args.out is not None:
         raise UsageError("--resume takes the scenario, seed and replications from the run "
                          "folder; give only --workers, --backend and --quiet with it")
     folder = RunFolder(args.resume)

@@ -10,11 +10,12 @@ standard and trusting their allies are the least "frustrated" partners.
 
 Each quarter: coalitions the scenario sets up propose their programmes; nations whose
 policies decided to leave a venture leave it (a hub left with fewer than two members
-closes); nations willing to pool or share a hub propose one (under consensus, join the
-alliance-wide one already open); every proposal draws for agreement; an agreed programme
-lets its members choose its standard, sets its hosts, production line and milestones; an
-agreed hub picks its hosts and stands until its members leave; proposals past the
-negotiation limit stall; programmes past their end complete.
+closes); nations whose policies proposed a programme to named partners propose it; nations
+willing to pool or share a hub propose one (under consensus, join the alliance-wide one
+already open); every proposal draws for agreement; an agreed programme lets its members
+choose its standard, sets its hosts, production line and milestones; an agreed hub picks
+its hosts and stands until its members leave; proposals past the negotiation limit stall;
+programmes past their end complete.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def advance(state: State, decisions: Decisions, alliance: Alliance,
     for kind in VentureKind:
         if decisions.leave[kind].any():
             leave(state, kind, np.nonzero(decisions.leave[kind]), alliance.formation)
+    for proposal in decisions.proposals:  # coalitions a policy proposed to named partners
+        propose_coalition(state, proposal.area, proposal.members, proposal.name)
     open_ventures = {(v.kind, v.area): v for v in ventures.live
                      if v.open and v.alliance_wide}
     for kind in VentureKind:
@@ -114,21 +117,26 @@ def advance(state: State, decisions: Decisions, alliance: Alliance,
 
 def form_scripted_coalitions(state: State, alliance: Alliance,
                              rng: np.random.Generator) -> None:
-    """Coalitions of the willing set up by the scenario propose their programmes
-    (members already in an open programme in the area stay where they are)."""
-    nations = state.nations
+    """Coalitions of the willing set up by the scenario propose their programmes."""
+    codes = state.nations.codes
     for coalition in alliance.coalitions:
-        if coalition.step != state.step:
-            continue
-        area = state.areas.names.index(coalition.area)
-        members = np.array([nations.codes.index(code) for code in coalition.members])
-        free = members[(state.ventures.member_of[VentureKind.PROGRAMME][members, area] < 0)
-                       & nations.spends[members]]
-        if free.size < 2:
-            continue
-        open_venture(state, VentureKind.PROGRAMME, area, free, lead=int(free[0]),
-                     veto=free.size, spread=float(nations.effective_sovereignty[free].std()),
-                     alliance_wide=False, name=coalition.name)
+        if coalition.step == state.step:
+            members = np.array([codes.index(code) for code in coalition.members])
+            propose_coalition(state, state.areas.names.index(coalition.area), members,
+                              coalition.name)
+
+
+def propose_coalition(state: State, area: int, members: np.ndarray, name: str) -> None:
+    """Named nations propose a pooled programme, the first leading (members already in an
+    open programme in the area stay where they are; fewer than two left: no proposal)."""
+    nations = state.nations
+    free = members[(state.ventures.member_of[VentureKind.PROGRAMME][members, area] < 0)
+                   & nations.spends[members]]
+    if free.size < 2:
+        return
+    open_venture(state, VentureKind.PROGRAMME, area, free, lead=int(free[0]),
+                 veto=free.size, spread=float(nations.effective_sovereignty[free].std()),
+                 alliance_wide=False, name=name)
 
 
 def open_venture(state: State, kind: VentureKind, area: int, members: np.ndarray, *,

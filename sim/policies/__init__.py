@@ -4,13 +4,13 @@ default, or a scripted one given in the scenario. docs/POLICIES.md says how to w
 
 from __future__ import annotations
 
-from sim.policies.base import Decisions, Observation, Policy
+from sim.policies.base import Decisions, Observation, Policy, Proposal
 from sim.policies.behavioural import BehaviouralPolicy
 from sim.policies.scripted import ScriptedPolicy
 from sim.schema import Scenario
 
-__all__ = ["BehaviouralPolicy", "Decisions", "Observation", "Policy", "ScriptedPolicy",
-           "nation_policies"]
+__all__ = ["BehaviouralPolicy", "Decisions", "Observation", "Policy", "Proposal",
+           "ScriptedPolicy", "nation_policies"]
 
 
 def nation_policies(scenario: Scenario, behavioural: BehaviouralPolicy) -> list[Policy]:
@@ -19,6 +19,7 @@ def nation_policies(scenario: Scenario, behavioural: BehaviouralPolicy) -> list[
     alliance = scenario.alliance
     areas = [area.name for area in alliance.areas]
     threshold = alliance.formation.willingness_threshold
+    codes = scenario.nation_codes
     return [behavioural if nation.policy.kind == "behavioural" else
-            ScriptedPolicy(nation.policy, areas, threshold)
+            ScriptedPolicy(nation.policy, areas, threshold, codes)
             for nation in scenario.nations.members]

@@ -58,6 +58,16 @@ class Observation:
     proposals: list[Venture] = field(default_factory=list)  # open, not yet agreed
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A pooled programme a nation proposes to partners it names (sim.mechanisms.
+    negotiation opens it as it opens the scenario's coalitions of the willing)."""
+
+    area: int
+    members: np.ndarray  # nation indices, the proposing nation (the lead) first
+    name: str = ""
+
+
 @dataclass
 class Decisions:
     """A quarter's decisions, one row per nation asked."""
@@ -69,6 +79,7 @@ class Decisions:
     allocation: np.ndarray  # [n, A, P] split of each area's procurement over pathways
     join: dict[VentureKind, np.ndarray]  # kind -> [n, A] bool: wants to be in one
     leave: dict[VentureKind, np.ndarray]  # kind -> [n, A] bool: leaves the one it is in
+    proposals: list[Proposal] = field(default_factory=list)  # coalitions proposed now
 
     def rows(self, index: np.ndarray) -> Decisions:
         """A copy of the decisions of rows ``index``."""
@@ -79,7 +90,8 @@ class Decisions:
             exercise_share=self.exercise_share[index].copy(),
             allocation=self.allocation[index].copy(),
             join={kind: value[index].copy() for kind, value in self.join.items()},
-            leave={kind: value[index].copy() for kind, value in self.leave.items()})
+            leave={kind: value[index].copy() for kind, value in self.leave.items()},
+            proposals=[p for p in self.proposals if np.isin(p.members[0], index)])
 
     def assign(self, index: np.ndarray, other: Decisions) -> None:
         """Rows ``index`` take ``other``'s decisions."""
@@ -91,6 +103,8 @@ class Decisions:
         for kind in VentureKind:
             self.join[kind][index] = other.join[kind]
             self.leave[kind][index] = other.leave[kind]
+        self.proposals = [p for p in self.proposals if not np.isin(p.members[0], index)]
+        self.proposals.extend(other.proposals)
 
 
 class Policy(Protocol):

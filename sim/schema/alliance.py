@@ -6,7 +6,7 @@ from pydantic import field_validator, model_validator
 
 from sim.enums import Governance
 from sim.scenario_files.problems import FieldError
-from sim.schema.base import Section, param
+from sim.schema.base import Section, distinct_codes, param
 
 
 class CapabilityArea(Section):
@@ -605,12 +605,8 @@ class Coalition(Section):
     @field_validator("members")
     @classmethod
     def _members(cls, members: list[str]) -> list[str]:
-        if len(members) < 2:
-            raise ValueError("a coalition needs at least two members")
-        upper = [code.upper() for code in members]
-        if len(set(upper)) != len(upper):
-            raise ValueError("members must be distinct")
-        return upper
+        return distinct_codes(members, 2, "a coalition needs at least two members",
+                              "members")
 
 
 class Alliance(Section):

@@ -28,13 +28,17 @@ def param(
     gt: float | None = None,
     lt: float | None = None,
     source: str = "",
+    control: tuple[float, float, float] | None = None,
 ) -> Any:
-    """Declare a parameter: default, meaning, unit, allowed range and (optionally) source."""
+    """Declare a parameter: default, meaning, unit, allowed range and (optionally) source,
+    and for a decision a player takes, the range and step its control offers."""
     extra: dict[str, Any] = {}
     if unit:
         extra["unit"] = unit
     if source:
         extra["source"] = source
+    if control:
+        extra["control"] = list(control)
     kwargs: dict[str, Any] = {"description": description}
     if extra:
         kwargs["json_schema_extra"] = extra
@@ -45,3 +49,14 @@ def param(
         # Sections and lists are built fresh for every scenario (a class or a factory).
         return Field(default_factory=default, **kwargs)
     return Field(default, **kwargs)
+
+
+def distinct_codes(codes: list[str], fewest: int, too_few: str, name: str) -> list[str]:
+    """Nation codes in upper case, at least ``fewest`` of them and none twice (else a
+    ValueError: ``too_few``, or that the ``name`` must be distinct)."""
+    if len(codes) < fewest:
+        raise ValueError(too_few)
+    upper = [code.upper() for code in codes]
+    if len(set(upper)) != len(upper):
+        raise ValueError(f"{name} must be distinct")
+    return upper

@@ -10,7 +10,7 @@ from sim.schema.alliance import Alliance
 from sim.schema.base import Section, param
 from sim.schema.drivers import EVENT_TARGETS, NATION_TARGETS, Drivers, Inject, InjectTarget
 from sim.schema.nations import Nations
-from sim.schema.policy import ALL_AREAS
+from sim.schema.policy import ALL_AREAS, NationPolicy
 
 
 class Metadata(Section):
@@ -91,13 +91,8 @@ class Scenario(Section):
                 raise FieldError((*where, "area"),
                                  f"unknown capability area {coalition.area!r}")
         for index, nation in enumerate(self.nations.members):
-            for entry_index, entry in enumerate(nation.policy.decisions):
-                for key in entry.allocation:
-                    if key != ALL_AREAS and key not in areas:
-                        raise FieldError(
-                            ("nations", "members", index, "policy", "decisions",
-                             entry_index, "allocation", key),
-                            f"unknown capability area {key!r} (or '{ALL_AREAS}')")
+            check_policy(nation.policy, ("nations", "members", index, "policy"),
+                         nation.code, codes, areas)
         if self.nations.members and not any(nation.defence_pct_gdp > 0
                                             for nation in self.nations.members):
             raise FieldError(("nations", "members"), "at least one nation must spend on "
@@ -110,3 +105,25 @@ class Scenario(Section):
     @property
     def nation_codes(self) -> list[str]:
         return [nation.code for nation in self.nations.members]
+
+
+def check_policy(policy: NationPolicy, where: tuple[str | int, ...], code: str,
+                 codes: set[str], areas: set[str]) -> None:
+    """A nation's script names only areas and allies the scenario has."""
+    for group in ("decisions", "rules"):
+        for entry_index, entry in enumerate(getattr(policy, group)):
+            for key in entry.allocation:
+                if key != ALL_AREAS and key not in areas:
+                    raise FieldError((*where, group, entry_index, "allocation", key),
+                                     f"unknown capability area {key!r} (or '{ALL_AREAS}')")
+    for entry_index, entry in enumerate(policy.decisions):
+        if entry.propose is None:
+            continue
+        proposal = (*where, "decisions", entry_index, "propose")
+        if entry.propose.area not in areas:
+            raise FieldError((*proposal, "area"),
+                             f"unknown capability area {entry.propose.area!r}")
+        for position, partner in enumerate(entry.propose.partners):
+            if partner not in codes or partner == code:
+                raise FieldError((*proposal, "partners", position),
+                                 f"{partner!r} is not another nation of the scenario")

@@ -1,0 +1,165 @@
+"""The play app in a real browser (Debian's Chromium through Playwright, no browser
+download): a person opens the app, sets a decision, ends four quarters, sees the state
+change, saves, reloads and resumes; the log replays to identical tables; the explorer
+steps a run live. No console error, no request outside the loopback address, scenario
+text shown as text, and the server listening on loopback only."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.sync_api",
+                                 reason="playwright is not installed (test extras)")
+pytest.importorskip("solara", reason="solara is not installed (the play extra)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine "
+                                "(Debian: apt-get install chromium); browser tests skipped")
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+WAIT = 60_000  # ms: a guard against a hung page, not a timing expectation
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app serving a scenario whose name and description are markup."""
+    base = tmp_path_factory.mktemp("play")
+    scenarios = base / "scenarios"
+    shutil.copytree(SCENARIOS, scenarios)
+    scenario = scenarios / "hostile.yaml"
+    scenario.write_text(f"extends: baseline.yaml\nmetadata:\n  name: '{HOSTILE}'\n"
+                        f"  description: '{HOSTILE}<script>alert(2)</script>'\n")
+    plays = base / "plays"
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "play", str(scenario), "--nation", "POL",
+         "--quarters", "8", "--seed", "5", "--plays", str(plays)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=base)
+    try:
+        line = server.stdout.readline()
+        assert "http://127.0.0.1:" in line, server.stderr.read() if server.poll() else line
+        url = line.split("open ", 1)[1].split()[0]
+        yield {"url": url, "plays": plays, "base": base, "scenario": scenario}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def watched_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    seen: dict[str, list[str]] = {"errors": [], "dialogs": [], "requests": []}
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("websocket", lambda w: seen["requests"].append(w.url))
+    page.goto(url)
+    return page, seen
+
+
+def outside_loopback(requests: list[str], url: str) -> list[str]:
+    origin = url.rstrip("/").split("://", 1)[1]
+    return [r for r in requests if not r.startswith(
+        (f"http://{origin}", f"ws://{origin}", f"blob:http://{origin}", "data:"))]
+
+
+def ready(page) -> None:
+    """The page has rendered, charts included (widgets settle before a person clicks)."""
+    page.wait_for_selector(".js-plotly-plot", timeout=WAIT)
+    page.wait_for_load_state("networkidle")
+
+
+def go_to(page, button: str, text: str) -> None:
+    """Click ``button`` once it shows, and wait for ``text`` and the page to settle."""
+    page.wait_for_selector(button, timeout=WAIT)
+    page.click(button)
+    page.wait_for_selector(f"text={text}", timeout=WAIT)
+    ready(page)
+
+
+def figure(page, label: str) -> str:
+    row = page.get_by_text(f"{label}:", exact=True).locator("xpath=..")
+    return row.inner_text().split(":", 1)[1].strip()
+
+
+@pytest.mark.slow
+def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    spending_before = figure(page, "Defence spending")
+    share = page.locator(".control-defence_pct_gdp input")
+    share.fill("6.5")
+    share.press("Enter")
+    page.wait_for_load_state("networkidle")
+    for quarter in range(2, 6):
+        page.click(".end-quarter")
+        page.wait_for_selector(f"text=Quarter {quarter} of 8", timeout=WAIT)
+    ready(page)
+    assert figure(page, "Desired (decided last quarter)") == "6.50 % of GDP"
+    assert figure(page, "Defence spending") != spending_before
+    assert "News of quarter 4" in page.inner_text("body")
+    page.click(".save-game")
+    page.wait_for_selector("text=Saved to", timeout=WAIT)
+    logs = list(app["plays"].glob("*/play.yaml"))
+    assert len(logs) == 1
+
+    page.reload()
+    page.wait_for_selector(".resume-game", timeout=WAIT)
+    page.click(".resume-game")
+    page.wait_for_selector("text=Quarter 5 of 8", timeout=WAIT)
+    ready(page)
+    assert figure(page, "Desired (decided last quarter)") == "6.50 % of GDP"
+    assert page.locator(".control-defence_pct_gdp input").input_value() == "6.5"
+    text = page.inner_text("body")
+    assert HOSTILE in text and "<script>alert(2)</script>" in text  # shown, not run
+    page.close()
+    assert seen["errors"] == []
+    assert seen["dialogs"] == []
+    assert outside_loopback(seen["requests"], app["url"]) == []
+
+    # The log replays to the very tables the game saved.
+    out = app["base"] / "replayed"
+    replayed = subprocess.run([sys.executable, str(ROOT / "run.py"), "play", "--replay",
+                               str(logs[0]), "--out", str(out)], capture_output=True,
+                              text=True, cwd=app["base"], timeout=600)
+    assert replayed.returncode == 0, replayed.stderr
+    for table in ("timeseries", "nations", "kpis", "programmes", "milestones"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{table}.parquet"),
+                                      pd.read_parquet(logs[0].parent / f"{table}.parquet"))
+
+
+@pytest.mark.slow
+def test_the_explorer_steps_one_run_live(browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".nav-explore", "Quarter 0 of 40")
+    assert page.locator("text=pooling discount").count() >= 1  # sliders from the schema
+    for quarter in (1, 2):
+        page.click(".step")
+        page.wait_for_selector(f"text=Quarter {quarter} of 40", timeout=WAIT)
+    page.click(".play-pause")  # play: the model steps on its own ...
+    page.wait_for_selector("text=Quarter 4 of 40", timeout=WAIT)
+    page.click(".play-pause")  # ... until paused
+    page.wait_for_selector(".play-pause >> text=Play", timeout=WAIT)
+    ready(page)
+    panels = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .map(d => d.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0))""")
+    assert len(panels) == 5 and min(panels) >= 5  # every panel shows quarters 0-4
+    page.close()
+    assert seen["errors"] == []
+    assert outside_loopback(seen["requests"], app["url"]) == []
+
+
+def test_the_server_listens_on_the_loopback_address_only(app):
+    port = int(app["url"].rstrip("/").rsplit(":", 1)[1])
+    table = Path("/proc/net/tcp")
+    if not table.is_file():
+        pytest.skip("no /proc/net/tcp on this system")
+    listening = [line.split()[1] for line in table.read_text().splitlines()[1:]
+                 if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == port]
+    assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1, nothing else
