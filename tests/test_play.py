@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,3 +277,19 @@ def test_the_explorers_sliders_are_the_schemas_parameters_and_step_a_run(baselin
     explorer.step()
     explorer.step()
     assert explorer.run().timeseries["step"].tolist() == [0, 1, 2]
+
+
+def test_the_explorers_charts_show_the_live_run_on_dates_and_travel_as_plain_json(baseline):
+    """The app sends figures to the browser as plain JSON (Solara's widgets), not through
+    plotly's own encoder: dates must be text, and the charts must come from the run."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    explorer = Explorer(baseline, 3)
+    for _ in range(3):
+        explorer.step()
+    panels = solara_app.explorer_panels(explorer.run())
+    assert len(panels) == 5
+    for panel in panels:
+        json.dumps(panel.to_plotly_json())  # TypeError on a date object
+    median = next(trace for trace in panels[0].data if trace.name == "this run"
+                  and trace.fill is None)
+    assert list(median.x) == ["2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01"]

@@ -43,7 +43,7 @@ EPILOG = """examples:
   python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
   python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
   python3 run.py discover results/sweeps/governance-and-trust/<run-id> \\
-      --kpi final_cohesion --below 0.75
+      --kpi final_cohesion --below 0.65
   python3 run.py validate scenarios/*.yaml
   python3 run.py schema > scenarios/scenario.schema.json
   python3 run.py play scenarios/baseline.yaml --nation POL --quarters 8

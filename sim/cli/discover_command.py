@@ -25,9 +25,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "discovery-<kpi>-<below|above>-<X>.html (the trade-off curve, the box) and .csv "
         "(the peeling trajectory) in the sweep folder. See docs/DISCOVERY.md.",
         epilog="examples:\n  python3 run.py discover results/sweeps/governance-and-trust/<run-id> "
-        "\\\n      --kpi final_cohesion --below 0.75\n"
+        "\\\n      --kpi final_cohesion --below 0.65\n"
         "  python3 run.py discover results/sweeps/governance-and-trust/<run-id> \\\n"
-        "      --kpi final_capability --above 6000 --box-index 3",
+        "      --kpi final_capability --above 4700 --box-index 3",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, metavar="RUN_DIR", help="a sweep folder")
     parser.add_argument("--kpi", required=True, metavar="NAME",

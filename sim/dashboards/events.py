@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from sim.calendar import Calendar
-from sim.dashboards.figures import safe
+from sim.dashboards.figures import safe, steps_to_dates
 from sim.results import RunResults
 
 EVENT_GREY = "#555555"
@@ -82,7 +82,7 @@ def add_event_markers(figure: go.Figure, runs: list[RunResults], colours: list[s
         by_step.setdefault(step, []).append((label, colour))
     for step, items in sorted(by_step.items()):
         calendar = _calendar_for(runs, seen, step)
-        when = calendar.date(step)
+        when = steps_to_dates(calendar, [step])[0]
         colour = items[0][1]
         figure.add_shape(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1,
                          line={"color": colour, "width": 1.2, "dash": "dot"}, layer="below")
@@ -117,7 +117,7 @@ def add_attack_marks(figure: go.Figure, run: RunResults) -> None:
                                                      "visible": False, "fixedrange": True}})
     calendar = run.calendar
     figure.add_trace(go.Scatter(
-        x=calendar.dates(per_run.index.tolist()), y=[0.025] * len(per_run), yaxis=MARK_AXIS,
+        x=steps_to_dates(calendar, per_run.index), y=[0.025] * len(per_run), yaxis=MARK_AXIS,
         mode="markers", name="hybrid attacks",
         marker={"symbol": "triangle-up", "size": 5 + 9 * np.sqrt(per_run / per_run.max()),
                 "opacity": 0.75, "color": ATTACK_COLOUR, "line": {"width": 0.5,

@@ -69,8 +69,10 @@ def date_axis(figure: go.Figure, calendar: Calendar, **where: int) -> None:
                         title=time_axis_title(calendar), **where)
 
 
-def steps_to_dates(calendar: Calendar, steps: pd.Index | list[int]) -> list:
-    return calendar.dates([int(step) for step in steps])
+def steps_to_dates(calendar: Calendar, steps: pd.Index | list[int]) -> list[str]:
+    """The first day of each step's period, as ISO text: plotly reads it as a date, and
+    figures sent as plain JSON (the play app's widgets) carry it too."""
+    return [day.isoformat() for day in calendar.dates([int(step) for step in steps])]
 
 
 def periods(calendar: Calendar, steps: pd.Index | list[int]) -> list[str]:
@@ -106,7 +108,7 @@ def add_fan(figure: go.Figure, series: pd.DataFrame, output: Output, calendar: C
                                         ("q25", "q75", 0.28, "50 % band")):
             figure.add_trace(go.Scatter(
                 x=x + x[::-1], y=band[high].tolist() + band[low].tolist()[::-1],
-                fill="toself", fillcolor=with_alpha(hue, alpha), line={"width": 0},
+                mode="lines", fill="toself", fillcolor=with_alpha(hue, alpha), line={"width": 0},
                 name=f"{name}: {label}", hoverinfo="skip", legendgroup=name,
                 showlegend=False), **where)
     value_format = ".1%" if unit.scale == 100 else ".4~g"

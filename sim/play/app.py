@@ -17,14 +17,16 @@ import plotly.graph_objects as go
 import solara
 import solara.lab
 
-from sim.dashboards import figures
+from sim.dashboards import panels as draw
 from sim.dashboards.palette import colour
 from sim.enums import VentureKind
 from sim.loader import ScenarioError, load_scenario
+from sim.outputs import TIMESERIES
 from sim.play import briefing, server
 from sim.play.explorer import Explorer, current_value, sliders
 from sim.play.game import PATHWAYS, Game, controls
 from sim.play.log import LOG_NAME
+from sim.results import RunResults
 
 PLAY_INTERVAL = 0.4  # seconds between quarters while the explorer plays
 COOPERATIVE = [pathway for pathway in PATHWAYS if pathway != "national"]
@@ -356,6 +358,20 @@ def explorer_step() -> None:
         explorer_revision.value += 1
 
 
+def explorer_panels(run: RunResults) -> list[go.Figure]:
+    """The explorer's charts of the run so far: four figures over time (one run: no
+    bands) and procurement by pathway, on the dashboards' calendar axes."""
+    panels = []
+    for column in draw.FAN_FIGURES[:4]:
+        panel = draw.fan_chart([run], column)
+        panel.update_layout(title=f"{TIMESERIES[column].label}: this run")
+        panel.update_traces(name="this run", selector={"mode": "lines"})
+        panels.append(panel)
+    panels.append(draw.allocation_chart([run]).update_layout(
+        title="Procurement by pathway: this run"))
+    return panels
+
+
 @solara.component
 def ExplorerPage() -> None:
     solara.Title("Explore - alliance-sim")
@@ -413,14 +429,7 @@ def ExplorerPage() -> None:
                             classes=["explorer-quarter"], style={"font-size": "1.2em"})
             with EXPLORER_LOCK:
                 run = current.run()
-            panels = []
-            for column, title, unit in figures.FAN_METRICS[:4]:
-                panel = figures.fan_chart([run], column, title, unit)
-                panel.update_layout(title=f"{title}: this run")  # one run: no bands
-                panel.update_traces(name="this run", selector={"mode": "lines"})
-                panels.append(panel)
-            panels.append(figures.allocation_chart(run).update_layout(
-                title="Procurement by pathway: this run"))
+            panels = explorer_panels(run)
             for index in range(0, len(panels), 2):
                 Figures(panels[index:index + 2], width=EXPLORER_WIDTH)
 

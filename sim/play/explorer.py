@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim.model import AllianceModel
 from sim.results import RunResults
+from sim.results.tables import timeseries_table
 from sim.schema import Scenario
 from sim.schema.reference import Parameter, parameter
 
@@ -104,10 +105,11 @@ class Explorer:
 
     def run(self) -> RunResults:
         """The run so far, shaped like a stored run for the dashboards' figures."""
-        frame = self.model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "step", range(len(frame)))
+        frame = timeseries_table(self.model)
         frame.insert(0, "replication", 0)
         empty = pd.DataFrame()
-        return RunResults(Path("live"), {"scenario_name": self.scenario.metadata.name},
-                          timeseries=frame, nations=empty, kpis=empty, programmes=empty,
-                          milestones=empty, summary=empty)
+        # The scenario as a run folder's manifest holds it: calendar, horizon, events.
+        manifest = {"scenario_name": self.scenario.metadata.name,
+                    "scenario": self.model.config.model_dump(mode="json")}
+        return RunResults(Path("live"), manifest, timeseries=frame, nations=empty, kpis=empty,
+                          programmes=empty, milestones=empty, summary=empty)
