@@ -86,7 +86,7 @@ def _played_game(cwd: Path) -> str:
     from sim.play.game import Game
 
     scenario = cwd / "scenarios" / "baseline.yaml"
-    game = Game.start(load_scenario(scenario), "scenarios/baseline.yaml", "POL", 1,
+    game = Game.start(load_scenario(scenario), str(scenario), "POL", 1,
                       quarters=2, plays=cwd / "results" / "plays")
     game.set_number("defence_pct_gdp", 4.0)
     for _ in range(2):
@@ -113,6 +113,7 @@ def _resolve(command: str, cwd: Path) -> str:
 def test_every_example_runs_as_written(tmp_path):
     shutil.copytree(SCENARIOS, tmp_path / "scenarios")
     (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "MODEL.md", tmp_path / "docs")  # schema --model-doc edits it
     failed = []
     for command in list(dict.fromkeys(help_examples() + readme_examples())):
         if INTERACTIVE.match(command):
@@ -122,7 +123,7 @@ def test_every_example_runs_as_written(tmp_path):
         if result.returncode != 0:
             failed.append(f"{command}: exit {result.returncode}: "
                           f"{result.stderr.strip().splitlines()[-1:]}")
-    assert failed == []
+    assert failed == [], "\n".join(failed)
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim.cli.errors import UsageError
 from sim.experiment.spec import experiment_json_schema_text
 from sim.outputs import markdown_reference as outputs_reference
 from sim.schema.reference import json_schema_text, markdown_reference, update_parameter_tables
@@ -41,6 +42,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     if args.model_doc is not None:
+        if not args.model_doc.is_file():
+            raise UsageError(f"--model-doc {args.model_doc}: no such file")
         document = args.model_doc.read_text(encoding="utf-8")
         atomic_write_text(args.model_doc, update_parameter_tables(document))
         return 0
