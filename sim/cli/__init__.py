@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sim.cli import (
     compare_command,
@@ -23,7 +25,7 @@ from sim.cli import (
     validate_command,
 )
 from sim.cli.errors import UsageError
-from sim.loader import ScenarioError
+from sim.loader import ScenarioError, ScenarioWarning
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
@@ -64,17 +66,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _scenario_warnings_in_one_line(show: Callable[..., None]) -> Callable[..., None]:
+    """``warnings.showwarning`` printing a ScenarioWarning as ``warning: FILE:LINE: ...``
+    and any other warning as ``show`` does."""
+    def shown(message: Warning | str, category: type[Warning], *details: Any,
+              **more: Any) -> None:
+        if issubclass(category, ScenarioWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            show(message, category, *details, **more)
+    return shown
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
         arguments.insert(0, "run")  # `python run.py SCENARIO` means `run SCENARIO`
     parser = build_parser()
     try:
-        args = parser.parse_args(arguments)
-        if args.command is None:
-            parser.print_help()
-            return 2
-        return int(args.handler(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ScenarioWarning)
+            warnings.showwarning = _scenario_warnings_in_one_line(warnings.showwarning)
+            args = parser.parse_args(arguments)
+            if args.command is None:
+                parser.print_help()
+                return 2
+            return int(args.handler(args))
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
