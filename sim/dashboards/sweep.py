@@ -10,7 +10,6 @@ sweep folder's stored results (never re-run).
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from plotly.subplots import make_subplots
 from sim.dashboards.figures import safe
 from sim.dashboards.page import page_html, panels_html
 from sim.dashboards.palette import colour
+from sim.experiment.folder_checks import read_csv, read_manifest, read_parquet
 from sim.writers import atomic_write_text
 
 # Beyond this many dots or lines a chart is ink, not information (and a heavy page):
@@ -117,12 +117,12 @@ def _model_text(manifest: dict[str, Any]) -> str:
 
 def sweep_dashboard(folder: Path) -> tuple[Path, list[go.Figure]]:
     """dashboard.html of a sweep folder."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     experiment = manifest["experiment"]
     inputs = [factor["path"] for factor in experiment["parameters"]]
     kpis = experiment["kpis"]
-    points = pd.read_csv(folder / "points.csv")
-    runs = pd.read_parquet(folder / "kpis.parquet", columns=[*inputs, *kpis])
+    points = read_csv(folder / "points.csv")
+    runs = read_parquet(folder / "kpis.parquet", columns=[*inputs, *kpis])
     panels = [parallel_coordinates(points, inputs, kpis), scatter_matrix(runs, inputs, kpis)]
     target = folder / "dashboard.html"
     atomic_write_text(target, page_html(f"{experiment['name']} - sweep",
@@ -171,7 +171,7 @@ def morris_chart(indices: pd.DataFrame, kpi: str) -> go.Figure:
 
 def sensitivity_dashboard(folder: Path, method: str, indices: pd.DataFrame, target: Path
                           ) -> list[go.Figure]:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     chart = sobol_chart if method == "sobol" else morris_chart
     panels = [chart(indices, kpi) for kpi in dict.fromkeys(indices["kpi"])]
     table = indices.to_html(index=False, float_format=lambda v: f"{v:.4f}",
