@@ -64,7 +64,7 @@ def test_a_kill_before_any_file_operation_is_finished_by_resume(tmp_path):
 def test_sigkill_at_random_instants_then_resume_gives_identical_tables(tmp_path):
     """The real thing: the whole process group (the run and its pool workers) killed
     three times at random instants, each resume picking up where the last left off."""
-    arguments = ["run", BASELINE, "--set", "simulation.steps=12", "--replications", "40",
+    arguments = ["run", BASELINE, "--set", "simulation.steps=8", "--replications", "32",
                  "--workers", "2", "--quiet"]
     reference, killed = tmp_path / "reference", tmp_path / "killed"
     assert main([*arguments, "--out", str(reference)]) == 0
@@ -74,7 +74,7 @@ def test_sigkill_at_random_instants_then_resume_gives_identical_tables(tmp_path)
         process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), *command],
                                    cwd=ROOT, start_new_session=True,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(chance.uniform(0.5, 4.0))  # when to kill; the outcome must not matter
+        time.sleep(chance.uniform(0.5, 3.5))  # when to kill; the outcome must not matter
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()

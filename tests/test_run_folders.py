@@ -107,7 +107,7 @@ def test_a_run_folder_inside_another_run_folder_is_refused(tmp_path, capsys, mon
 
 
 # ------------------------------------------------------------------ folder names
-@pytest.mark.parametrize("name", ["..", ".", "x" * 300, "../../escape", "a/b\\c"])
+@pytest.mark.parametrize("name", ["..", ".", "x" * 300, "../a/b\\c"])
 def test_folder_names_from_scenario_names_stay_inside_and_bounded(tmp_path, name,
                                                                   monkeypatch):
     victim = tmp_path / "victim"

@@ -148,8 +148,10 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Workers]:
     try:
         # One thread per worker process: the model is pure Python (the GIL).
         client = Client(scheduler, timeout=CONNECT_SECONDS) if scheduler else Client(
-            n_workers=workers, threads_per_worker=1, processes=True,
-            dashboard_address=None, host="127.0.0.1", silence_logs=logging.CRITICAL)
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            # Its HTTP server (started even without a dashboard) on a free loopback port:
+            # the default, 8787, may be taken, which dask reports with a warning.
+            dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
     except (OSError, TimeoutError, ValueError) as error:
         where = f"the dask scheduler at {scheduler}" if scheduler else "a dask LocalCluster"
         raise BackendError(f"cannot start or reach {where}: "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
 from dataclasses import dataclass, field
 from functools import partial
@@ -146,7 +146,7 @@ def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
 
 
 # ---------------------------------------------------------------------- driver
-def chunks(indices: list[int], size: int) -> Iterator[list[int]]:
+def chunks(indices: Iterable[int], size: int) -> Iterator[list[int]]:
     """Runs of consecutive indices, at most ``size`` long."""
     current: list[int] = []
     for index in indices:
@@ -190,9 +190,11 @@ def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
     for a resume, or a new one, which ``claim`` claims once the workers are ready (so a
     backend that cannot start leaves nothing behind)."""
     done = set() if claim is not None else folder.done_jobs()
-    work = list(chunks([index for index in range(jobs) if index not in done],
-                       chunk_size(jobs - len(done), workers)))
-    workers = max(1, min(workers, len(work)))  # never more workers than chunks
+    missing = jobs - len(done)
+    size = chunk_size(missing, workers)
+    # Chunks are cut as they are submitted: a list of them grows with the run.
+    work = chunks((index for index in range(jobs) if index not in done), size)
+    workers = max(1, min(workers, -(-missing // size)))  # never more workers than chunks
     if in_process(backend, workers):
         backend = Backend.SERIAL  # one worker: no pool to start
     outcome = Outcome(folder.path, jobs, len(done))
@@ -218,7 +220,7 @@ def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
     return outcome
 
 
-def _run_window(outcome: Outcome, bar: tqdm, pool: Workers, work: list[list[int]],
+def _run_window(outcome: Outcome, bar: tqdm, pool: Workers, work: Iterator[list[int]],
                 folder: RunFolder, job: Job, workers: int) -> None:
     """Keep a bounded window of chunks in flight (memory stays flat); account for each
     as it finishes; on a stop signal or a failure cancel what has not started."""
