@@ -132,8 +132,8 @@ class RunFolder:
         for name in (*[t for t in self.tables if t != "kpis"], "kpis"):
             write_arrow(self._part(name, first, last), stamped(tables[name], mark))
 
-    def _part(self, table: str, first: int | str, last: int | str) -> Path:
-        return self.parts / f"{table}-{int(first):07d}-{int(last):07d}.parquet"
+    def _part(self, table: str, first: int, last: int) -> Path:
+        return self.parts / f"{table}-{first:07d}-{last:07d}.parquet"
 
     def stored_chunks(self) -> dict[tuple[int, int], dict[str, Path]]:
         """The chunks whose parts are all stored, each checked to be readable and made
@@ -162,10 +162,7 @@ class RunFolder:
                 raise RunFolderError(f"{files['kpis']}: its {missing[0]} part is missing; "
                                      "the folder was damaged (start the run again)")
             for file in files.values():
-                if fingerprint_of(file) != self.mark:
-                    raise RunFolderError(f"{file}: computed for another scenario, seed or "
-                                         "design than manifest.json records; refusing to "
-                                         "mix them")
+                self._check_mark(file)
             stored[chunk] = files
         return stored
 
@@ -225,10 +222,17 @@ class RunFolder:
             if not file.is_file():
                 raise RunFolderError(f"{file}: missing, though the run is complete; the "
                                      "folder was damaged (run it again into a new folder)")
-            mark = fingerprint_of(file)
-            if mark is not None and mark != self.mark:
-                raise RunFolderError(f"{file}: computed for another scenario, seed or "
-                                     "design than manifest.json records")
+            if fingerprint_of(file) is not None:  # tables of older versions carry none
+                self._check_mark(file)
+
+    def _check_mark(self, file: Path) -> None:
+        mark = fingerprint_of(file)
+        if mark is None:
+            raise RunFolderError(f"{file}: written by an older version of alliance-sim "
+                                 "(no fingerprint); run it again into a new folder")
+        if mark != self.mark:
+            raise RunFolderError(f"{file}: computed for another scenario, seed or design "
+                                 "than manifest.json records; refusing to mix them")
 
     # -------------------------------------------------------------- clean up
     def clean_up(self) -> None:
