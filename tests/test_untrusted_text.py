@@ -15,7 +15,7 @@ from sim.writers import write_csv
 from tests.conftest import TINY
 
 try:  # the browser helpers; without Playwright only the browser test is skipped
-    from tests.test_dashboards import CHROMIUM, browser, open_page  # noqa: F401
+    from tests.test_dashboards import CHROMIUM, open_page
 except pytest.skip.Exception:
     CHROMIUM = None
 
