@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
-from sim.cli.options import fresh_output_folder, parse_policy_options, parse_set_options
+from sim.cli.folders import fresh_output_folder, slug, unique_name
+from sim.cli.options import parse_policy_options, parse_set_options
+from sim.cli.resumable import resumable
 from sim.cli.run_command import (
     add_experiment_options,
     backend_options,
@@ -18,12 +19,13 @@ from sim.cli.run_command import (
     default_folder,
     report,
     show_progress,
-    slug,
 )
 from sim.experiment.runner import run_experiment
 from sim.experiment.statistics import paired_differences
 from sim.loader import load_scenario
 from sim.results import load
+from sim.schema import Scenario
+from sim.writers import write_csv
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -66,23 +68,25 @@ def handle(args: argparse.Namespace) -> int:
     out = fresh_output_folder(args.out or default_folder(reference, seed, kind="compare"))
     names: list[str] = []
     status = 0
-    for path, scenario, name in zip(paths, scenarios, labels, strict=True):
-        while name in names:  # the same scenario twice is allowed (a self-comparison)
-            name += "-again"
+    for path, scenario, label in zip(paths, scenarios, labels, strict=True):
+        # The same scenario twice is allowed (a self-comparison).
+        name = unique_name(slug(label), names)
         names.append(name)
-        outcome = run_experiment(scenario, out / name, seed=seed, replications=replications,
-                                 workers=args.workers, source=str(path),
-                                 progress=show_progress(args), **backend_options(args))
-        status = max(status, report(outcome, out / name, quiet=True, png=args.png))
-        if outcome.interrupted:
+
+        def run_one(scenario: Scenario = scenario, path: Path = path,
+                    folder: Path = out / name) -> int:
+            outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
+                                     workers=args.workers, source=str(path),
+                                     progress=show_progress(args), **backend_options(args))
+            return report(outcome, folder, quiet=True, png=args.png)
+        status = max(status, resumable(out / name, "run", run_one))
+        if status > 1:  # stopped: the comparison needs every scenario
             return status
     results = [load(out / name, tables=("kpis",)) for name in names]
     table = pd.concat([
         paired_differences(results[0].kpis, other.kpis, names[0], name)
         for name, other in zip(names[1:], results[1:], strict=True)], ignore_index=True)
-    temporary = out / ".comparison.csv.tmp"
-    table.to_csv(temporary, index=False)
-    os.replace(temporary, out / "comparison.csv")
+    write_csv(out / "comparison.csv", table)
     dashboard = build_dashboard(out, args.png)
     if not args.quiet:
         headline = table[table["kpi"].isin(["final_capability", "final_cohesion",

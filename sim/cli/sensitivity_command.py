@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.cli.options import fresh_output_folder
+from sim.cli.folders import fresh_output_folder
+from sim.cli.resumable import resumable
 from sim.cli.run_command import add_execution_options, check_execution
 from sim.cli.sweep_command import (
     add_design_options,
@@ -22,7 +23,7 @@ from sim.cli.sweep_command import (
 from sim.dashboards.sweep import sensitivity_dashboard
 from sim.experiment.sensitivity import AnalysisError, analyse
 from sim.experiment.spec import Method, load_experiment
-from sim.writers.atomic import atomic_write_text
+from sim.writers import write_csv
 
 EXAMPLES = """examples:
   python run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
@@ -58,7 +59,7 @@ def report(folder: Path, quiet: bool) -> None:
         raise UsageError(str(error)) from None
     if indices.empty:
         raise UsageError(f"{folder}: every analysed KPI is constant over the design")
-    atomic_write_text(folder / "sensitivity.csv", indices.to_csv(index=False))
+    write_csv(folder / "sensitivity.csv", indices)
     target = folder / "sensitivity.html"
     sensitivity_dashboard(folder, method, indices, target)
     if not quiet:
@@ -85,12 +86,15 @@ def handle(args: argparse.Namespace) -> int:
     experiment = adjusted(load_experiment(args.source).with_method(Method(args.method)),
                           args)
     folder = fresh_output_folder(args.out or default_folder(experiment, "sensitivity"))
-    outcome = sweep(experiment, folder, args)
-    status = settle(outcome, folder, args)
-    if status:
-        print(f"no indices: every design point is needed (status {status})",
-              file=sys.stderr)
-        return status
-    write_dashboard(folder, args)
-    report(folder, args.quiet)
-    return 0
+
+    def work() -> int:
+        outcome = sweep(experiment, folder, args)
+        status = settle(outcome, folder, args)
+        if status:
+            print(f"no indices: every design point is needed (status {status})",
+                  file=sys.stderr)
+            return status
+        write_dashboard(folder, args)
+        report(folder, args.quiet)
+        return 0
+    return resumable(folder, "sweep", work)

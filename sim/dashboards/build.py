@@ -3,14 +3,14 @@ folder's ``comparison.html``, and optional PNG images of every figure."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from sim.dashboards.page import comparison_dashboard, run_dashboard
+from sim.experiment.folder_checks import RunFolderError, read_csv, read_manifest
 from sim.results import load
+from sim.results.load import require_tables
 
 # Everything but the nations table, which dashboards read in batches (nation_summaries).
 LIGHT_TABLES = ("timeseries", "kpis", "programmes", "milestones")
@@ -24,14 +24,14 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
+    require_tables(folder, (*LIGHT_TABLES, "nations"))
     target = folder / "dashboard.html"
     return target, run_dashboard(load(folder, LIGHT_TABLES), target)
 
 
 def is_sweep(folder: Path) -> bool:
-    manifest = folder / "manifest.json"
-    return manifest.is_file() and \
-        json.loads(manifest.read_text(encoding="utf-8")).get("kind") == "sweep"
+    return (folder / "manifest.json").exists() and \
+        read_manifest(folder).get("kind") == "sweep"
 
 
 def is_comparison(folder: Path) -> bool:
@@ -40,9 +40,16 @@ def is_comparison(folder: Path) -> bool:
 
 def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
     """A compare folder: its run folders (in the order of comparison.csv) and the CSV."""
-    comparison = pd.read_csv(folder / "comparison.csv")
-    others = dict.fromkeys(comparison["scenario"].astype(str))
-    names = [str(comparison["reference"].iloc[0]), *others]
+    file = folder / "comparison.csv"
+    comparison = read_csv(file)
+    if comparison.empty or not {"scenario", "reference"} <= set(comparison.columns):
+        raise RunFolderError(f"{file}: expected the columns scenario and reference")
+    names = list(dict.fromkeys([str(comparison["reference"].iloc[0]),
+                                *comparison["scenario"].astype(str)]))
+    for name in names:  # run folders of this compare folder, never a path elsewhere
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise RunFolderError(f"{file}: {name!r} is not the name of a run folder in "
+                                 f"{folder}")
     runs = [load(folder / name, LIGHT_TABLES) for name in names]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, comparison, target)

@@ -26,8 +26,9 @@ FAN_METRICS = (
 
 
 def safe(text: str) -> str:
-    """Escape scenario-supplied text for plotly's HTML-like labels."""
-    return html.escape(str(text), quote=True)
+    """Escape scenario-supplied text for plotly's HTML-like labels. Quotes stay: without
+    ``<`` no tag can open, and plotly would show ``&quot;`` as it is."""
+    return html.escape(str(text), quote=False)
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:

@@ -10,7 +10,6 @@ sweep folder's stored results (never re-run).
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from plotly.subplots import make_subplots
 from sim.dashboards.figures import safe
 from sim.dashboards.page import page_html, panels_html
 from sim.dashboards.palette import colour
+from sim.experiment.folder_checks import read_csv, read_manifest, read_parquet
 from sim.writers import atomic_write_text
 
 # Beyond this many dots or lines a chart is ink, not information (and a heavy page):
@@ -28,15 +28,20 @@ from sim.writers import atomic_write_text
 MAX_SHOWN = 5000
 
 
+TICK_LIMIT = 14  # characters of a category that fit left of a parallel-coordinates axis
+
+
 def _dimension(values: pd.Series, label: str) -> dict[str, Any]:
-    """A parcoords axis; words become evenly spaced ticks."""
+    """A parcoords axis; words become evenly spaced ticks. Plotly draws an axis label as
+    markup (escaped here) but tick texts as plain text (shown as they are)."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return {"label": safe(label), "values": values.to_numpy(dtype=float)}
     categories = sorted(values.astype(str).unique())
     codes = values.astype(str).map({name: i for i, name in enumerate(categories)})
     return {"label": safe(label), "values": codes.to_numpy(dtype=float),
             "tickvals": list(range(len(categories))),
-            "ticktext": [safe(name) for name in categories]}
+            "ticktext": [name if len(name) <= TICK_LIMIT else name[:TICK_LIMIT - 1] + "…"
+                         for name in categories]}
 
 
 def _short(path: str) -> str:
@@ -74,9 +79,12 @@ def scatter_matrix(runs: pd.DataFrame, inputs: list[str], kpis: list[str]) -> go
                            vertical_spacing=0.03)
     for row, kpi in enumerate(kpis, start=1):
         for column, path in enumerate(inputs, start=1):
+            numeric = pd.api.types.is_numeric_dtype(sample[path]) and \
+                not pd.api.types.is_bool_dtype(sample[path])
+            # Words become category ticks, which plotly renders as markup: escaped.
             figure.add_trace(go.Scattergl(
-                x=sample[path].astype(str) if not pd.api.types.is_numeric_dtype(
-                    sample[path]) else sample[path], y=sample[kpi], mode="markers",
+                x=sample[path] if numeric else sample[path].astype(str).map(safe),
+                y=sample[kpi], mode="markers",
                 marker={"size": 3, "color": colour(row - 1), "opacity": 0.5},
                 showlegend=False, hovertemplate=f"{safe(_short(path))} %{{x}}<br>"
                 f"{safe(kpi)} %{{y}}<extra></extra>"), row=row, col=column)
@@ -117,12 +125,12 @@ def _model_text(manifest: dict[str, Any]) -> str:
 
 def sweep_dashboard(folder: Path) -> tuple[Path, list[go.Figure]]:
     """dashboard.html of a sweep folder."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     experiment = manifest["experiment"]
     inputs = [factor["path"] for factor in experiment["parameters"]]
     kpis = experiment["kpis"]
-    points = pd.read_csv(folder / "points.csv")
-    runs = pd.read_parquet(folder / "kpis.parquet", columns=[*inputs, *kpis])
+    points = read_csv(folder / "points.csv")
+    runs = read_parquet(folder / "kpis.parquet", columns=[*inputs, *kpis])
     panels = [parallel_coordinates(points, inputs, kpis), scatter_matrix(runs, inputs, kpis)]
     target = folder / "dashboard.html"
     atomic_write_text(target, page_html(f"{experiment['name']} - sweep",
@@ -171,7 +179,7 @@ def morris_chart(indices: pd.DataFrame, kpi: str) -> go.Figure:
 
 def sensitivity_dashboard(folder: Path, method: str, indices: pd.DataFrame, target: Path
                           ) -> list[go.Figure]:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     chart = sobol_chart if method == "sobol" else morris_chart
     panels = [chart(indices, kpi) for kpi in dict.fromkeys(indices["kpi"])]
     table = indices.to_html(index=False, float_format=lambda v: f"{v:.4f}",

@@ -16,13 +16,13 @@ replications share their noise across points, so what remains is the inputs' eff
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.experiment.design import unit_column, unit_problem
+from sim.experiment.folder_checks import read_manifest, read_parquet
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
@@ -69,10 +69,7 @@ def morris_indices(paths: list[str], unit: np.ndarray, outputs: np.ndarray, kpi:
 def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFrame]:
     """The design's method and the indices of each KPI (long table: kpi, parameter,
     index, value, ci_low, ci_high). KPIs constant over the design are left out."""
-    manifest_file = folder / "manifest.json"
-    if not manifest_file.is_file():
-        raise AnalysisError(f"{folder}: no manifest.json; not a sweep folder")
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     experiment = manifest.get("experiment")
     if manifest.get("kind") != "sweep" or not experiment:
         raise AnalysisError(f"{folder}: not a sweep folder (made by `run`, not `sweep`)")
@@ -84,9 +81,9 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
         raise AnalysisError(f"{folder}: a {method} design has no sensitivity indices; "
                             "run the experiment with --method sobol or morris")
     paths = [factor["path"] for factor in experiment["parameters"]]
-    design = pd.read_parquet(folder / "design.parquet").sort_values("point")
+    design = read_parquet(folder / "design.parquet").sort_values("point")
     unit = design[[unit_column(path) for path in paths]].to_numpy(dtype=float)
-    runs = pd.read_parquet(folder / "kpis.parquet")
+    runs = read_parquet(folder / "kpis.parquet")
     wanted = kpis or experiment["kpis"]
     unknown = [kpi for kpi in wanted if kpi not in runs.columns]
     if unknown:
