@@ -8,6 +8,7 @@ is reported as ``FILE:LINE:COL: dotted.path: message``, all of them at once.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,18 @@ from sim.scenario_files.documents import (
     set_path,
 )
 from sim.scenario_files.policy_files import set_policy
-from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
+from sim.scenario_files.problems import (
+    COMMAND_LINE,
+    Location,
+    Problem,
+    ScenarioError,
+    ScenarioWarning,
+)
 from sim.scenario_files.validation import validate
+from sim.scenario_files.yaml_reader import file_problem
 from sim.schema import Scenario
 
-__all__ = ["ScenarioError", "apply_overrides", "compose", "load_scenario"]
+__all__ = ["ScenarioError", "ScenarioWarning", "apply_overrides", "compose", "load_scenario"]
 
 
 def _display(path: Path) -> str:
@@ -74,8 +82,9 @@ def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
     if parent in chain or parent == path.resolve():
         cycle = " -> ".join(_display(p) for p in (*chain, path.resolve(), parent))
         raise ScenarioError(Problem(where, "extends", f"extends cycle: {cycle}"))
-    if not parent.is_file():
-        raise ScenarioError(Problem(where, "extends", f"{parent_name}: file not found"))
+    problem = file_problem(parent)
+    if problem:
+        raise ScenarioError(Problem(where, "extends", f"{parent_name}: {problem}"))
     return merge(_read_chain(parent, root, (*chain, path.resolve())), document)
 
 
@@ -94,10 +103,11 @@ def _expand_tables(document: Document) -> None:
         if not isinstance(name, str):
             continue
         table_path = Path(name)
-        if not table_path.is_file():
+        problem = file_problem(table_path)
+        if problem:
+            problem = "nations table not found" if problem == "file not found" else problem
             raise ScenarioError(Problem(document.where((*TABLES, index)),
-                                        f"nations.from_csv.{index}",
-                                        f"{name}: nations table not found"))
+                                        f"nations.from_csv.{index}", f"{name}: {problem}"))
         combined = merge(combined, read_nation_table(table_path, _display(table_path)))
     combined = merge(combined, inline)
     document._drop(MEMBERS)
@@ -109,13 +119,15 @@ def _expand_tables(document: Document) -> None:
 def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Document:
     """The scenario file with everything it extends and references, and the overrides."""
     path = Path(path)
-    if not path.is_file():
-        problem = "file not found" if not path.exists() else "is a folder, not a file"
+    problem = file_problem(path)
+    if problem:
         raise ScenarioError(Problem(Location(_display(path)), "", problem))
     # Files state only what differs: they sit on the schema's full defaults, so a partly
     # written section keeps the defaults of the fields it leaves out.
     defaults = Document(Scenario().model_dump(mode="python"))
     document = merge(defaults, _read_chain(path, path.resolve().parent, ()))
+    # A problem found where no file put anything (a default) is the scenario file's.
+    document.values.setdefault((), Location(_display(path)))
     overrides = overrides or {}
     early = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] != MEMBERS}
     late = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] == MEMBERS}
@@ -140,11 +152,25 @@ def _get(data: Any, path: tuple) -> Any:
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
                   policies: dict[str, Path] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file, with optional dotted overrides and
-    nations' policies from policy files or play logs (``{"POL": Path("play.yaml")}``)."""
+    nations' policies from policy files or play logs (``{"POL": Path("play.yaml")}``): a
+    scenario that can run. What runs but has no effect is a ScenarioWarning."""
     document = compose(path, overrides)
     for code, policy_file in (policies or {}).items():
         set_policy(document, code, Path(policy_file), _display(Path(policy_file)))
-    return validate(document)
+    scenario = validate(document)
+    if not scenario.nations.members:
+        raise ScenarioError(Problem(document.where(MEMBERS), "nations.members",
+                                    "no nations: list them under nations.members or in a "
+                                    "table named by nations.from_csv"))
+    horizon = scenario.simulation.steps
+    for index, inject in enumerate(scenario.injects):
+        if inject.step > horizon:
+            where = ("injects", index, "step")
+            warnings.warn(ScenarioWarning(str(Problem(
+                document.where(where), ".".join(map(str, where)),
+                f"quarter {inject.step} is after the horizon ({horizon} quarters); the "
+                "inject has no effect"))), stacklevel=2)
+    return scenario
 
 
 def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:

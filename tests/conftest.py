@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from sim.cli import main
+from sim.experiment.store import RunFolder
 from sim.loader import apply_overrides, load_scenario
 from sim.runner import run_model
 from sim.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+TINY = ROOT / "tests" / "golden" / "tiny.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +65,16 @@ def browser():
                                           args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+def stopped_before_gathering(folder: Path, monkeypatch: pytest.MonkeyPatch,
+                             scenario: Path = TINY, *extra: str) -> None:
+    """A run folder whose replications are stored as parts but not yet gathered, as a
+    kill at that instant leaves it."""
+    def interrupted(self: RunFolder) -> None:
+        raise KeyboardInterrupt
+    with monkeypatch.context() as patch, contextlib.suppress(KeyboardInterrupt):
+        patch.setattr(RunFolder, "gather", interrupted)
+        main(["run", str(scenario), "--replications", "3", "--workers", "1", "--quiet",
+              "--out", str(folder), *extra])
+    assert (folder / "parts").is_dir()

@@ -1,15 +1,24 @@
 """Command-line interface: ``python3 run.py [COMMAND] ...`` (``run`` when omitted), also
 installed as the ``alliance-sim`` command.
 
-Each command lives in its own module and registers a sub-parser; bad input of any kind
-ends in one line on stderr and exit status 2, never a traceback.
+Each command lives in its own module and registers a sub-parser. :func:`main` is the one
+error boundary: bad input of any kind, and a failure of the machine around the program
+(storage, memory, a dask cluster), ends in one line on stderr and exit status 2, never a
+traceback; a stop signal in 128 + its number; only a bug shows a traceback, with a request
+to report it.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pyarrow as pa
 
 from sim.cli import (
     compare_command,
@@ -23,9 +32,14 @@ from sim.cli import (
     sweep_command,
     validate_command,
 )
-from sim.cli.errors import UsageError
+from sim.cli.errors import UsageError, describe_os_error
 from sim.cli.invocation import SCRIPT, invocation, program_name, version
-from sim.loader import ScenarioError
+from sim.discovery.cases import SweepFolderError
+from sim.experiment.backends import BackendError
+from sim.experiment.folder_checks import RunFolderError
+from sim.experiment.interrupts import signal_number, stop_signals_interrupt
+from sim.experiment.sensitivity import AnalysisError
+from sim.loader import ScenarioError, ScenarioWarning
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
@@ -77,23 +91,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Failures of input or of the machine, said in one line (exit status 2).
+ONE_LINE = (UsageError, RunFolderError, BackendError, SweepFolderError, AnalysisError)
+REPORT_BUGS = "this is a bug in alliance-sim; please report it with the command line and " \
+    "the traceback above"
+
+
+def _scenario_warnings_in_one_line(show: Callable[..., None]) -> Callable[..., None]:
+    """``warnings.showwarning`` printing a ScenarioWarning as ``warning: FILE:LINE: ...``
+    and any other warning as ``show`` does."""
+    def shown(message: Warning | str, category: type[Warning], *details: Any,
+              **more: Any) -> None:
+        if issubclass(category, ScenarioWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            show(message, category, *details, **more)
+    return shown
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
         arguments.insert(0, "run")  # `python3 run.py SCENARIO` means `run SCENARIO`
     parser = build_parser()
     try:
-        args = parser.parse_args(arguments)
-        if args.command is None:
-            parser.print_help()
-            return 2
-        return int(args.handler(args))
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        with stop_signals_interrupt(), warnings.catch_warnings():
+            warnings.simplefilter("always", ScenarioWarning)
+            warnings.showwarning = _scenario_warnings_in_one_line(warnings.showwarning)
+            args = parser.parse_args(arguments)
+            if args.command is None:
+                parser.print_help()
+                return 2
+            return int(args.handler(args))
     except ScenarioError as error:  # one line per problem: FILE:LINE:COL: path: message
         print(error, file=sys.stderr)
+        return 2
+    except ONE_LINE as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
         sys.stderr.close()
         return 0
+    except OSError as error:
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return 2
+    except pa.ArrowException as error:
+        print(f"error: cannot read or write a Parquet table: {error}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory; ask for fewer replications, design points or "
+              "workers", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as interrupt:
+        number = signal_number(interrupt)
+        print(f"interrupted ({signal.Signals(number).name})", file=sys.stderr)
+        return 128 + number
+    except Exception:
+        traceback.print_exc()
+        print(REPORT_BUGS, file=sys.stderr)
+        return 1

@@ -4,29 +4,29 @@ differences of their KPIs (paired where the seeds match, Welch's otherwise)."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
+from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp, unique_name
 from sim.cli.invocation import invocation
-from sim.cli.options import fresh_output_folder, parse_policy_options, parse_set_options
+from sim.cli.options import parse_policy_options, parse_set_options
 from sim.cli.report_tables import comparison_lines
+from sim.cli.resumable import resumable
 from sim.cli.run_command import (
-    DEFAULT_RESULTS,
     add_experiment_options,
     backend_options,
     check_numbers,
     default_folder,
     report,
     show_progress,
-    slug,
 )
 from sim.experiment.comparison import Compared, method_text, write_comparison
 from sim.experiment.runner import run_experiment
 from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
 from sim.results.load import kind_of, load_run
+from sim.schema import Scenario
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -79,15 +79,19 @@ def handle(args: argparse.Namespace) -> int:
     out = fresh_output_folder(args.out or default_folder(reference, seed, kind="compare"))
     names: list[str] = []
     status = 0
-    for path, scenario, name in zip(paths, scenarios, labels, strict=True):
-        while name in names:  # the same scenario twice is allowed (a self-comparison)
-            name += "-again"
+    for path, scenario, label in zip(paths, scenarios, labels, strict=True):
+        # The same scenario twice is allowed (a self-comparison).
+        name = unique_name(slug(label), names)
         names.append(name)
-        outcome = run_experiment(scenario, out / name, seed=seed, replications=replications,
-                                 workers=args.workers, source=str(path),
-                                 progress=show_progress(args), **backend_options(args))
-        status = max(status, report(outcome, out / name, quiet=True, png=args.png))
-        if outcome.interrupted:
+
+        def run_one(scenario: Scenario = scenario, path: Path = path,
+                    folder: Path = out / name) -> int:
+            outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
+                                     workers=args.workers, source=str(path),
+                                     progress=show_progress(args), **backend_options(args))
+            return report(outcome, folder, quiet=True, png=args.png)
+        status = max(status, resumable(out / name, "run", run_one))
+        if status > 1:  # stopped: the comparison needs every scenario
             return status
     finish(out, [Compared(name, out / name) for name in names], args)
     return status
@@ -111,12 +115,9 @@ def compare_stored(args: argparse.Namespace) -> int:
         if not run.complete:
             raise UsageError(f"compare: {path}: the run is incomplete; finish it with "
                              f"{invocation()} run --resume {path}")
-        name = slug(run.name)
-        while name in [entry.name for entry in compared]:
-            name += "-again"
+        name = unique_name(slug(run.name), [entry.name for entry in compared])
         compared.append(Compared(name, path))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = fresh_output_folder(args.out or DEFAULT_RESULTS / "compare" / f"{stamp}-stored")
+    out = fresh_output_folder(args.out or DEFAULT_RESULTS / "compare" / f"{stamp()}-stored")
     finish(out, compared, args)
     return 0
 

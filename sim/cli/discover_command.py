@@ -13,7 +13,7 @@ from sim.dashboards.discovery import discovery_page
 from sim.discovery.analysis import discover
 from sim.discovery.cases import SweepFolderError, load_cases
 from sim.discovery.report import text_report, trajectory_frame
-from sim.writers import atomic_write_text
+from sim.writers import write_csv
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -91,7 +91,7 @@ def handle(args: argparse.Namespace) -> int:
     stem = re.sub(r"[^A-Za-z0-9._-]", "_", f"discovery-{args.kpi}-{direction}-{threshold:g}")
     print(text_report(discovery))
     csv = folder / f"{stem}.csv"
-    atomic_write_text(csv, trajectory_frame(discovery).to_csv(index=False))
+    write_csv(csv, trajectory_frame(discovery))
     page = folder / f"{stem}.html"
     discovery_page(discovery, args.folder, page)
     print(f"\ntrajectory written to {csv}\npage written to {page}")

@@ -32,20 +32,6 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
                         "e.g. --set alliance.governance=coalitions")
 
 
-def fresh_output_folder(path: Path) -> Path:
-    """A results folder that does not exist yet, or exists empty; never overwrite."""
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {path}: exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()):
-        raise UsageError(f"--out {path}: folder is not empty; choose a new one")
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UsageError(f"--out {path}: {parent} is not a folder")
-    return path
-
-
 def add_policy_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", action="append", metavar="CODE=FILE", dest="policy",
                         help="nation CODE decides by the policy in FILE: a play log "

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.cli.options import fresh_output_folder
+from sim.cli.folders import fresh_output_folder
 from sim.loader import load_scenario
 from sim.play.log import read_log
 from sim.play.log import replay as replay_log

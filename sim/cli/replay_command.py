@@ -8,9 +8,9 @@ import traceback
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.experiment.replay import replay
+from sim.experiment.replay import replay_inputs
 from sim.experiment.seeds import describe
-from sim.experiment.store import RunFolder
+from sim.results.tables import run_replication
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,16 +26,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    folder = RunFolder(args.run_dir)
-    if not folder.manifest_path.is_file():
-        raise UsageError(f"{args.run_dir}: no manifest.json; not a run folder")
-    root = int(folder.read_manifest()["seeds"]["root"])
-    print(f"replaying replication {args.replication} of {args.run_dir} "
-          f"(seed {describe(root, args.replication)})")
     try:
-        tables = replay(args.run_dir, args.replication)
+        scenario, seed = replay_inputs(args.run_dir, args.replication)
     except IndexError as error:
         raise UsageError(f"--replication {args.replication}: {error}") from None
+    print(f"replaying replication {args.replication} of {args.run_dir} "
+          f"(seed {describe(seed.entropy, args.replication)})")
+    try:
+        tables = run_replication(scenario, seed)
     except Exception:
         traceback.print_exc()  # the point of a replay: see where it fails
         return 1

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
+from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp
 from sim.cli.invocation import invocation
 from sim.cli.options import (
     add_policy_option,
     add_set_option,
-    fresh_output_folder,
     parse_policy_options,
     parse_set_options,
 )
 from sim.cli.report_tables import summary_lines
+from sim.cli.resumable import resumable, stopped
 from sim.experiment.backends import Backend
+from sim.experiment.folder_checks import RunFolderError, read_manifest
 from sim.experiment.runner import Outcome, run_experiment
-from sim.experiment.store import RunFolder
 from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
 from sim.results import load_run
 from sim.schema import Scenario
+from sim.schema.reference import parameter
 from sim.writers import config_hash
-
-DEFAULT_RESULTS = Path("results")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -80,11 +80,17 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
                         "system's Chromium through Playwright)")
 
 
+def check_range(option: str, value: int | None, declared: str) -> None:
+    """A command-line number against the range the schema declares for ``declared``."""
+    bounds = parameter(declared)
+    if value is not None and not bounds.minimum <= value <= bounds.maximum:
+        raise UsageError(f"--{option} {value}: expected {bounds.minimum:,} to "
+                         f"{bounds.maximum:,} (as {declared})")
+
+
 def check_numbers(args: argparse.Namespace) -> None:
-    if args.replications is not None and args.replications < 1:
-        raise UsageError(f"--replications {args.replications}: expected at least 1")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: expected a non-negative integer")
+    check_range("replications", args.replications, "simulation.replications")
+    check_range("seed", args.seed, "simulation.seed")
     check_execution(args)
 
 
@@ -105,14 +111,9 @@ def backend_options(args: argparse.Namespace) -> dict:
     return {"backend": Backend(args.backend), "scheduler": args.scheduler}
 
 
-def slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
-
-
 def default_folder(scenario: Scenario, seed: int, kind: str = "") -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = kind if kind else slug(scenario.metadata.name)
-    return DEFAULT_RESULTS / name / f"{stamp}-{config_hash(scenario)[:8]}-s{seed}"
+    return DEFAULT_RESULTS / name / f"{stamp()}-{config_hash(scenario)[:8]}-s{seed}"
 
 
 def show_progress(args: argparse.Namespace) -> bool:
@@ -121,26 +122,29 @@ def show_progress(args: argparse.Namespace) -> bool:
 
 def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> int:
     """Write the dashboard and print the outcome; return the exit status (0 done,
-    1 failures, 130 interrupted)."""
-    dashboard = build_dashboard(folder, png) if outcome.done and not outcome.interrupted \
-        else None
-    if outcome.interrupted:
-        print(f"interrupted: {outcome.done} of {outcome.jobs} replications saved in "
-              f"{folder}; resume with: {invocation()} run --resume {folder}",
-              file=sys.stderr)
-        return 130
+    1 failures, 2 workers or storage failed, 128 + N stopped by signal N)."""
+    status = stopped(outcome, folder, "run", "replications")
+    if status is not None:
+        return status
+    if outcome.already_complete:
+        if not quiet:
+            print(f"{folder}: already complete")
+        if (folder / "dashboard.html").is_file():
+            return 0
+    dashboard = build_dashboard(folder, png) if outcome.done else None
     for failure in outcome.failures:
         print(f"replication {failure.index} failed (seed {failure.seed}): "
               f"{failure.error}; replay with: {invocation()} replay {folder} "
               f"--replication {failure.index}", file=sys.stderr)
-    if not quiet and outcome.done:
+    if not quiet and outcome.done and not outcome.already_complete:
         run = load_run(folder, tables=())
         print(f"{outcome.done} replications in {outcome.seconds:.1f} s "
               f"({run.calendar.readable(1)} to {run.calendar.readable(run.horizon)})")
         print("\n".join(summary_lines(run.summary, HEADLINE_KPIS,
                                       run.calendar.readable(run.horizon))))
     if not quiet:
-        print(f"results written to {folder}")
+        if not outcome.already_complete:
+            print(f"results written to {folder}")
         if dashboard is not None:
             print(f"dashboard: {dashboard}")
     return 1 if outcome.failures else 0
@@ -157,10 +161,10 @@ def handle(args: argparse.Namespace) -> int:
     seed = scenario.simulation.seed if args.seed is None else args.seed
     replications = args.replications or scenario.simulation.replications
     folder = fresh_output_folder(args.out or default_folder(scenario, seed))
-    outcome = run_experiment(scenario, folder, seed=seed, replications=replications,
-                             workers=args.workers, source=str(args.scenario),
-                             progress=show_progress(args), **backend_options(args))
-    return report(outcome, folder, args.quiet, args.png)
+    return resumable(folder, "run", lambda: report(run_experiment(
+        scenario, folder, seed=seed, replications=replications, workers=args.workers,
+        source=str(args.scenario), progress=show_progress(args), **backend_options(args)),
+        folder, args.quiet, args.png))
 
 
 def resume(args: argparse.Namespace) -> int:
@@ -168,19 +172,19 @@ def resume(args: argparse.Namespace) -> int:
             or args.seed is not None or args.out is not None:
         raise UsageError("--resume takes the scenario, seed and replications from the run "
                          "folder; give only --workers, --backend and --quiet with it")
-    folder = RunFolder(args.resume)
-    if not folder.manifest_path.is_file():
-        raise UsageError(f"--resume {args.resume}: no manifest.json; not a run folder")
-    manifest = folder.read_manifest()
-    if manifest.get("complete"):
-        if not args.quiet:
-            print(f"{args.resume}: already complete")
-        return 0
-    scenario = Scenario.model_validate(manifest["scenario"])
+    manifest = read_manifest(args.resume)
+    if manifest.get("kind") == "sweep":
+        raise UsageError(f"--resume {args.resume}: a sweep folder; resume it with python "
+                         f"run.py sweep --resume {args.resume}")
+    try:
+        scenario = Scenario.model_validate(manifest["scenario"])
+    except ValidationError as error:
+        raise RunFolderError(f"{args.resume / 'manifest.json'}: its scenario is not valid "
+                             f"({error.error_count()} problems, e.g. "
+                             f"{error.errors()[0]['msg']})") from None
     seeds = manifest["seeds"]
-    outcome = run_experiment(scenario, args.resume, seed=int(seeds["root"]),
-                             replications=int(seeds["replications"]), workers=args.workers,
-                             source=manifest.get("scenario_file", ""),
-                             progress=show_progress(args), resume=True,
-                             **backend_options(args))
-    return report(outcome, args.resume, args.quiet, args.png)
+    return resumable(args.resume, "run", lambda: report(run_experiment(
+        scenario, args.resume, seed=seeds["root"], replications=seeds["replications"],
+        workers=args.workers, source=manifest.get("scenario_file", ""),
+        progress=show_progress(args), resume=True, **backend_options(args)),
+        args.resume, args.quiet, args.png))

@@ -5,13 +5,13 @@ analyses a finished sweep folder again."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.cli.options import fresh_output_folder
+from sim.cli.folders import fresh_output_folder
 from sim.cli.report_tables import sensitivity_lines
+from sim.cli.resumable import resumable
 from sim.cli.run_command import add_execution_options, check_execution
 from sim.cli.sweep_command import (
     add_design_options,
@@ -22,9 +22,10 @@ from sim.cli.sweep_command import (
     write_dashboard,
 )
 from sim.dashboards.sweep import sensitivity_dashboard
+from sim.experiment.folder_checks import read_manifest
 from sim.experiment.sensitivity import AnalysisError, analyse, left_out, stability_warnings
 from sim.experiment.spec import Method, load_experiment
-from sim.writers.atomic import atomic_write_text
+from sim.writers import write_csv
 
 EXAMPLES = """examples:
   python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
@@ -62,11 +63,11 @@ def report(folder: Path, quiet: bool) -> None:
     if indices.empty:
         raise UsageError(f"{folder}: no KPI can be analysed: " + "; ".join(
             f"{kpi} {reason}" for kpi, reason in skipped.items()))
-    experiment = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    experiment = read_manifest(folder)
     design = experiment["experiment"]["design"]
     warnings = stability_warnings(method, indices, int(design["samples"]),
                                   int(experiment["points"]))
-    atomic_write_text(folder / "sensitivity.csv", indices.to_csv(index=False))
+    write_csv(folder / "sensitivity.csv", indices)
     target = folder / "sensitivity.html"
     sensitivity_dashboard(folder, method, indices, target, warnings, skipped)
     # Warnings go to stderr even with --quiet: they say the figures cannot be trusted.
@@ -96,12 +97,15 @@ def handle(args: argparse.Namespace) -> int:
     experiment = adjusted(load_experiment(args.source).with_method(Method(args.method)),
                           args)
     folder = fresh_output_folder(args.out or default_folder(experiment, "sensitivity"))
-    outcome = sweep(experiment, folder, args)
-    status = settle(outcome, folder, args)
-    if status:
-        print(f"no indices: every design point is needed (status {status})",
-              file=sys.stderr)
-        return status
-    write_dashboard(folder, args)
-    report(folder, args.quiet)
-    return 0
+
+    def work() -> int:
+        outcome = sweep(experiment, folder, args)
+        status = settle(outcome, folder, args)
+        if status:
+            print(f"no indices: every design point is needed (status {status})",
+                  file=sys.stderr)
+            return status
+        write_dashboard(folder, args)
+        report(folder, args.quiet)
+        return 0
+    return resumable(folder, "sweep", work)

@@ -4,27 +4,31 @@ with a dashboard relating the inputs to the KPIs (resumable, like ``run``)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.cli.invocation import invocation
-from sim.cli.options import fresh_output_folder
+from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp
+from sim.cli.resumable import resumable, stopped
 from sim.cli.run_command import (
-    DEFAULT_RESULTS,
     add_execution_options,
     backend_options,
     check_execution,
     show_progress,
-    slug,
 )
 from sim.dashboards.build import write_pngs
 from sim.dashboards.sweep import sweep_dashboard
+from sim.experiment.folder_checks import read_manifest
 from sim.experiment.runner import Outcome
-from sim.experiment.spec import Experiment, Method, load_experiment
+from sim.experiment.spec import (
+    REPLICATIONS,
+    SAMPLES,
+    Experiment,
+    Method,
+    load_experiment,
+)
 from sim.experiment.sweep import run_sweep
+from sim.schema.reference import parameter
 
 EXAMPLES = """examples:
   python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
@@ -62,23 +66,31 @@ def add_design_options(parser: argparse.ArgumentParser) -> None:
                         help="override the root seed (design and replications)")
 
 
+def _bounds(option: str) -> tuple[int, int]:
+    """The range an option may take: as experiment files may give it (the seed: as the
+    scenario schema declares it)."""
+    if option == "seed":
+        declared = parameter("simulation.seed")
+        return int(declared.minimum), int(declared.maximum)
+    return {"samples": SAMPLES, "replications": REPLICATIONS}[option]
+
+
 def adjusted(experiment: Experiment, args: argparse.Namespace) -> Experiment:
     """The experiment with the command line's --samples, --replications and --seed."""
     changes = {}
-    for option, low, high in (("samples", 1, 1_000_000), ("replications", 1, 10_000),
-                              ("seed", 0, 2**63 - 1)):
+    for option in ("samples", "replications", "seed"):
         value = getattr(args, option)
         if value is not None:
+            low, high = _bounds(option)
             if not low <= value <= high:
-                raise UsageError(f"--{option} {value}: expected {low} to {high}")
+                raise UsageError(f"--{option} {value}: expected {low:,} to {high:,}")
             changes[option] = value
     return experiment.model_copy(update=changes) if changes else experiment
 
 
 def default_folder(experiment: Experiment, kind: str = "sweeps") -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return DEFAULT_RESULTS / kind / slug(experiment.name).lower() / \
-        f"{stamp}-{experiment.method.value}-s{experiment.seed}"
+        f"{stamp()}-{experiment.method.value}-s{experiment.seed}"
 
 
 def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
@@ -93,11 +105,15 @@ def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
 
 
 def settle(outcome: Outcome, folder: Path, args: argparse.Namespace) -> int:
-    """Say how the sweep ended; 0 done, 1 failures, 130 interrupted."""
-    if outcome.interrupted:
-        print(f"interrupted: {outcome.done} of {outcome.jobs} runs saved in {folder}; "
-              f"resume with: {invocation()} sweep --resume {folder}", file=sys.stderr)
-        return 130
+    """Say how the sweep ended; 0 done, 1 failures, 2 workers or storage failed,
+    128 + N stopped by signal N."""
+    status = stopped(outcome, folder, "sweep", "runs")
+    if status is not None:
+        return status
+    if outcome.already_complete:
+        if not args.quiet:
+            print(f"{folder}: already complete")
+        return 0
     for failure in outcome.failures[:10]:
         print(f"run {failure.index} failed (seed {failure.seed}): {failure.error}",
               file=sys.stderr)
@@ -120,27 +136,28 @@ def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
         print(f"dashboard: {target}")
 
 
-def experiment_from_folder(folder: Path) -> tuple[Experiment, dict]:
-    """The experiment a sweep folder was started with (its file, re-read and checked),
-    and the folder's manifest."""
-    manifest_file = folder / "manifest.json"
-    if not manifest_file.is_file():
-        raise UsageError(f"--resume {folder}: no manifest.json; not a sweep folder")
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+def experiment_from_folder(folder: Path) -> Experiment:
+    """The experiment a sweep folder was started with, its file read again (the resume
+    checks it still describes the same sweep)."""
+    manifest = read_manifest(folder)
     if manifest.get("kind") != "sweep":
         raise UsageError(f"--resume {folder}: not a sweep folder; use run --resume")
     recorded = manifest["experiment"]
-    if not Path(recorded["file"]).is_file():
-        raise UsageError(f"--resume {folder}: the experiment file {recorded['file']} is gone")
-    design = recorded["design"]
-    experiment = load_experiment(recorded["file"]).model_copy(update={
-        "method": Method(design["method"]), "samples": design["samples"],
-        "levels": design["levels"], "replications": recorded["replications"],
-        "seed": recorded["seed"]})
+    try:
+        design = recorded["design"]
+        file = Path(recorded["file"])
+        update = {"method": Method(design["method"]), "samples": design["samples"],
+                  "levels": design["levels"], "replications": recorded["replications"],
+                  "seed": recorded["seed"]}
+    except (KeyError, TypeError, ValueError):
+        raise UsageError(f"{folder / 'manifest.json'}: \"experiment\" does not describe a "
+                         "sweep") from None
+    if not file.is_file():
+        raise UsageError(f"--resume {folder}: the experiment file {file} is gone")
+    experiment = load_experiment(file).model_copy(update=update)
     if experiment.describe() != recorded:
-        raise UsageError(f"--resume {folder}: {recorded['file']} has changed since the "
-                         "sweep started")
-    return experiment, manifest
+        raise UsageError(f"--resume {folder}: {file} has changed since the sweep started")
+    return experiment
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -153,19 +170,18 @@ def handle(args: argparse.Namespace) -> int:
                ("samples", "replications", "seed")):
             raise UsageError("--resume keeps the sweep's design; give no --samples, "
                              "--replications or --seed")
-        experiment, manifest = experiment_from_folder(args.resume)
-        if manifest.get("complete"):
-            if not args.quiet:
-                print(f"{args.resume}: already complete")
-            return 0
+        experiment = experiment_from_folder(args.resume)
         folder, resume = args.resume, True
     elif args.experiment is None:
         raise UsageError("sweep: give an experiment file, or --resume SWEEP_DIR")
     else:
         experiment = adjusted(load_experiment(args.experiment), args)
         folder, resume = fresh_output_folder(args.out or default_folder(experiment)), False
-    outcome = sweep(experiment, folder, args, resume)
-    status = settle(outcome, folder, args)
-    if outcome.done and not outcome.interrupted:
-        write_dashboard(folder, args)
-    return status
+    def work() -> int:
+        outcome = sweep(experiment, folder, args, resume)
+        status = settle(outcome, folder, args)
+        if outcome.done and not outcome.interrupted and not (
+                outcome.already_complete and (folder / "dashboard.html").is_file()):
+            write_dashboard(folder, args)
+        return status
+    return resumable(folder, "sweep", work)

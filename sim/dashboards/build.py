@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from sim.dashboards.figures import panel_name
 from sim.dashboards.page import comparison_dashboard, run_dashboard
-from sim.results.load import comparison_runs, kind_of, load_run
+from sim.experiment.folder_checks import RunFolderError, read_csv
+from sim.results.load import comparison_runs, kind_of, load_run, require_tables
 
 # Everything but the nations table, which dashboards read in batches (nation_summaries).
 LIGHT_TABLES = ("timeseries", "kpis", "programmes", "milestones")
@@ -24,6 +24,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
+    require_tables(folder, (*LIGHT_TABLES, "nations"))
     target = folder / "dashboard.html"
     return target, run_dashboard(load_run(folder, LIGHT_TABLES), target)
 
@@ -38,7 +39,10 @@ def is_comparison(folder: Path) -> bool:
 
 def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
     """A compare folder: its runs (the reference first) and comparison.csv."""
-    comparison = pd.read_csv(folder / "comparison.csv")
+    file = folder / "comparison.csv"
+    comparison = read_csv(file)
+    if comparison.empty or not {"scenario", "reference"} <= set(comparison.columns):
+        raise RunFolderError(f"{file}: expected the columns scenario and reference")
     runs = [load_run(path, LIGHT_TABLES, alias=name) for name, path in comparison_runs(folder)]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, comparison, target)

@@ -30,8 +30,9 @@ PERIOD_NAMES = {4: "quarter", 12: "month", 2: "half-year", 1: "year"}
 
 
 def safe(text: str) -> str:
-    """Escape scenario-supplied text for plotly's HTML-like labels."""
-    return html.escape(str(text), quote=True)
+    """Escape scenario-supplied text for plotly's HTML-like labels. Quotes stay: without
+    ``<`` no tag can open, and plotly would show ``&quot;`` as it is."""
+    return html.escape(str(text), quote=False)
 
 
 def layout(figure: go.Figure, name: str, title: str, x_title: str, y_title: str,

@@ -10,7 +10,6 @@ sweep folder's stored results (never re-run).
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from sim.dashboards.figures import layout, safe
 from sim.dashboards.page import page_html, panels_html
 from sim.dashboards.palette import colour
 from sim.experiment.evaluators import describe_input, describe_kpi
+from sim.experiment.folder_checks import read_csv, read_manifest, read_parquet
 from sim.outputs import Output
 from sim.writers import atomic_write_text
 
@@ -31,8 +31,13 @@ from sim.writers import atomic_write_text
 MAX_SHOWN = 5000
 
 
+TICK_LIMIT = 14  # characters of a category that fit left of a parallel-coordinates axis
+
+
 def _dimension(values: pd.Series, output: Output) -> dict[str, Any]:
-    """A parcoords axis labelled with its unit; words become evenly spaced ticks."""
+    """A parcoords axis labelled with its unit; words become evenly spaced ticks. Plotly
+    draws an axis label as markup (escaped here) but tick texts as plain text (shown as
+    they are)."""
     label = safe(output.axis_title)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         dimension = {"label": label, "values": values.to_numpy(dtype=float)}
@@ -43,7 +48,8 @@ def _dimension(values: pd.Series, output: Output) -> dict[str, Any]:
     codes = values.astype(str).map({name: i for i, name in enumerate(categories)})
     return {"label": label, "values": codes.to_numpy(dtype=float),
             "tickvals": list(range(len(categories))),
-            "ticktext": [safe(name) for name in categories]}
+            "ticktext": [name if len(name) <= TICK_LIMIT else name[:TICK_LIMIT - 1] + "…"
+                         for name in categories]}
 
 
 def _two_lines(output: Output) -> str:
@@ -95,9 +101,12 @@ def scatter_matrix(runs: pd.DataFrame, inputs: list[Output], kpis: list[Output]
     for row, kpi in enumerate(kpis, start=1):
         for column, path in enumerate(inputs, start=1):
             values = sample[path.name]
+            numeric = pd.api.types.is_numeric_dtype(values) and \
+                not pd.api.types.is_bool_dtype(values)
+            # Words become category ticks, which plotly renders as markup: escaped.
             figure.add_trace(go.Scattergl(
-                x=values.astype(str) if not pd.api.types.is_numeric_dtype(values)
-                else values, y=sample[kpi.name], mode="markers",
+                x=values if numeric else values.astype(str).map(safe),
+                y=sample[kpi.name], mode="markers",
                 marker={"size": 3, "color": colour(row - 1), "opacity": 0.5},
                 showlegend=False, hovertemplate=f"{safe(path.axis_title)} %{{x}}<br>"
                 f"{safe(kpi.axis_title)} %{{y}}<extra></extra>"), row=row, col=column)
@@ -145,14 +154,14 @@ def _model_text(manifest: dict[str, Any]) -> str:
 
 def sweep_dashboard(folder: Path) -> tuple[Path, list[go.Figure]]:
     """dashboard.html of a sweep folder."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     experiment = manifest["experiment"]
     model = experiment["model"]
     inputs = [describe_input(model, factor["path"]) for factor in experiment["parameters"]]
     kpis = [describe_kpi(model, kpi) for kpi in experiment["kpis"]]
-    points = pd.read_csv(folder / "points.csv")
-    runs = pd.read_parquet(folder / "kpis.parquet",
-                           columns=[output.name for output in [*inputs, *kpis]])
+    points = read_csv(folder / "points.csv")
+    runs = read_parquet(folder / "kpis.parquet",
+                        columns=[output.name for output in [*inputs, *kpis]])
     panels = [parallel_coordinates(points, inputs, kpis), scatter_matrix(runs, inputs, kpis)]
     target = folder / "dashboard.html"
     atomic_write_text(target, page_html(f"{experiment['name']} - sweep",
@@ -226,7 +235,7 @@ def morris_chart(indices: pd.DataFrame, kpi: str, model: str) -> go.Figure:
 def sensitivity_dashboard(folder: Path, method: str, indices: pd.DataFrame, target: Path,
                           warnings: list[str] | None = None,
                           skipped: dict[str, str] | None = None) -> list[go.Figure]:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     model = manifest["experiment"]["model"]
     chart = sobol_chart if method == "sobol" else morris_chart
     panels = [chart(indices, kpi, model) for kpi in dict.fromkeys(indices["kpi"])]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiment.folder_checks import RunFolderError, read_parquet
 from sim.outputs import Censoring
 from sim.outputs import kpi as describe_kpi
 
@@ -98,6 +99,8 @@ def load_cases(folder: Path) -> Cases:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SweepFolderError(f"{manifest_file}: not valid JSON ({error})") from None
+    except OSError as error:
+        raise SweepFolderError(f"{manifest_file}: cannot read ({error.strerror})") from None
     experiment = manifest.get("experiment") if isinstance(manifest, dict) else None
     if not isinstance(experiment, dict) or (manifest.get("kind") not in (None, "sweep")):
         raise SweepFolderError(f"{folder}: not a sweep folder (manifest.json has no sweep "
@@ -108,7 +111,10 @@ def load_cases(folder: Path) -> Cases:
     kpi_file = folder / "kpis.parquet"
     if not kpi_file.is_file():
         raise SweepFolderError(f"{folder}: no kpis.parquet")
-    frame = pd.read_parquet(kpi_file)
+    try:
+        frame = read_parquet(kpi_file)
+    except RunFolderError as error:
+        raise SweepFolderError(str(error)) from None
     entries = experiment.get("parameters")
     if not isinstance(entries, list) or not entries:
         raise SweepFolderError(f"{manifest_file}: experiment.parameters: expected a "

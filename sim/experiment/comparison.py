@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.experiment.statistics import PAIRED, paired_differences, welch_differences
 from sim.results import RunResults, load_run
-from sim.writers import atomic_write_text, write_manifest
+from sim.writers import write_csv, write_manifest
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def write_comparison(folder: Path, compared: list[Compared]) -> pd.DataFrame:
     names = [entry.name for entry in compared]
     table = differences(runs, names)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(folder / "comparison.csv", table.to_csv(index=False))
+    write_csv(folder / "comparison.csv", table)
     write_manifest(folder, {
         "format": "alliance-sim comparison", "format_version": 1, "kind": "comparison",
         "created": datetime.now(UTC).isoformat(timespec="seconds"), "command": sys.argv,

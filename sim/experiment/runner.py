@@ -2,36 +2,41 @@
 
 Workers run chunks of replications and write their tables themselves, so the main process
 holds only counters (flat memory however many replications). A killed run resumes with
-only the missing replications; Ctrl-C stops after the running chunks and says how to
-resume; a replication that raises is recorded (index, seed, error) for ``replay``.
+only the missing replications; Ctrl-C, SIGTERM or SIGHUP stop after the running chunks
+and say how to resume; a replication that raises is recorded (index, seed, error) for
+``replay``; workers lost or storage failing stop the run with what is stored kept.
 """
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
+from pydantic import ValidationError
 from tqdm import tqdm
 
-from sim.experiment.backends import Backend, in_process, open_executor
+from sim.experiment.backends import Backend, BackendError, Workers, in_process, open_executor
+from sim.experiment.folder_checks import RunFolderError
+from sim.experiment.interrupts import signal_number
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
 from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
-from sim.writers import build_manifest
-from sim.writers.atomic import atomic_write_text
+from sim.writers import build_manifest, config_hash, write_csv
 
 Replicate = Callable[[Scenario, Any], dict[str, pd.DataFrame]]
+# How often the main process looks at the health of a dask cluster while it waits.
+CHECK_SECONDS = 5.0
 
 
 @dataclass
@@ -47,12 +52,18 @@ class Outcome:
     jobs: int
     done: int
     failures: list[Failure] = field(default_factory=list)
-    interrupted: bool = False
+    signal: int | None = None  # the stop signal that interrupted the run
+    stopped: str = ""  # why the run stopped early otherwise (workers lost, disk full)
     seconds: float = 0.0
+    already_complete: bool = False  # a resume found nothing left to do
+
+    @property
+    def interrupted(self) -> bool:
+        return self.signal is not None or bool(self.stopped)
 
     @property
     def complete(self) -> bool:
-        return self.done == self.jobs and not self.failures
+        return self.done == self.jobs and not self.failures and not self.interrupted
 
 
 class ProgressBar(tqdm):
@@ -77,11 +88,6 @@ class Job(Protocol):
 
 # --------------------------------------------------------------------- workers
 _VALIDATED: dict[str, Scenario] = {}
-
-
-def _ignore_ctrl_c() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def validated(data: dict[str, Any] | Scenario) -> Scenario:
@@ -115,8 +121,10 @@ class Replications:
         return describe(self.root_seed, index)
 
 
-def run_chunk(folder: Path, job: Job, indices: list[int]) -> tuple[list[int], list[Failure]]:
-    """Run jobs ``indices`` and store them as one part; return what was done."""
+def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
+              ) -> tuple[list[int], list[Failure]]:
+    """Run jobs ``indices`` and store them as one part stamped with the folder's
+    fingerprint ``mark``; return what was done."""
     collected: dict[str, list[pd.DataFrame]] = {name: [] for name in job.tables}
     done, failures = [], []
     for index in indices:
@@ -134,12 +142,12 @@ def run_chunk(folder: Path, job: Job, indices: list[int]) -> tuple[list[int], li
     parts = {name: pd.concat(frames, ignore_index=True) if frames else
              pd.DataFrame({job.key: pd.Series(dtype="int64")})
              for name, frames in collected.items()}
-    RunFolder(folder, job.key, job.tables).write_part(indices[0], indices[-1], parts)
+    RunFolder(folder, job.key, job.tables).write_part(indices[0], indices[-1], parts, mark)
     return done, failures
 
 
 # ---------------------------------------------------------------------- driver
-def chunks(indices: list[int], size: int) -> Iterator[list[int]]:
+def chunks(indices: Iterable[int], size: int) -> Iterator[list[int]]:
     """Runs of consecutive indices, at most ``size`` long."""
     current: list[int] = []
     for index in indices:
@@ -157,62 +165,66 @@ def chunk_size(jobs: int, workers: int) -> int:
     return max(1, min(50, jobs // (workers * 8) or 1))
 
 
-def start_manifest(folder: RunFolder, scenario: Scenario, source: str, seed: int,
-                   replications: int) -> None:
-    folder.path.mkdir(parents=True, exist_ok=True)
-    folder.write_manifest(build_manifest(
-        scenario, source=source, complete=False, timings={},
-        seeds={"root": seed, "replications": replications,
-               "rule": "replication i: SeedSequence(entropy=root, spawn_key=(i,)), spawned "
-                       "into one stream per stochastic process"}))
+class _StoppedError(Exception):
+    """The workers or the storage failed; what is stored stays."""
+
+
+def _lost(error: BaseException) -> str | None:
+    """Why a chunk's future failed, when the cause is outside the job (None: a bug)."""
+    if isinstance(error, BrokenExecutor):
+        return "a worker process died (killed, or out of memory?)"
+    if isinstance(error, CancelledError):  # not by us: a dask client losing its scheduler
+        return "the cluster cancelled the work (its scheduler was lost?)"
+    if type(error).__module__.split(".")[0] == "distributed":  # KilledWorker and kin
+        return f"dask workers were lost ({type(error).__name__}: " \
+            f"{str(error).split('. ')[0]})"
+    if isinstance(error, OSError):
+        return f"{error.filename or 'storage'}: {error.strerror or error}"
+    return None
 
 
 def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
             progress: bool = False, backend: Backend = Backend.PROCESS,
-            scheduler: str | None = None) -> Outcome:
-    """Run the jobs of ``job`` not yet stored in ``folder`` (all of them in a new one)."""
-    done = folder.done_jobs()
-    todo = [index for index in range(jobs) if index not in done]
+            scheduler: str | None = None, claim: Callable[[], None] | None = None
+            ) -> Outcome:
+    """Run the jobs of ``job`` not yet stored in ``folder``: a folder already reopened
+    for a resume, or a new one, which ``claim`` claims once the workers are ready (so a
+    backend that cannot start leaves nothing behind)."""
+    done = set() if claim is not None else folder.done_jobs()
+    missing = jobs - len(done)
+    size = chunk_size(missing, workers)
+    # Chunks are cut as they are submitted: a list of them grows with the run.
+    work = chunks((index for index in range(jobs) if index not in done), size)
+    workers = max(1, min(workers, -(-missing // size)))  # never more workers than chunks
+    if in_process(backend, workers):
+        backend = Backend.SERIAL  # one worker: no pool to start
     outcome = Outcome(folder.path, jobs, len(done))
     started = time.perf_counter()
     bar = ProgressBar(total=jobs, initial=len(done), unit=folder.key[:3], file=sys.stderr,
-               disable=not progress, dynamic_ncols=True, desc=label)
-    if in_process(backend, workers):
-        backend = Backend.SERIAL  # one worker: no pool to start
-    work = list(chunks(todo, chunk_size(len(todo), workers)))
+                      disable=not progress, dynamic_ncols=True, desc=label)
     try:
-        with open_executor(backend, workers, scheduler, _ignore_ctrl_c) as executor:
-            _run_window(outcome, bar, executor, work, folder.path, job, workers)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
+        with open_executor(backend, workers, scheduler) as pool:
+            if claim is not None:
+                claim()
+            _run_window(outcome, bar, pool, work, folder, job, workers)
+    except KeyboardInterrupt as interrupt:
+        if not folder.mark:
+            raise  # nothing claimed, nothing to finish
+        outcome.signal = signal_number(interrupt)
+    except (BackendError, _StoppedError) as error:
+        if not folder.mark:
+            raise
+        outcome.stopped = str(error)
     finally:
         bar.close()
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replications: int,
-                   workers: int, source: str = "", progress: bool = False,
-                   resume: bool = False, replicate: Replicate = run_replication,
-                   backend: Backend = Backend.PROCESS, scheduler: str | None = None
-                   ) -> Outcome:
-    """Run (or resume) ``replications`` of ``scenario`` into ``folder_path``."""
-    folder = RunFolder(folder_path)
-    if not resume:
-        start_manifest(folder, scenario, source, seed, replications)
-    # Other processes get the scenario as plain data and validate it once each.
-    payload = scenario if in_process(backend, workers) else scenario.model_dump(mode="json")
-    outcome = execute(Replications(payload, seed, replicate), folder, replications,
-                      workers=workers, label=scenario.metadata.name, progress=progress,
-                      backend=backend, scheduler=scheduler)
-    finish(folder, outcome, write_kpi_summary)
-    return outcome
-
-
-def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list[int]],
-                folder: Path, job: Job, workers: int) -> None:
+def _run_window(outcome: Outcome, bar: tqdm, pool: Workers, work: Iterator[list[int]],
+                folder: RunFolder, job: Job, workers: int) -> None:
     """Keep a bounded window of chunks in flight (memory stays flat); account for each
-    as it finishes; on Ctrl-C cancel what has not started."""
+    as it finishes; on a stop signal or a failure cancel what has not started."""
     queue = iter(work)
     pending: set[Future] = set()
     try:
@@ -221,16 +233,26 @@ def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list
                 indices = next(queue, None)
                 if indices is None:
                     break
-                pending.add(executor.submit(run_chunk, folder, job.part(indices), indices))
+                pending.add(pool.executor.submit(run_chunk, folder.path, job.part(indices),
+                                                 indices, folder.mark))
             if not pending:
                 return
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished, pending = wait(pending, timeout=CHECK_SECONDS,
+                                     return_when=FIRST_COMPLETED)
+            if not finished:
+                pool.check()
             for future in finished:
-                finished_indices, failed = future.result()
+                try:
+                    finished_indices, failed = future.result()
+                except Exception as error:
+                    reason = _lost(error)
+                    if reason is None:
+                        raise
+                    raise _StoppedError(reason) from error
                 outcome.done += len(finished_indices)
                 outcome.failures.extend(failed)
                 bar.update(len(finished_indices) + len(failed))
-    except KeyboardInterrupt:
+    except BaseException:
         for future in pending:
             future.cancel()
         raise
@@ -238,8 +260,9 @@ def _run_window(outcome: Outcome, bar: tqdm, executor: Executor, work: list[list
 
 def finish(folder: RunFolder, outcome: Outcome,
            summarise: Callable[[RunFolder], None]) -> None:
-    """Gather what is done and summarise it; mark the folder complete only when every job
-    is done."""
+    """Record the session; when every job is stored, gather the tables and summarise
+    them; mark the folder complete only when every job is done, and only then - once
+    that is on disk - delete the parts."""
     manifest = folder.read_manifest()
     manifest["failures"] = [vars(failure) for failure in outcome.failures]
     manifest["timings_seconds"] = {
@@ -250,14 +273,89 @@ def finish(folder: RunFolder, outcome: Outcome,
     if outcome.done and not outcome.interrupted:
         folder.gather()
         summarise(folder)
-    manifest["complete"] = outcome.complete and not outcome.interrupted
-    if manifest["complete"]:
-        folder.remove_parts()
+    manifest["complete"] = outcome.complete
     folder.write_manifest(manifest)
+    if outcome.complete:
+        folder.clean_up()
+
+
+def reopen(folder: RunFolder, expected: dict[str, Any]) -> dict[str, Any] | None:
+    """Lock a folder to resume it, after checking that its manifest is consistent with
+    itself and records what is about to run (``expected``: values by manifest key, with
+    ``seeds.`` for the seeds); the manifest, or None when the folder is complete already
+    (then only the leftovers of an interrupted clean-up are removed)."""
+    manifest = folder.reopen()
+    try:
+        try:
+            consistent = config_hash(Scenario.model_validate(manifest["scenario"])) == \
+                manifest["config_hash"]
+        except ValidationError:
+            consistent = False
+        if not consistent:
+            raise RunFolderError(f"{folder.manifest_path}: its scenario does not match "
+                                 "its config_hash (edited, or written by another version "
+                                 "of alliance-sim); refusing to resume")
+        for key, value in expected.items():
+            recorded = manifest["seeds"].get(key.removeprefix("seeds.")) \
+                if key.startswith("seeds.") else manifest.get(key)
+            if recorded != value:
+                raise RunFolderError(f"{folder.manifest_path}: {key} differs from what "
+                                     "this resume would run (the scenario, experiment or "
+                                     "seed changed since the run started); refusing to "
+                                     "mix them")
+        if manifest["complete"]:
+            folder.check_tables()
+            folder.clean_up()
+            folder.lock.release(remove=True)
+            return None
+    except BaseException:
+        folder.lock.release()
+        raise
+    return manifest
+
+
+def run_experiment(scenario: Scenario, folder_path: Path, *, seed: int, replications: int,
+                   workers: int, source: str = "", progress: bool = False,
+                   resume: bool = False, replicate: Replicate = run_replication,
+                   backend: Backend = Backend.PROCESS, scheduler: str | None = None
+                   ) -> Outcome:
+    """Run (or resume) ``replications`` of ``scenario`` into ``folder_path``."""
+    folder = RunFolder(folder_path)
+    claim = None
+    if resume:
+        if reopen(folder, {"config_hash": config_hash(scenario), "seeds.root": seed,
+                           "seeds.replications": replications}) is None:
+            return Outcome(folder.path, replications, replications, already_complete=True)
+    else:
+        manifest = build_manifest(
+            scenario, source=source, complete=False, timings={},
+            seeds={"root": seed, "replications": replications,
+                   "rule": "replication i: SeedSequence(entropy=root, spawn_key=(i,)), "
+                           "spawned into one stream per stochastic process"})
+        claim = partial(folder.claim, manifest)
+    # Other processes get the scenario as plain data and validate it once each.
+    payload = scenario if in_process(backend, workers) else scenario.model_dump(mode="json")
+    try:
+        outcome = execute(Replications(payload, seed, replicate), folder, replications,
+                          workers=workers, label=scenario.metadata.name, progress=progress,
+                          backend=backend, scheduler=scheduler, claim=claim)
+        finish(folder, outcome, write_kpi_summary)
+    finally:
+        release(folder)
+    return outcome
+
+
+def release(folder: RunFolder) -> None:
+    """Unlock a folder this process worked on; a complete one keeps no lock file."""
+    try:
+        complete = folder.mark != "" and bool(folder.read_manifest()["complete"])
+    except (RunFolderError, OSError):
+        complete = False
+    folder.lock.release(remove=complete)
 
 
 def write_kpi_summary(folder: RunFolder) -> None:
     """summary.csv: each KPI's distribution over replications."""
     summary = kpi_summary(pd.read_parquet(folder.path / "kpis.parquet"))
-    atomic_write_text(folder.path / "summary.csv", summary.to_csv(index=False))
+    write_csv(folder.path / "summary.csv", summary)
     write_columns(folder.path)

@@ -16,7 +16,6 @@ replications share their noise across points, so what remains is the inputs' eff
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from sim.experiment.design import unit_column, unit_problem
 from sim.experiment.evaluators import ishigami_indices
+from sim.experiment.folder_checks import read_manifest, read_parquet
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
@@ -81,10 +81,7 @@ def morris_indices(paths: list[str], unit: np.ndarray, outputs: np.ndarray, kpi:
 def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFrame]:
     """The design's method and the indices of each KPI (long table: kpi, parameter,
     index, value, ci_low, ci_high). KPIs constant over the design are left out."""
-    manifest_file = folder / "manifest.json"
-    if not manifest_file.is_file():
-        raise AnalysisError(f"{folder}: no manifest.json; not a sweep folder")
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     experiment = manifest.get("experiment")
     if manifest.get("kind") != "sweep" or not experiment:
         raise AnalysisError(f"{folder}: not a sweep folder (made by `run`, not `sweep`)")
@@ -96,9 +93,9 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
         raise AnalysisError(f"{folder}: a {method} design has no sensitivity indices; "
                             "run the experiment with --method sobol or morris")
     paths = [factor["path"] for factor in experiment["parameters"]]
-    design = pd.read_parquet(folder / "design.parquet").sort_values("point")
+    design = read_parquet(folder / "design.parquet").sort_values("point")
     unit = design[[unit_column(path) for path in paths]].to_numpy(dtype=float)
-    runs = pd.read_parquet(folder / "kpis.parquet")
+    runs = read_parquet(folder / "kpis.parquet")
     wanted = kpis or experiment["kpis"]
     unknown = [kpi for kpi in wanted if kpi not in runs.columns]
     if unknown:
@@ -126,9 +123,8 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
 
 def left_out(folder: Path, kpis: list[str] | None = None) -> dict[str, str]:
     """The KPIs that got no indices, with the reason."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    experiment = manifest["experiment"]
-    runs = pd.read_parquet(folder / "kpis.parquet")
+    experiment = read_manifest(folder)["experiment"]
+    runs = read_parquet(folder / "kpis.parquet")
     reasons = {}
     for kpi in kpis or experiment["kpis"]:
         means = runs.groupby("point")[kpi].mean().to_numpy(dtype=float)

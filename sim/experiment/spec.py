@@ -24,7 +24,12 @@ from sim.scenario_files.problems import FieldError, Problem, ScenarioError
 from sim.scenario_files.validation import suggestion, validate_as
 from sim.scenario_files.yaml_reader import read_located_yaml
 from sim.schema import Scenario
+from sim.schema.base import Checked
 from sim.schema.reference import SCHEMA_URL
+
+# Bounds of the numbers the command line may override too (sim.cli.sweep_command).
+SAMPLES = (1, 1_000_000)
+REPLICATIONS = (1, 10_000)
 
 
 class Method(StrEnum):
@@ -34,11 +39,7 @@ class Method(StrEnum):
     MORRIS = "morris"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class VariedParameter(Strict):
+class VariedParameter(Checked):
     path: str = Field(description="Dotted path of a scenario parameter, e.g. "
                       "alliance.cohesion.trust_gain or nations.members.DEU.gdp_usd_bn.")
     range: tuple[float, float] | None = Field(
@@ -59,11 +60,11 @@ class VariedParameter(Strict):
         return self
 
 
-class DesignSpec(Strict):
+class DesignSpec(Checked):
     method: Method = Field(Method.LATIN_HYPERCUBE, description="full_factorial, "
                            "latin_hypercube, sobol (Saltelli scheme) or morris.")
-    samples: int = Field(64, ge=1, le=1_000_000, description="latin_hypercube: design "
-                         "points; sobol: base samples N (N(D+2) points, N(2D+2) with "
+    samples: int = Field(64, ge=SAMPLES[0], le=SAMPLES[1], description="latin_hypercube: "
+                         "design points; sobol: base samples N (N(D+2) points, N(2D+2) with "
                          "second order; a power of 2); morris: trajectories (N(D+1) "
                          "points).")
     levels: int | None = Field(None, ge=2, le=1000, description="full_factorial: levels "
@@ -80,7 +81,7 @@ class DesignSpec(Strict):
         return self
 
 
-class ExperimentFile(Strict):
+class ExperimentFile(Checked):
     name: str = Field(min_length=1, description="Shown on dashboards and in folders.")
     description: str = ""
     model: Literal["alliance", "ishigami"] = Field(
@@ -92,9 +93,10 @@ class ExperimentFile(Strict):
                                 "dotted path, applied to the scenario before the design.")
     seed: int | None = Field(None, ge=0, description="Root seed (default: the "
                              "scenario's simulation.seed).")
-    replications: int = Field(1, ge=1, le=10_000, description="Replications per design "
-                              "point; replication i of every point uses the same random "
-                              "streams (common random numbers).")
+    replications: int = Field(1, ge=REPLICATIONS[0], le=REPLICATIONS[1],
+                              description="Replications per design point; replication "
+                              "i of every point uses the same random streams (common "
+                              "random numbers).")
     parameters: list[VariedParameter] = Field(min_length=1)
     design: DesignSpec = Field(default_factory=DesignSpec)
     kpis: list[str] | None = Field(None, description="KPIs analysed and drawn (default: "

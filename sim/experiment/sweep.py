@@ -24,15 +24,15 @@ import pandas as pd
 from sim.experiment.backends import Backend
 from sim.experiment.design import UNIT_PREFIX, Design, build_design, unit_column
 from sim.experiment.evaluators import Evaluator, describe_input, describe_kpi
-from sim.experiment.runner import Outcome, execute, finish
+from sim.experiment.folder_checks import read_parquet
+from sim.experiment.runner import Outcome, execute, finish, release, reopen
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.spec import Experiment
 from sim.experiment.store import RunFolder
 from sim.outputs import COUNT, SWEEP_COLUMNS, Output, Unit
 from sim.results.columns import Describe, run_column, write_columns
 from sim.schema import Scenario
-from sim.writers import build_manifest, write_parquet
-from sim.writers.atomic import atomic_write_text
+from sim.writers import build_manifest, write_csv, write_parquet
 
 SEED_RULE = ("run r = point r // replications, replication k = r % replications; "
              "replication k of every point: SeedSequence(entropy=root, spawn_key=(k,))")
@@ -80,7 +80,7 @@ def design_of(experiment: Experiment) -> Design:
 
 
 def read_design(folder: Path) -> pd.DataFrame:
-    return pd.read_parquet(folder / "design.parquet")
+    return read_parquet(folder / "design.parquet")
 
 
 def _points(design: pd.DataFrame, experiment: Experiment) -> dict[int, dict[str, Any]]:
@@ -97,27 +97,29 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def start_sweep(experiment: Experiment, folder: RunFolder) -> None:
-    """The manifest (marked incomplete) and the design, before any run."""
+def design_table(experiment: Experiment) -> pd.DataFrame:
+    """One row per design point: its number, its values and its place on the unit
+    hypercube."""
     design = design_of(experiment)
     table = design.points.copy()
     table.insert(0, "point", np.arange(len(design), dtype="int64"))
     for column, factor in enumerate(experiment.factors):
         table[unit_column(factor.path)] = design.unit[:, column]
-    folder.path.mkdir(parents=True, exist_ok=True)
-    write_parquet(folder.path / "design.parquet", table)
-    scenario = experiment.scenario or Scenario()
-    folder.write_manifest(build_manifest(
-        scenario, source=experiment.source, complete=False, timings={},
-        seeds={"root": experiment.seed, "replications": experiment.replications,
-               "rule": SEED_RULE},
+    return table
+
+
+def sweep_manifest(experiment: Experiment, points: int) -> dict[str, Any]:
+    return build_manifest(
+        experiment.scenario or Scenario(), source=experiment.source, complete=False,
+        timings={}, seeds={"root": experiment.seed, "replications": experiment.replications,
+                           "rule": SEED_RULE},
         extra={"kind": "sweep", "experiment": experiment.describe(),
-               "points": len(design), "runs": len(design) * experiment.replications}))
+               "points": points, "runs": points * experiment.replications})
 
 
 def summarise_points(folder: RunFolder) -> None:
     """points.csv: per design point, its inputs and each KPI's mean over replications."""
-    kpis = pd.read_parquet(folder.path / "kpis.parquet")
+    kpis = read_parquet(folder.path / "kpis.parquet")
     design = read_design(folder.path).set_index("point")
     inputs = [column for column in design.columns if not column.startswith(UNIT_PREFIX)]
     measures = [column for column in kpis.columns
@@ -125,7 +127,7 @@ def summarise_points(folder: RunFolder) -> None:
     means = kpis.groupby("point", sort=True)[measures].mean()
     counts = kpis.groupby("point", sort=True).size().rename("replications")
     table = design[inputs].join(counts, how="inner").join(means, how="inner").reset_index()
-    atomic_write_text(folder.path / "points.csv", table.to_csv(index=False))
+    write_csv(folder.path / "points.csv", table)
     write_columns(folder.path, sweep_columns(folder.read_manifest()["experiment"]))
 
 
@@ -158,13 +160,27 @@ def run_sweep(experiment: Experiment, folder_path: Path, *, workers: int,
               backend: Backend = Backend.PROCESS, scheduler: str | None = None) -> Outcome:
     """Run (or resume) every design point x replication of ``experiment``."""
     folder = RunFolder(folder_path, key="run", tables=experiment.evaluator().tables)
-    if not resume:
-        start_sweep(experiment, folder)
-    design = read_design(folder_path)
+    design = design_table(experiment)
+    manifest = sweep_manifest(experiment, len(design))
+    jobs = len(design) * experiment.replications
+
+    def claim() -> None:
+        folder.claim(manifest)
+        write_parquet(folder_path / "design.parquet", design)
+
+    if resume:
+        expected = {key: manifest[key] for key in ("config_hash", "experiment", "runs")}
+        if reopen(folder, expected) is None:
+            return Outcome(folder.path, jobs, jobs, already_complete=True)
+        if not (folder_path / "design.parquet").exists():  # killed right after the claim
+            write_parquet(folder_path / "design.parquet", design)
     job = SweepRuns(experiment.evaluator(), _points(design, experiment),
                     experiment.replications, experiment.seed)
-    outcome = execute(job, folder, len(design) * experiment.replications, workers=workers,
-                      label=experiment.name, progress=progress, backend=backend,
-                      scheduler=scheduler)
-    finish(folder, outcome, summarise_points)
+    try:
+        outcome = execute(job, folder, jobs, workers=workers, label=experiment.name,
+                          progress=progress, backend=backend, scheduler=scheduler,
+                          claim=None if resume else claim)
+        finish(folder, outcome, summarise_points)
+    finally:
+        release(folder)
     return outcome

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.schema import Inject, InjectMode, InjectTarget, Scenario, Trajectory
 from sim.schema.alliance import Decisions
+from sim.schema.drivers import INJECT_RANGES, TRAJECTORY_RANGES
 from sim.state import DriverPaths, NodeAttack, State
 
 
@@ -46,9 +47,10 @@ def apply_inject(path: np.ndarray, inject: Inject, columns: np.ndarray | None = 
         path[window] *= inject.value
 
 
-def _driver(scenario: Scenario, name: str, rng: np.random.Generator, lower: float,
-            upper: float) -> np.ndarray:
-    """A model-level driver: trajectory and its injects, noise on top, clipped."""
+def _driver(scenario: Scenario, name: str, rng: np.random.Generator) -> np.ndarray:
+    """A model-level driver: trajectory and its injects, noise on top, clipped to the
+    range the schema declares for it (TRAJECTORY_RANGES)."""
+    lower, upper = TRAJECTORY_RANGES[name]
     trajectory: Trajectory = getattr(scenario.drivers, name)
     steps = scenario.simulation.steps
     path = trajectory_path(trajectory, steps)
@@ -74,10 +76,10 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
         return np.array([code_index[code.upper()] for code in inject.nations], dtype=int)
 
     # Fixed order of draws from each stream keeps the pairing of common random numbers.
-    threat = _driver(scenario, "threat", drivers_rng, 0.0, 1.0)
-    us_commitment = _driver(scenario, "us_commitment", drivers_rng, 0.0, 1.0)
-    attack_rate = _driver(scenario, "hybrid_attack_rate", drivers_rng, 0.0, np.inf)
-    negotiation_chance = _driver(scenario, "negotiation_chance", drivers_rng, 0.0, 1.0)
+    threat = _driver(scenario, "threat", drivers_rng)
+    us_commitment = _driver(scenario, "us_commitment", drivers_rng)
+    attack_rate = _driver(scenario, "hybrid_attack_rate", drivers_rng)
+    negotiation_chance = _driver(scenario, "negotiation_chance", drivers_rng)
     negotiating = drivers_rng.random(steps + 1) < negotiation_chance
     negotiating[0] = False
     within = [inject for inject in scenario.injects if inject.step <= steps]
@@ -96,7 +98,7 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
     for inject in scenario.injects:
         if inject.target is InjectTarget.MIGRATION_SALIENCE:
             apply_inject(salience, inject, columns(inject))
-    salience = np.clip(salience, 0.0, 1.0)
+    salience = np.clip(salience, *INJECT_RANGES[InjectTarget.MIGRATION_SALIENCE])
 
     # Domestic pressure: a base level, migration salience, and election shocks that fade.
     shocks = np.zeros((steps + 1, n))
@@ -116,16 +118,17 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
     for inject in scenario.injects:
         if inject.target is InjectTarget.POLITICAL_PRESSURE:
             apply_inject(pressure, inject, columns(inject))
-    pressure = np.clip(pressure, 0.0, 1.0)
+    pressure = np.clip(pressure, *INJECT_RANGES[InjectTarget.POLITICAL_PRESSURE])
 
     # Growth in % per year: trend plus the shared cycle plus injects, per step as a fraction.
     trend = np.array([nation.gdp_growth for nation in nations])
-    shift = _driver(scenario, "gdp_growth_shift", drivers_rng, -100.0, 100.0)
+    shift = _driver(scenario, "gdp_growth_shift", drivers_rng)
     growth = trend[None, :] + shift[:, None]
     for inject in scenario.injects:
         if inject.target is InjectTarget.GDP_GROWTH:
             apply_inject(growth, inject, columns(inject))
-    growth = np.clip(growth, -50.0, 50.0) / 100.0 / scenario.simulation.steps_per_year
+    growth = np.clip(growth, *INJECT_RANGES[InjectTarget.GDP_GROWTH]) / 100.0 / \
+        scenario.simulation.steps_per_year
 
     area_index = {area.name: k for k, area in enumerate(scenario.alliance.areas)}
     node_attacks: dict[int, list[NodeAttack]] = {}
@@ -136,7 +139,7 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
                 NodeAttack(columns(inject), area, inject.duration))
 
     # Drawn last, so that adding them left the earlier draws of every seed unchanged.
-    pacific_attention = _driver(scenario, "us_pacific_attention", drivers_rng, 0.0, 1.0)
+    pacific_attention = _driver(scenario, "us_pacific_attention", drivers_rng)
     exposure = np.array([nation.threat_exposure for nation in nations])
     perception_shift = nation_path(scenario, "threat_perception_shift",
                                    InjectTarget.THREAT_PERCEPTION, drivers_rng, columns)
@@ -147,7 +150,8 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
                        political_pressure=pressure, growth=growth,
                        negotiation_step=negotiation_step, node_attacks=node_attacks,
                        pacific_attention=pacific_attention,
-                       perception_shift=np.clip(perception_shift, -1.0, 1.0),
+                       perception_shift=np.clip(perception_shift,
+                                                *TRAJECTORY_RANGES["threat_perception_shift"]),
                        ukraine_aid=np.maximum(aid_level * 2.0 * exposure[None, :], 0.0))
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.experiment.folder_checks import read_csv
 from sim.outputs import Output, Unit
 from sim.outputs import describe as describe_output
-from sim.writers import atomic_write_text
+from sim.writers import write_csv
 
 UNDECLARED = Unit("unit not declared", "unit not declared")
 Describe = Callable[[str, str], Output]
@@ -43,5 +44,5 @@ def write_columns(folder: Path, describe: Describe = run_column) -> None:
     points = folder / "points.csv"
     if points.is_file():
         rows += [_row("points", describe("points", column))
-                 for column in pd.read_csv(points, nrows=0).columns]
-    atomic_write_text(folder / "columns.csv", pd.DataFrame(rows).to_csv(index=False))
+                 for column in read_csv(points).columns]
+    write_csv(folder / "columns.csv", pd.DataFrame(rows))

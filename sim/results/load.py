@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.calendar import Calendar, calendar_of
-from sim.experiment.store import TABLES, RunFolder
+from sim.experiment.folder_checks import RunFolderError, read_csv, read_manifest, read_parquet
+from sim.experiment.store import TABLES
 
 
 @dataclass
@@ -102,17 +105,26 @@ SORT_KEYS = {
 }
 
 
-def _manifest(folder: Path) -> dict[str, Any] | None:
+def _json(folder: Path) -> Any:
+    """The folder's manifest.json as it is (None: none, or not JSON): enough to tell
+    the kind of folder; readers then check it (read_manifest)."""
     file = folder / "manifest.json"
-    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else None
+    try:
+        return json.loads(file.read_bytes().decode("utf-8")) if file.is_file() else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def kind_of(path: str | Path) -> str | None:
     """"run", "sweep" or "comparison"; None for a folder that is none of them."""
     folder = Path(path)
-    manifest = _manifest(folder) if folder.is_dir() else None
-    if manifest is not None:
-        return str(manifest.get("kind", "run"))
+    if not folder.is_dir():
+        return None
+    manifest = _json(folder)
+    if isinstance(manifest, dict) and manifest.get("kind") in ("sweep", "comparison"):
+        return str(manifest["kind"])
+    if (folder / "manifest.json").exists():
+        return "run"  # read_manifest says what is wrong with it, if anything
     # Compare folders written before they had a manifest.
     return "comparison" if (folder / "comparison.csv").is_file() else None
 
@@ -121,11 +133,11 @@ def load(path: str | Path, tables: tuple[str, ...] = TABLES) -> Results:
     """Read a run, sweep or compare folder (complete or not: check ``.complete``). Rows
     are sorted by replication (run, step, nation), whatever the number of workers that
     wrote them. ``tables`` limits what is read (the others come back empty): the nations
-    table of a large run is big."""
+    table of a large run is big. A damaged folder raises RunFolderError naming the file."""
     kind = kind_of(path)
     if kind is None:
-        raise FileNotFoundError(f"{path}: no manifest.json or comparison.csv; not a run, "
-                                "sweep or compare folder")
+        raise RunFolderError(f"{path}: no manifest.json or comparison.csv; not a run, "
+                             "sweep or compare folder")
     if kind == "sweep":
         return load_sweep(path, tables)
     if kind == "comparison":
@@ -138,8 +150,7 @@ def _read_tables(folder: Path, names: tuple[str, ...], wanted: tuple[str, ...]
     frames: dict[str, pd.DataFrame] = {}
     for table in names:
         file = folder / f"{table}.parquet"
-        frame = pd.read_parquet(file) if file.is_file() and table in wanted else \
-            pd.DataFrame()
+        frame = read_parquet(file) if file.exists() and table in wanted else pd.DataFrame()
         keys = [key for key in SORT_KEYS[table] if key in frame.columns]
         if keys:
             frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
@@ -150,27 +161,37 @@ def _read_tables(folder: Path, names: tuple[str, ...], wanted: tuple[str, ...]
 def load_sweep(path: str | Path, tables: tuple[str, ...] = ("timeseries", "kpis")
                ) -> SweepResults:
     folder = Path(path)
-    manifest = _manifest(folder)
-    if manifest is None or manifest.get("kind") != "sweep":
-        raise FileNotFoundError(f"{path}: not a sweep folder")
+    manifest = read_manifest(folder)
+    if manifest.get("kind") != "sweep":
+        raise RunFolderError(f"{path}: not a sweep folder")
     frames = _read_tables(folder, ("timeseries", "kpis"), tables)
-    csv = {name: pd.read_csv(folder / f"{name}.csv") if (folder / f"{name}.csv").is_file()
+    csv = {name: read_csv(folder / f"{name}.csv") if (folder / f"{name}.csv").exists()
            else pd.DataFrame() for name in ("points", "sensitivity")}
     design_file = folder / "design.parquet"
-    design = pd.read_parquet(design_file) if design_file.is_file() else pd.DataFrame()
+    design = read_parquet(design_file) if design_file.exists() else pd.DataFrame()
     return SweepResults(folder, manifest, design=design, **frames, **csv)
 
 
 def comparison_runs(folder: Path) -> list[tuple[str, Path]]:
     """The runs of a compare folder, the reference first: from its manifest, or (folders
     written before compare folders had one) the sub-folders comparison.csv names."""
-    manifest = _manifest(folder)
-    if manifest is not None and manifest.get("kind") == "comparison":
-        return [(entry["name"], (folder / entry["path"]).resolve())
-                for entry in manifest["runs"]]
-    table = pd.read_csv(folder / "comparison.csv")
-    names = [str(table["reference"].iloc[0]),
-             *dict.fromkeys(table["scenario"].astype(str))]
+    manifest = _json(folder)
+    if isinstance(manifest, dict) and manifest.get("kind") == "comparison":
+        runs = manifest.get("runs")
+        if not (isinstance(runs, list) and len(runs) >= 2 and all(
+                isinstance(run, dict) and isinstance(run.get("name"), str)
+                and isinstance(run.get("path"), str) for run in runs)):
+            raise RunFolderError(f"{folder / 'manifest.json'}: \"runs\": expected the "
+                                 "compared runs' names and paths")
+        return [(run["name"], (folder / run["path"]).resolve()) for run in runs]
+    file = folder / "comparison.csv"
+    table = read_csv(file)
+    names = list(dict.fromkeys([str(table["reference"].iloc[0]),
+                                *table["scenario"].astype(str)]))
+    for name in names:  # run folders of this compare folder, never a path elsewhere
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise RunFolderError(f"{file}: {name!r} is not the name of a run folder in "
+                                 f"{folder}")
     return [(name, folder / name) for name in names]
 
 
@@ -179,21 +200,28 @@ def load_comparison(path: str | Path, tables: tuple[str, ...] = TABLES
     folder = Path(path)
     runs = {name: load_run(run_path, tables, alias=name)
             for name, run_path in comparison_runs(folder)}
-    return ComparisonResults(folder, _manifest(folder) or {}, runs,
-                             pd.read_csv(folder / "comparison.csv"))
+    manifest = _json(folder)
+    return ComparisonResults(folder, manifest if isinstance(manifest, dict) else {}, runs,
+                             read_csv(folder / "comparison.csv"))
 
 
 def load_run(path: str | Path, tables: tuple[str, ...] = TABLES, alias: str | None = None
              ) -> RunResults:
     """Read a run folder (see :func:`load`); ``alias``: the name to show it by."""
-    folder = RunFolder(Path(path))
-    if not folder.manifest_path.is_file():
-        raise FileNotFoundError(f"{path}: no manifest.json; not a run folder")
-    manifest = json.loads(folder.manifest_path.read_text(encoding="utf-8"))
-    frames = _read_tables(folder.path, TABLES, tables)
-    summary_file = folder.path / "summary.csv"
-    summary = pd.read_csv(summary_file) if summary_file.is_file() else pd.DataFrame()
-    return RunResults(folder.path, manifest, summary=summary, alias=alias, **frames)
+    folder = Path(path)
+    manifest = read_manifest(folder)
+    frames = _read_tables(folder, TABLES, tables)
+    summary_file = folder / "summary.csv"
+    summary = read_csv(summary_file) if summary_file.exists() else pd.DataFrame()
+    return RunResults(folder, manifest, summary=summary, alias=alias, **frames)
+
+
+def require_tables(path: Path, tables: tuple[str, ...]) -> None:
+    """Refuse, in one line, a folder whose run has not stored these tables yet."""
+    for table in tables:
+        if not (path / f"{table}.parquet").exists():
+            raise RunFolderError(f"{path}: no {table}.parquet yet (the run is incomplete; "
+                                 f"finish it with python3 run.py run --resume {path})")
 
 
 SPEND_COLUMNS = ("spend_national", "spend_standards", "spend_pooled", "spend_hubs")
@@ -203,11 +231,10 @@ def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.D
     """From the nations table, streamed in batches (memory stays flat for large runs):
     each nation's spending per pathway summed over steps 1.., and its rows at the horizon
     (GDP and defence share of GDP, one row per replication)."""
-    file = pq.ParquetFile(Path(path) / "nations.parquet")
     columns = ["step", "code", "gdp_usd_bn", "defence_pct_gdp", *SPEND_COLUMNS]
     sums: pd.DataFrame | None = None
     last: list[pd.DataFrame] = []
-    for batch in file.iter_batches(columns=columns, batch_size=250_000):
+    for batch in _batches(Path(path) / "nations.parquet", columns):
         frame = batch.to_pandas()
         spent = frame[frame["step"] > 0].groupby("code")[list(SPEND_COLUMNS)].sum()
         sums = spent if sums is None else sums.add(spent, fill_value=0.0)
@@ -215,3 +242,12 @@ def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.D
                                                           "defence_pct_gdp"]])
     at_horizon = pd.concat(last, ignore_index=True) if last else pd.DataFrame()
     return (sums if sums is not None else pd.DataFrame()), at_horizon
+
+
+
+def _batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """A large table in batches; a damaged file is a RunFolderError naming it."""
+    try:
+        yield from pq.ParquetFile(path).iter_batches(columns=columns, batch_size=250_000)
+    except (OSError, pa.ArrowException, KeyError) as error:
+        raise RunFolderError(f"{path}: cannot read the table ({error})") from None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
-from sim.scenario_files.yaml_reader import Located, read_located_yaml
+from sim.scenario_files.yaml_reader import Located, file_problem, read_located_yaml
 
 Path_ = tuple[str | int, ...]
 MEMBERS: Path_ = ("nations", "members")
@@ -92,16 +92,40 @@ def _merge(low: Any, high: Any, path: Path_, base: Document, top: Document,
     return high
 
 
+def _member_locations(document: Document) -> dict[int, tuple[list, list]]:
+    """The locations of each member's values and keys, by the member's position, with
+    paths relative to the member (read once: tables may hold thousands of rows)."""
+    grouped: dict[int, tuple[list, list]] = {}
+    for slot, table in enumerate((document.values, document.keys)):
+        for path, location in table.items():
+            if len(path) > 2 and path[:2] == MEMBERS and isinstance(path[2], int):
+                grouped.setdefault(path[2], ([], []))[slot].append((path[3:], location))
+    return grouped
+
+
 def _merge_members(low: list, high: list, base: Document, top: Document,
                    result: Document) -> list:
-    """Nations merged by code: a later entry updates the earlier one, new codes append."""
+    """Nations merged by code: a later entry updates the earlier one, new codes append.
+    Within one list (or one table) a code may appear only once."""
     result._drop(MEMBERS)
+    for source in (base, top):  # the list itself: where the last file to give it did
+        if MEMBERS in source.values:
+            result.values[MEMBERS] = source.values[MEMBERS]
     merged: list[Any] = []
     index_of: dict[str, int] = {}
     for source, items in ((base, low), (top, high)):
+        locations = _member_locations(source)
+        first_in_list: dict[str, int] = {}
         for position, item in enumerate(items):
             code = _code(item)
-            old = (*MEMBERS, position)
+            if code is not None and code in first_in_list:
+                first = source.where((*MEMBERS, first_in_list[code], "code"))
+                raise ScenarioError(Problem(
+                    source.where((*MEMBERS, position, "code")), f"nations.members.{code}",
+                    f"duplicate nation code {code!r} (first at {first}); a nation appears "
+                    "once per list or table"))
+            if code is not None:
+                first_in_list[code] = position
             if code is not None and code in index_of:
                 target = index_of[code]
                 merged[target] = {**merged[target], **item}
@@ -110,18 +134,24 @@ def _merge_members(low: list, high: list, base: Document, top: Document,
                 merged.append(dict(item) if isinstance(item, dict) else item)
                 if code is not None:
                     index_of[code] = target
-            result._take(source, old, (*MEMBERS, target))
+            values, keys = locations.get(position, ([], []))
+            for mine, found in ((result.values, values), (result.keys, keys)):
+                for rest, location in found:
+                    mine[(*MEMBERS, target, *rest)] = location
     return merged
+
+
+UNCLOSED_QUOTE = "a quote opened on this line is not closed on it"
 
 
 def read_nation_table(path: Path, display: str) -> Document:
     """A nations CSV as a document whose ``members`` are its rows; empty cells are left
     out so that schema defaults apply (Iceland has no spending figures)."""
+    problem = file_problem(path)
+    if problem:
+        raise ScenarioError(Problem(Location(display), "", problem))
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(Problem(Location(display), "", "nations table not found")
-                            ) from None
     except OSError as error:
         raise ScenarioError(Problem(Location(display), "", f"cannot read: {error.strerror}")
                             ) from None
@@ -130,15 +160,28 @@ def read_nation_table(path: Path, display: str) -> Document:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise ScenarioError(Problem(Location(display, line), "", "not UTF-8 text")) from None
-    lines = text.splitlines()
-    reader = csv.reader(lines)
+    reader = csv.reader(text.splitlines(), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         raise ScenarioError(Problem(Location(display), "", "the table is empty")) from None
+    except csv.Error as error:
+        raise ScenarioError(Problem(Location(display, 1), "", f"not CSV: {error}")) from None
     document = Document({"nations": {"members": []}})
     members = document.data["nations"]["members"]
-    for row_number, row in enumerate(reader, start=2):
+    row_number = reader.line_num
+    while True:
+        row_number = reader.line_num + 1  # where the next row starts
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            message = UNCLOSED_QUOTE if "end of data" in str(error) else f"not CSV: {error}"
+            raise ScenarioError(Problem(Location(display, row_number), "", message)
+                                ) from None
+        if reader.line_num > row_number:  # a quoted cell ran on into the next lines
+            raise ScenarioError(Problem(Location(display, row_number), "", UNCLOSED_QUOTE))
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
@@ -159,6 +202,9 @@ def read_nation_table(path: Path, display: str) -> Document:
                 len(h) + 1 for h in header[:header.index(name)]))
         document.values[(*MEMBERS, index)] = Location(display, row_number, 1)
         members.append(item)
+    if not members:
+        raise ScenarioError(Problem(Location(display, 1), "", "the table has a header but "
+                                    "no rows; a nations table lists at least one nation"))
     return document
 
 
@@ -170,7 +216,7 @@ def set_path(data: dict[str, Any], path: Path_, value: Any) -> Path_:
     for position, key in enumerate(path):
         last = position == len(path) - 1
         if isinstance(node, list):
-            index = _list_index(node, key, ".".join(map(str, path)))
+            index = _list_index(node, key)
             concrete.append(index)
             if last:
                 node[index] = value
@@ -187,20 +233,32 @@ def set_path(data: dict[str, Any], path: Path_, value: Any) -> Path_:
     return tuple(concrete)
 
 
-def _list_index(items: list, key: str | int, dotted: str) -> int:
-    if isinstance(key, int) or str(key).isdigit():
+class NoSuchItemError(KeyError):
+    """A list item named by a path is not there; ``str()`` says why."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _list_index(items: list, key: str | int) -> int:
+    if isinstance(key, int) or _is_number(str(key)):
         index = int(key)
         if index >= len(items):
-            raise KeyError(f"{dotted}: there are only {len(items)} items")
+            raise NoSuchItemError(f"there are only {len(items)} items")
         return index
     for index, item in enumerate(items):
         if _code(item) == str(key).upper():
             return index
-    raise KeyError(f"{dotted}: no item with code {key!r}")
+    raise NoSuchItemError(f"no item with code {key!r}")
+
+
+def _is_number(part: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` accepts "²", which ``int`` refuses."""
+    return part.isascii() and part.isdigit()
 
 
 def parse_dotted(dotted: str) -> Path_:
-    return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+    return tuple(int(part) if _is_number(part) else part for part in dotted.split("."))
 
 
 def apply_command_line(document: Document, overrides: dict[str, Any]) -> set[Path_]:
@@ -210,12 +268,14 @@ def apply_command_line(document: Document, overrides: dict[str, Any]) -> set[Pat
         try:
             path = set_path(document.data, parse_dotted(dotted), value)
         except KeyError as error:
-            message = str(error).strip("'\"")
-            raise ScenarioError(Problem(Location(COMMAND_LINE), dotted,
-                                        message if ":" in message else "no such parameter")
-                                ) from None
+            message = str(error) if isinstance(error, NoSuchItemError) else "no such parameter"
+            raise ScenarioError(Problem(Location(COMMAND_LINE), dotted, message)) from None
         document._drop(path)
         document.values[path] = Location(COMMAND_LINE)
+        for end in range(len(path) - 1, 0, -1):  # sections the override created
+            if path[:end] in document.values:
+                break
+            document.values[path[:end]] = Location(COMMAND_LINE)
         touched.add(path)
     return touched
 

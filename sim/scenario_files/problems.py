@@ -42,6 +42,11 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+class ScenarioWarning(UserWarning):
+    """Something in a scenario that runs, but not as its author probably meant; the text
+    is one line like a problem's."""
+
+
 class FieldError(ValueError):
     """Raised inside schema validators to name the offending field (a path relative to
     the model that raises it), so the problem can point at its line."""

@@ -8,6 +8,7 @@ and absurd nesting. Every value keeps the line and column it came from.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,28 @@ def _decode(raw: bytes, file: str) -> str:
                             ) from None
 
 
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file, or None. A pipe or a device is
+    refused before reading: reading a FIFO would wait forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as error:
+        return f"cannot read: {error.strerror}"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)"
+    return None
+
+
 def read_located_yaml(path: Path, display: str | None = None) -> Located:
     """Read one YAML mapping with locations; every failure is a ScenarioError."""
     file = display or str(path)
+    problem = file_problem(path)
+    if problem:
+        raise ScenarioError(Problem(Location(file), "", problem))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

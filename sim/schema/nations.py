@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pydantic import field_validator, model_validator
 
 from sim.schema.base import Section, param
@@ -83,8 +85,8 @@ class Nations(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> Nations:
-        codes = [nation.code for nation in self.members]
-        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        counts = Counter(nation.code for nation in self.members)
+        duplicates = sorted(code for code, count in counts.items() if count > 1)
         if duplicates:
             raise ValueError(f"duplicate nation codes: {', '.join(duplicates)}")
         return self

@@ -1,26 +1,62 @@
-"""Atomic file writes: readers see the old file or the new one, never a torn one."""
+"""Atomic, durable file writes: readers see the old file or the new one, never a torn
+one, and a file renamed into place is on disk (fsync) before anything relies on it - the
+run folder deletes its parts only after the tables gathered from them are durable."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def _replace_from_temp(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def sync_file(path: Path) -> None:
+    """Flush a written file to the storage device."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (renames, deletions) to the storage device."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (AttributeError, OSError):  # no O_DIRECTORY (Windows): nothing to flush
+        return
+    try:
+        os.fsync(handle)
+    except OSError:  # some file systems cannot sync a folder; the rename still happened
+        pass
+    finally:
+        os.close(handle)
+
+
+def replace_durably(temporary: Path, path: Path) -> None:
+    """Rename a fully written temporary file into place, flushed before and after."""
+    sync_file(temporary)
+    os.replace(temporary, path)
+    sync_folder(path.parent)
+
+
+def _replace_from_temp(path: Path, write: Callable[[Path], object]) -> None:
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent)
     os.close(handle)
     try:
         write(Path(temporary))
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
-        os.replace(temporary, path)
+        replace_durably(Path(temporary), path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -38,3 +74,8 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     """Write a DataFrame as Parquet (pyarrow), atomically."""
     _replace_from_temp(path, lambda temporary: frame.to_parquet(temporary, index=False,
                                                                  engine="pyarrow"))
+
+
+def write_arrow(path: Path, table: pa.Table) -> None:
+    """Write an Arrow table (with its schema metadata) as Parquet, atomically."""
+    _replace_from_temp(path, lambda temporary: pq.write_table(table, temporary))

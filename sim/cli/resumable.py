@@ -1,0 +1,53 @@
+"""How a command that works on a run or sweep folder ends early: stopped by a signal, by
+lost workers or by failing storage, it says so in one line with the command that resumes
+the folder - everything stored so far is kept."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.cli.errors import describe_os_error
+from sim.cli.invocation import invocation
+from sim.experiment.interrupts import signal_number
+from sim.experiment.runner import Outcome
+
+
+def resume_hint(folder: Path, command: str) -> str:
+    return f"resume with: {invocation()} {command} --resume {folder}"
+
+
+def stopped(outcome: Outcome, folder: Path, command: str, unit: str) -> int | None:
+    """Say why a run stopped before its end, and how to resume it; its exit status (128 +
+    the signal; 2 when workers or storage failed), or None when it ran to its end."""
+    if not outcome.interrupted:
+        return None
+    cause = f"stopped: {outcome.stopped}" if outcome.stopped else \
+        f"interrupted ({signal.Signals(outcome.signal).name})"
+    print(f"{cause}; {outcome.done} of {outcome.jobs} {unit} saved in {folder}; "
+          f"{resume_hint(folder, command)}", file=sys.stderr)
+    return 2 if outcome.stopped else 128 + int(outcome.signal or signal.SIGINT)
+
+
+def resumable(folder: Path, command: str, work: Callable[[], int]) -> int:
+    """``work()`` - a run into ``folder`` and what follows it: gathering, summary,
+    dashboard - with a stop signal or a storage failure, once the folder is claimed,
+    told in one line with the resume command. Before the claim they go to the command
+    line's error boundary (nothing was written)."""
+    try:
+        return work()
+    except KeyboardInterrupt as interrupt:
+        if not (folder / "manifest.json").is_file():
+            raise
+        number = signal_number(interrupt)
+        print(f"interrupted ({signal.Signals(number).name}) while finishing {folder}; "
+              f"{resume_hint(folder, command)}", file=sys.stderr)
+        return 128 + number
+    except OSError as error:
+        if not (folder / "manifest.json").is_file() or isinstance(error, BrokenPipeError):
+            raise
+        print(f"error: {describe_os_error(error)}; what is stored in {folder} is kept; "
+              f"{resume_hint(folder, command)}", file=sys.stderr)
+        return 2
