@@ -80,6 +80,9 @@ RANK_CORRELATION = Unit("rank correlation -1 to 1", "rank correlation", "{:.2f}"
 RATIO = Unit("ratio", "ratio", "{:.3f}")
 COUNT = Unit("count", "count", "{:,.1f}")
 LINE_QUARTERS = Unit("line-quarters", "line-quarters", "{:,.1f}")
+# Random hybrid attacks that disabled a line, per production line and year of the run.
+ATTACK_RATE = Unit("lines hit per production line per year", "hits per line per year",
+                   "{:.3f}")
 EQUIPMENT_PER_QUARTER = Unit("equipment units per quarter", "equipment units per quarter",
                              "{:,.2f}")
 STANDARDS = Unit("standards (count)", "standards", "{:.1f}")
@@ -95,8 +98,8 @@ DIMENSIONLESS = Unit("dimensionless", "dimensionless", "{:.4g}")
 
 UNITS = (CAPABILITY, CAPABILITY_QUARTERS, EQUIPMENT, USD_BN, USD_BN_QUARTER, USD_BN_YEAR,
          USD_BN_PER_CAPABILITY, PRICE_FACTOR, PCT_GDP, INDEX, SHARE, FLAG, RANK_CORRELATION,
-         RATIO, COUNT, LINE_QUARTERS, EQUIPMENT_PER_QUARTER, STANDARDS, QUARTERS, STEP,
-         PERIOD, NATION, NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
+         RATIO, COUNT, LINE_QUARTERS, ATTACK_RATE, EQUIPMENT_PER_QUARTER, STANDARDS,
+         QUARTERS, STEP, PERIOD, NATION, NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
 
 
 class Censoring(StrEnum):

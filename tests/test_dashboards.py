@@ -11,8 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from sim.dashboards.industry import attack_rates
 from sim.outputs import UNITS
 from tests.conftest import ROOT, SCENARIOS
 
@@ -87,8 +89,8 @@ def open_page(browser, page_file: Path) -> dict:
     return seen
 
 
-@pytest.mark.parametrize(("name", "panels"), [("run", 13), ("compare", 12), ("hostile", 13),
-                                              ("stored", 12)])
+@pytest.mark.parametrize(("name", "panels"), [("run", 16), ("compare", 15), ("hostile", 16),
+                                              ("stored", 15)])
 def test_dashboard_loads_cleanly_and_every_panel_holds_data(browser, folders, name, panels):
     seen = open_page(browser, folders[name])
     assert seen["errors"] == []
@@ -129,7 +131,7 @@ def test_png_writes_one_image_per_figure_named_after_its_panel(folders):
     result = cli("dashboard", str(folder), "--png")
     assert result.returncode == 0, result.stderr
     images = sorted(folder.glob("dashboard-*.png"))
-    assert len(images) == 13
+    assert len(images) == 16
     assert {"dashboard-effective-capability.png", "dashboard-drivers.png",
             "dashboard-burden.png"} <= {image.name for image in images}
     assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
@@ -180,3 +182,36 @@ def test_injects_and_attacks_are_marked_on_the_time_charts(browser, folders):
     assert "hybrid attacks" in panels["panel-effective-capability"]["names"]
     text = open_page(browser, folders["run"])["text"]
     assert "2026 Q4 (quarter 8): US commitment falls to 0.4" in text
+
+
+def test_run_dashboard_shows_where_capability_comes_from_and_industry_per_area(browser,
+                                                                                 folders):
+    """Issue 11: the capability decomposition (its three parts and their sum), deliveries,
+    backlog and capacity per capability area, and the attacks per nation."""
+    panels = {panel["id"]: panel for panel in open_page(browser, folders["run"])["panels"]}
+    sources = panels["panel-capability-sources"]
+    assert {"equipment stock", "readiness", "interoperability", "net change"} <= \
+        set(sources["names"])
+    industry = panels["panel-industry"]
+    areas = {"air missile defence", "artillery ammunition", "armour", "combat air", "naval"}
+    assert areas <= set(industry["names"])
+    assert len(industry["names"]) == 3 * len(areas)  # deliveries, backlog, capacity
+    assert panels["panel-attacks-by-nation"]["traces"] == 2
+
+
+def test_comparison_shows_each_runs_capability_sources_and_industry(browser, folders):
+    panels = {panel["id"]: panel for panel in open_page(browser, folders["stored"])["panels"]}
+    assert panels["panel-capability-sources"]["traces"] == 4  # three parts and the net
+    assert panels["panel-industry"]["traces"] == 3 * 2  # three rows, two runs
+    assert panels["panel-attacks-by-nation"]["traces"] == 2 * 2
+
+
+def test_attack_rates_are_per_line_and_year_and_leave_out_nations_without_lines():
+    sums = pd.DataFrame({"lines_hit": [6.0, 2.0, 0.0],
+                         "production_lines": [80.0, 16.0, 0.0]},
+                        index=["USA", "POL", "ISL"])
+    rates = attack_rates(sums, replications=2)
+    assert list(rates.index) == ["POL", "USA"]  # fewest hits first (the chart's bottom)
+    assert rates.loc["USA", "per_run"] == 3.0
+    # 2 hits in 16 line-quarters: 0.5 hits per line and year.
+    assert rates.loc["POL", "per_line_year"] == pytest.approx(0.5)

@@ -12,8 +12,10 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from sim.dashboards import panels as draw
+from sim.dashboards.capability_sources import capability_sources_chart
 from sim.dashboards.events import scenario_events
 from sim.dashboards.figures import panel_name
+from sim.dashboards.industry import attacks_by_nation_chart, industry_chart
 from sim.outputs import HEADLINE_KPIS, Censoring
 from sim.outputs import kpi as describe_kpi
 from sim.results import RunResults
@@ -136,12 +138,14 @@ def page_html(title: str, body: str) -> str:
 
 
 def run_figures(run: RunResults) -> list[go.Figure]:
-    spending, at_horizon = nation_summaries(run.path, run.horizon)
+    sums, at_horizon = nation_summaries(run.path, run.horizon)
     return [*(draw.fan_chart([run], column) for column in draw.FAN_FIGURES),
+            capability_sources_chart([run]), industry_chart([run]),
             draw.drivers_chart([run]), draw.allocation_chart([run]),
-            draw.nation_pathway_heatmap(run, spending), draw.membership_heatmap(run),
+            draw.nation_pathway_heatmap(run, sums), draw.membership_heatmap(run),
             draw.milestone_chart([run]), draw.delivery_curve([run]),
-            draw.burden_chart([run], [at_horizon]), draw.disruption_chart([run])]
+            draw.burden_chart([run], [at_horizon]), draw.disruption_chart([run]),
+            attacks_by_nation_chart([run], [sums])]
 
 
 def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
@@ -155,12 +159,14 @@ def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
 
 def comparison_figures(runs: list[RunResults], comparison: pd.DataFrame
                        ) -> list[go.Figure]:
-    at_horizon = [nation_summaries(run.path, run.horizon)[1] for run in runs]
+    sums, at_horizon = zip(*(nation_summaries(run.path, run.horizon) for run in runs),
+                           strict=True)
     return [draw.kpi_difference_chart(comparison, list(DIFFERENCE_KPIS)),
             *(draw.fan_chart(runs, column) for column in draw.FAN_FIGURES),
+            capability_sources_chart(runs), industry_chart(runs),
             draw.drivers_chart(runs), draw.allocation_chart(runs), draw.milestone_chart(runs),
-            draw.delivery_curve(runs), draw.burden_chart(runs, at_horizon),
-            draw.disruption_chart(runs)]
+            draw.delivery_curve(runs), draw.burden_chart(runs, list(at_horizon)),
+            draw.disruption_chart(runs), attacks_by_nation_chart(runs, list(sums))]
 
 
 def _methods(comparison: pd.DataFrame) -> str:

@@ -225,24 +225,37 @@ def require_tables(path: Path, tables: tuple[str, ...]) -> None:
 
 
 SPEND_COLUMNS = ("spend_national", "spend_standards", "spend_pooled", "spend_hubs")
+# Summed per nation over steps 1.. beside the spending: attacks on its production lines
+# and the lines it had (line-quarters), for the attack rate per line.
+ATTACK_COLUMNS = ("lines_hit", "production_lines")
 
 
 def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """From the nations table, streamed in batches (memory stays flat for large runs):
-    each nation's spending per pathway summed over steps 1.., and its rows at the horizon
-    (GDP and defence share of GDP, one row per replication)."""
-    columns = ["step", "code", "gdp_usd_bn", "defence_pct_gdp", *SPEND_COLUMNS]
+    each nation's spending per pathway, lines hit and line-quarters summed over steps
+    1.. and all replications (columns a folder written before them lacks are left out),
+    and its rows at the horizon (GDP and defence share of GDP, one row per replication)."""
+    file = Path(path) / "nations.parquet"
+    summed = [column for column in (*SPEND_COLUMNS, *ATTACK_COLUMNS)
+              if column in _schema_names(file)]
+    columns = ["step", "code", "gdp_usd_bn", "defence_pct_gdp", *summed]
     sums: pd.DataFrame | None = None
     last: list[pd.DataFrame] = []
-    for batch in _batches(Path(path) / "nations.parquet", columns):
+    for batch in _batches(file, columns):
         frame = batch.to_pandas()
-        spent = frame[frame["step"] > 0].groupby("code")[list(SPEND_COLUMNS)].sum()
+        spent = frame[frame["step"] > 0].groupby("code")[summed].sum()
         sums = spent if sums is None else sums.add(spent, fill_value=0.0)
         last.append(frame.loc[frame["step"] == horizon, ["code", "gdp_usd_bn",
                                                           "defence_pct_gdp"]])
     at_horizon = pd.concat(last, ignore_index=True) if last else pd.DataFrame()
     return (sums if sums is not None else pd.DataFrame()), at_horizon
 
+
+def _schema_names(path: Path) -> list[str]:
+    try:
+        return pq.read_schema(path).names
+    except (OSError, pa.ArrowException) as error:
+        raise RunFolderError(f"{path}: cannot read the table ({error})") from None
 
 
 def _batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
