@@ -73,6 +73,7 @@ USD_BN_PER_CAPABILITY = Unit("USD bn per effective capability unit",
                              "USD bn per capability unit", "{:.3f}")
 PRICE_FACTOR = Unit("price factor (1 = 2024 reference price)", "price factor", "{:.3f}")
 PCT_GDP = Unit("% of GDP", "% of GDP", "{:.2f} %")
+PP_GDP = Unit("percentage points of GDP", "pp of GDP", "{:+.2f}")
 INDEX = Unit("index 0-1", "index 0-1", "{:.3f}")
 SHARE = Unit("share 0-1", "%", "{:.1f} %", ".1~%", 100.0)
 FLAG = Unit("1 = yes, 0 = no (mean: share of runs)", "% of runs", "{:.0f} %", ".1~%", 100.0)
@@ -97,7 +98,7 @@ IDENTIFIER = Unit("identifier", "", "{}")
 DIMENSIONLESS = Unit("dimensionless", "dimensionless", "{:.4g}")
 
 UNITS = (CAPABILITY, CAPABILITY_QUARTERS, EQUIPMENT, USD_BN, USD_BN_QUARTER, USD_BN_YEAR,
-         USD_BN_PER_CAPABILITY, PRICE_FACTOR, PCT_GDP, INDEX, SHARE, FLAG, RANK_CORRELATION,
+         USD_BN_PER_CAPABILITY, PRICE_FACTOR, PCT_GDP, PP_GDP, INDEX, SHARE, FLAG, RANK_CORRELATION,
          RATIO, COUNT, LINE_QUARTERS, ATTACK_RATE, EQUIPMENT_PER_QUARTER, STANDARDS,
          QUARTERS, STEP, PERIOD, NATION, NATION_LIST, CATEGORY, TEXT, IDENTIFIER, DIMENSIONLESS)
 
@@ -478,8 +479,34 @@ MILESTONES = _table(
     _ASSESSED, _period(_ASSESSED),
 )
 
+# ----------------------------------------------------------------------------- hindcast
+# hindcast.csv, written by `python3 run.py hindcast RUN_DIR` into a run of
+# scenarios/hindcast_2014.yaml (sim/analysis/hindcast.py).
+HINDCAST = _table(
+    Output("code", "Ally", NATION, "The ally's code (allies with figures for both years)."),
+    Output("start", "Defence spending at the start", PCT_GDP,
+           "The ally's share at the end of 2014 (NATO's 2014 figure; the run's step 0)."),
+    Output("observed", "Observed defence spending", PCT_GDP, "NATO's 2024 estimate."),
+    Output("model_mean", "Modelled defence spending: mean", PCT_GDP,
+           "Mean over replications at the end of 2024."),
+    Output("model_median", "Modelled defence spending: median", PCT_GDP,
+           "Median over replications at the end of 2024."),
+    Output("model_q05", "Modelled defence spending: 5 %", PCT_GDP,
+           "5 % quantile over replications at the end of 2024."),
+    Output("model_q95", "Modelled defence spending: 95 %", PCT_GDP,
+           "95 % quantile over replications at the end of 2024."),
+    Output("error", "Error", PP_GDP,
+           "model_mean - observed (the errors the mean absolute and root mean square "
+           "errors summarise)."),
+)
+# Drawn on hindcast.html (a fan over time), not stored.
+EUROPE_CANADA_PCT_GDP = Output(
+    "europe_canada_pct_gdp", "Europe and Canada defence spending", PCT_GDP,
+    "Defence spending of the European allies and Canada compared, as a share of their "
+    "combined GDP.")
+
 TABLES = {"timeseries": TIMESERIES, "nations": NATIONS, "kpis": KPIS,
-          "programmes": PROGRAMMES, "milestones": MILESTONES}
+          "programmes": PROGRAMMES, "milestones": MILESTONES, "hindcast": HINDCAST}
 
 # Identifiers that sweep folders add to their tables.
 SWEEP_COLUMNS = _table(
@@ -548,7 +575,9 @@ def markdown_reference() -> str:
               "kpis": "KPIs (`kpis`; one row per replication)",
               "programmes": "Programmes and hubs (`programmes`; one row per venture ever "
                             "proposed)",
-              "milestones": "Milestones (`milestones`; one row per promised milestone)"}
+              "milestones": "Milestones (`milestones`; one row per promised milestone)",
+              "hindcast": "Hindcast (`hindcast.csv`, written by `python3 run.py hindcast "
+                          "RUN_DIR`; one row per ally compared)"}
     for table, declared in TABLES.items():
         lines += [f"## {titles[table]}", "", "| column | label | unit | meaning | censoring |",
                   "| --- | --- | --- | --- | --- |"]

@@ -18,6 +18,9 @@ from sim.statistics import spearman
 
 # An ally counts as meeting the 2 % guideline at this share of GDP or more.
 GUIDELINE = 2.0
+# NATO's own aggregate for the European allies and Canada, % of their combined GDP
+# (scenarios/data/SOURCES.md: NATO statement, 2025).
+NATO_EUROPE_CANADA = {2014: 1.43, 2024: 2.02}
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ def score(nations: pd.DataFrame, observed: pd.Series, step: int) -> HindcastScor
     model = by_run.loc[codes]
     table = pd.DataFrame({
         "start": start[codes], "observed": observed[codes], "model": model.mean(axis=1),
-        "model_q05": model.quantile(0.05, axis=1), "model_q95": model.quantile(0.95, axis=1),
+        "model_median": model.median(axis=1), "model_q05": model.quantile(0.05, axis=1),
+        "model_q95": model.quantile(0.95, axis=1),
     })
     table["error"] = table["model"] - table["observed"]
     europe = [code for code in codes if code != "USA"]
@@ -69,3 +73,14 @@ def score(nations: pd.DataFrame, observed: pd.Series, step: int) -> HindcastScor
         europe_canada=(weighted(table["start"]), weighted(table["model"]),
                        weighted(table["observed"])),
     )
+
+
+def europe_canada_series(nations: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Per replication and step, the GDP-weighted defence share of GDP of ``codes`` (the
+    European allies and Canada compared): ``replication``, ``step``,
+    ``europe_canada_pct_gdp``."""
+    rows = nations[nations["code"].isin(codes)]
+    weighted = rows.assign(spent=rows["defence_pct_gdp"] * rows["gdp_usd_bn"]) \
+        .groupby(["replication", "step"])[["spent", "gdp_usd_bn"]].sum()
+    return (weighted["spent"] / weighted["gdp_usd_bn"]).rename("europe_canada_pct_gdp") \
+        .reset_index()

@@ -24,6 +24,7 @@ from sim.cli import (
     compare_command,
     dashboard_command,
     discover_command,
+    hindcast_command,
     play_command,
     replay_command,
     run_command,
@@ -44,7 +45,8 @@ from sim.loader import ScenarioError, ScenarioWarning
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
             "sensitivity": sensitivity_command, "discover": discover_command,
-            "validate": validate_command, "schema": schema_command, "play": play_command}
+            "validate": validate_command, "schema": schema_command, "play": play_command,
+            "hindcast": hindcast_command}
 
 EPILOG = """examples:
   python3 run.py scenarios/baseline.yaml
@@ -61,6 +63,7 @@ EPILOG = """examples:
   python3 run.py validate scenarios/*.yaml
   python3 run.py schema > scenarios/scenario.schema.json
   python3 run.py play scenarios/baseline.yaml --nation POL --quarters 8
+  python3 run.py hindcast results/hindcast
 
 The package also installs this program as the alliance-sim command: `alliance-sim COMMAND
 ...` is `python3 run.py COMMAND ...`.

@@ -35,14 +35,14 @@ def _row(table: str, output: Output) -> dict[str, str]:
 
 def write_columns(folder: Path, describe: Describe = run_column) -> None:
     """Describe every column of the folder's Parquet tables and CSV summaries that have
-    one column per figure (``points.csv``)."""
+    one column per figure (a sweep's ``points.csv``, a hindcast's ``hindcast.csv``)."""
     rows = []
     for file in sorted(folder.glob("*.parquet")):
         table = file.stem
         rows += [_row(table, describe(table, column))
                  for column in pq.read_schema(file).names if column != "__index_level_0__"]
-    points = folder / "points.csv"
-    if points.is_file():
-        rows += [_row("points", describe("points", column))
-                 for column in read_csv(points).columns]
+    for table in ("points", "hindcast"):
+        file = folder / f"{table}.csv"
+        if file.is_file():
+            rows += [_row(table, describe(table, column)) for column in read_csv(file).columns]
     write_csv(folder / "columns.csv", pd.DataFrame(rows))

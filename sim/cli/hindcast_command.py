@@ -1,0 +1,153 @@
+"""``hindcast``: score a stored run of scenarios/hindcast_2014.yaml against NATO's observed
+2024 shares of GDP (sim/analysis/hindcast.py), print the scores, and write
+``hindcast.csv`` (per ally; its columns described in the folder's ``columns.csv``) and
+``hindcast.html`` into the run folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.hindcast import (
+    GUIDELINE,
+    NATO_EUROPE_CANADA,
+    HindcastScores,
+    europe_canada_series,
+    score,
+)
+from sim.calendar import calendar_of
+from sim.cli.errors import UsageError
+from sim.dashboards.hindcast import hindcast_page
+from sim.experiment.folder_checks import read_csv, read_manifest
+from sim.outputs import HINDCAST
+from sim.results.columns import write_columns
+from sim.results.load import kind_of, load_run, require_tables
+from sim.writers import write_csv
+
+OBSERVED_FILE = "nato_defence_expenditure_2024.csv"
+# The hindcast starts from the end of 2014 (step 0) and is compared at the end of 2024.
+START, END = "2014 Q4", "2024 Q4"
+LARGEST_ERRORS = 5
+FITTED = ("alliance.spending.threat_response (6.0) and the Wales pledge's compliance (0.5) "
+          "were fitted to this hindcast: these scores are in-sample, not a test on unseen "
+          "data (docs/MODEL.md 3.3.3).")
+RUN_IT = "python3 run.py run scenarios/hindcast_2014.yaml --out results/hindcast"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "hindcast", help="score a run of the 2014-2024 hindcast against NATO's figures",
+        description="Score a stored run of scenarios/hindcast_2014.yaml against NATO's "
+        "2024 shares of GDP: mean absolute and root mean square error, rank correlation "
+        "of the increases since 2014, allies at 2 % or more, the European allies' and "
+        "Canada's aggregate, and the largest errors per ally. Writes hindcast.csv and "
+        "hindcast.html into the run folder; nothing is re-run.",
+        epilog=f"examples:\n  {RUN_IT}\n  python3 run.py hindcast results/hindcast",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR",
+                        help="a complete run of scenarios/hindcast_2014.yaml")
+    parser.add_argument("--observed", type=Path, metavar="CSV",
+                        help=f"observed shares (columns code, defence_pct_gdp; default: "
+                        f"data/{OBSERVED_FILE} beside the run's scenario file)")
+    parser.set_defaults(handler=handle)
+
+
+def compared_step(folder: Path, manifest: dict) -> int:
+    """The step of the end of 2024 in a complete run that starts at the end of 2014;
+    anything else is refused in one line."""
+    if not manifest.get("complete"):
+        done = manifest.get("replications_done", 0)
+        wanted = manifest.get("seeds", {}).get("replications", "?")
+        raise UsageError(f"{folder}: the run is incomplete ({done} of {wanted} replications "
+                         f"done); finish it with python3 run.py run --resume {folder}")
+    simulation = manifest["scenario"]["simulation"]
+    calendar, horizon = calendar_of(simulation), int(simulation["steps"])
+    name = manifest.get("scenario_name", folder.name)
+    if calendar.readable(0) != START:
+        raise UsageError(f"{folder}: a run of {name!r} whose starting state is "
+                         f"{calendar.readable(0)}, not a hindcast from the end of 2014 "
+                         f"(make one: {RUN_IT})")
+    step = next((step for step in range(horizon + 1) if calendar.readable(step) == END),
+                None)
+    if step is None:
+        raise UsageError(f"{folder}: the run ends in {calendar.readable(horizon)}, "
+                         f"before {END}, the end of the year NATO's figures are for")
+    return step
+
+
+def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Series:
+    """NATO's 2024 shares by ally code."""
+    if given is None:
+        candidates = [Path(str(manifest.get("scenario_file", ""))).parent / "data"
+                      / OBSERVED_FILE, Path("scenarios") / "data" / OBSERVED_FILE]
+        given = next((path for path in candidates if path.is_file()), None)
+        if given is None:
+            raise UsageError(f"{folder}: cannot find {OBSERVED_FILE} (scenarios/data/); "
+                             "give it with --observed CSV")
+    table = read_csv(given)
+    missing = {"code", "defence_pct_gdp"} - set(table.columns)
+    if missing:
+        raise UsageError(f"{given}: expected the columns code and defence_pct_gdp "
+                         f"(missing: {', '.join(sorted(missing))})")
+    shares = pd.to_numeric(table["defence_pct_gdp"], errors="coerce")
+    return pd.Series(shares.to_numpy(), index=table["code"].astype(str)).dropna()
+
+
+def score_lines(scores: HindcastScores, replications: int) -> list[tuple[str, str]]:
+    """The scores, each with its unit, as (name, value) pairs."""
+    model_at, observed_at, allies = scores.allies_at_guideline
+    start, end, observed = scores.europe_canada
+    largest = scores.allies.reindex(
+        scores.allies["error"].abs().sort_values(ascending=False).index)[:LARGEST_ERRORS]
+    return [
+        ("allies compared", f"{allies} (NATO figures for 2014 and 2024)"),
+        ("mean absolute error", f"{scores.mean_absolute_error:.2f} pp of GDP"),
+        ("root mean square error", f"{scores.root_mean_square_error:.2f} pp of GDP"),
+        ("rank correlation of increases",
+         f"{scores.increase_rank_correlation:.2f} (Spearman, modelled against observed "
+         "increases since 2014)"),
+        (f"allies at {GUIDELINE:g} % or more",
+         f"{model_at:.1f} modelled (mean over {replications} runs) against {observed_at} "
+         f"observed, of {allies}"),
+        ("Europe and Canada",
+         f"{start:.2f} -> {end:.2f} % of GDP modelled against {observed:.2f} % observed "
+         f"(GDP-weighted; NATO's own aggregate {NATO_EUROPE_CANADA[2014]:.2f} -> "
+         f"{NATO_EUROPE_CANADA[2024]:.2f} %)"),
+    ] + [("largest errors (model mean less observed)" if rank == 0 else "",
+          f"{row.code} {row.error:+.2f} pp of GDP (model {row.model:.2f} %, observed "
+          f"{row.observed:.2f} %)") for rank, row in enumerate(largest.itertuples())]
+
+
+def handle(args: argparse.Namespace) -> int:
+    folder = args.run_dir
+    if kind_of(folder) != "run":
+        what = kind_of(folder)
+        raise UsageError(f"{folder}: " + (f"a {what} folder, not a run folder" if what else
+                                          "not a run folder (no manifest.json)")
+                         + f"; make a hindcast run with {RUN_IT}")
+    manifest = read_manifest(folder)
+    step = compared_step(folder, manifest)
+    observed = observed_shares(folder, manifest, args.observed)
+    require_tables(folder, ("nations", "timeseries", "kpis"))
+    run = load_run(folder, ("nations", "timeseries", "kpis"))
+    scores = score(run.nations, observed, step)
+    replications = int(run.kpis["replication"].nunique())
+    lines = score_lines(scores, replications)
+    print(f"Hindcast of {folder} ({run.name}, {replications} replications) at {END} "
+          f"against NATO's 2024 figures:")
+    width = max(len(name) for name, _ in lines)
+    for name, value in lines:
+        print(f"  {name:{width}s}  {value}")
+    print(FITTED)
+    table = scores.allies.rename(columns={"model": "model_mean"})[list(HINDCAST)]
+    write_csv(folder / "hindcast.csv", table)
+    write_columns(folder)
+    europe = [code for code in scores.allies["code"] if code != "USA"]
+    series = europe_canada_series(run.nations, europe)
+    hindcast_page(run, scores, series[series["step"] <= step], lines, END, FITTED,
+                  folder / "hindcast.html")
+    print(f"per ally: {folder / 'hindcast.csv'} (columns in columns.csv); page: "
+          f"{folder / 'hindcast.html'}")
+    return 0
