@@ -14,8 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.dashboards.capability_sources import (
+    capability_sources_by_area_chart,
+    capability_sources_chart,
+)
 from sim.dashboards.industry import attack_rates
 from sim.outputs import UNITS
+from sim.results.load import load_run
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -89,7 +94,7 @@ def open_page(browser, page_file: Path) -> dict:
     return seen
 
 
-@pytest.mark.parametrize(("name", "panels"), [("run", 16), ("compare", 15), ("hostile", 16),
+@pytest.mark.parametrize(("name", "panels"), [("run", 17), ("compare", 15), ("hostile", 17),
                                               ("stored", 15)])
 def test_dashboard_loads_cleanly_and_every_panel_holds_data(browser, folders, name, panels):
     seen = open_page(browser, folders[name])
@@ -131,7 +136,7 @@ def test_png_writes_one_image_per_figure_named_after_its_panel(folders):
     result = cli("dashboard", str(folder), "--png")
     assert result.returncode == 0, result.stderr
     images = sorted(folder.glob("dashboard-*.png"))
-    assert len(images) == 16
+    assert len(images) == 17
     assert {"dashboard-effective-capability.png", "dashboard-drivers.png",
             "dashboard-burden.png"} <= {image.name for image in images}
     assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
@@ -197,6 +202,21 @@ def test_run_dashboard_shows_where_capability_comes_from_and_industry_per_area(b
     assert areas <= set(industry["names"])
     assert len(industry["names"]) == 3 * len(areas)  # deliveries, backlog, capacity
     assert panels["panel-attacks-by-nation"]["traces"] == 2
+    assert len(panels["panel-capability-sources-by-area"]["names"]) == 4
+
+
+def test_the_capability_parts_drawn_add_up_to_the_change_in_capability(folders):
+    """The yearly bars of the three parts, and the per-area bars, sum to the mean change
+    in effective capability from the start to the horizon (the LMDI split is exact)."""
+    run = load_run(folders["run"].parent)
+    ends = run.timeseries.groupby("replication")["effective_capability"]
+    change = float((ends.last() - ends.first()).mean())
+    yearly = capability_sources_chart([run])
+    bars = sum(sum(trace.y) for trace in yearly.data if trace.type == "bar")
+    assert bars == pytest.approx(change, rel=1e-6)
+    by_area = capability_sources_by_area_chart(run)
+    assert sum(sum(trace.x) for trace in by_area.data if trace.type == "bar") == \
+        pytest.approx(change, rel=1e-6)
 
 
 def test_comparison_shows_each_runs_capability_sources_and_industry(browser, folders):

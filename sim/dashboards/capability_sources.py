@@ -102,3 +102,39 @@ def _comparison(runs: list[RunResults]) -> go.Figure:
                   "scenario", f"change ({unit})",
                   subtitle=f"from {start} to {end}, mean over runs (log-mean Divisia split, "
                   "MODEL.md 3.3.10);<br>the parts sum to the net change")
+
+
+def capability_sources_by_area_chart(run: RunResults) -> go.Figure | None:
+    """Per capability area, the parts' contributions over the whole run (mean over
+    replications), stacked, with the net change marked; None when the run stored no
+    per-area figures (outputs.per_area off)."""
+    areas = [area["name"] for area in run.manifest["scenario"]["alliance"]["areas"]]
+    columns = {area: [f"capability_from_{part}_{area}" for part in PARTS] for area in areas}
+    series = run.timeseries
+    if not all(column in series.columns for names in columns.values() for column in names):
+        return None
+    per_run = series[series["step"] > 0].groupby("replication")[
+        [column for names in columns.values() for column in names]].sum().mean()
+    labels = [area.replace("_", " ") for area in areas]
+    unit = TIMESERIES["capability_from_stock"].unit.shown
+    figure = go.Figure()
+    for index, part in enumerate(PARTS):
+        figure.add_trace(go.Bar(
+            y=labels, x=[float(per_run[columns[area][index]]) for area in areas],
+            orientation="h", name=PART_NAMES[part], marker_color=PART_COLOURS[part],
+            hovertemplate=f"%{{y}}: %{{x:+,.1f}} {unit}<extra>{PART_NAMES[part]}</extra>"))
+    figure.add_trace(go.Scatter(
+        y=labels, x=[float(sum(per_run[column] for column in columns[area]))
+                     for area in areas],
+        mode="markers", name="net change",
+        marker={"symbol": "diamond", "size": 11, "color": NET_COLOUR},
+        hovertemplate=f"%{{y}}: %{{x:+,.1f}} {unit}<extra>net change</extra>"))
+    figure.update_layout(barmode="relative", bargap=0.35)
+    figure.add_vline(x=0, line={"color": "#999", "width": 1})
+    figure.update_yaxes(autorange="reversed")
+    start, end = run.calendar.readable(0), run.calendar.readable(run.horizon)
+    return layout(figure, "capability-sources-by-area",
+                  "Where capability comes from, by capability area",
+                  f"change in effective capability ({unit})", "capability area",
+                  subtitle=f"from {start} to {end}, mean over runs; the parts sum to the "
+                  "area's net change")

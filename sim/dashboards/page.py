@@ -12,7 +12,10 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from sim.dashboards import panels as draw
-from sim.dashboards.capability_sources import capability_sources_chart
+from sim.dashboards.capability_sources import (
+    capability_sources_by_area_chart,
+    capability_sources_chart,
+)
 from sim.dashboards.events import scenario_events
 from sim.dashboards.figures import panel_name
 from sim.dashboards.industry import attacks_by_nation_chart, industry_chart
@@ -139,8 +142,10 @@ def page_html(title: str, body: str) -> str:
 
 def run_figures(run: RunResults) -> list[go.Figure]:
     sums, at_horizon = nation_summaries(run.path, run.horizon)
+    by_area = capability_sources_by_area_chart(run)
     return [*(draw.fan_chart([run], column) for column in draw.FAN_FIGURES),
-            capability_sources_chart([run]), industry_chart([run]),
+            capability_sources_chart([run]), *([by_area] if by_area else []),
+            industry_chart([run]),
             draw.drivers_chart([run]), draw.allocation_chart([run]),
             draw.nation_pathway_heatmap(run, sums), draw.membership_heatmap(run),
             draw.milestone_chart([run]), draw.delivery_curve([run]),
