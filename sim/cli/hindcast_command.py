@@ -30,9 +30,6 @@ OBSERVED_FILE = "nato_defence_expenditure_2024.csv"
 # The hindcast starts from the end of 2014 (step 0) and is compared at the end of 2024.
 START, END = "2014 Q4", "2024 Q4"
 LARGEST_ERRORS = 5
-FITTED = ("alliance.spending.threat_response (6.0) and the Wales pledge's compliance (0.5) "
-          "were fitted to this hindcast: these scores are in-sample, not a test on unseen "
-          "data (docs/MODEL.md 3.3.3).")
 RUN_IT = "python3 run.py run scenarios/hindcast_2014.yaml --out results/hindcast"
 
 
@@ -120,6 +117,18 @@ def score_lines(scores: HindcastScores, replications: int) -> list[tuple[str, st
           f"{row.observed:.2f} %)") for rank, row in enumerate(largest.itertuples())]
 
 
+def fitted_note(manifest: dict) -> str:
+    """What was fitted to this hindcast, with the values this run used."""
+    alliance = manifest["scenario"].get("alliance", {})
+    response = alliance.get("spending", {}).get("threat_response")
+    compliance = next((pledge.get("compliance") for pledge in alliance.get("pledges", [])
+                       if pledge.get("name") == "Wales"), None)
+    return (f"alliance.spending.threat_response (this run: {response}) and the Wales "
+            f"pledge's compliance (this run: {compliance}) were fitted to this hindcast "
+            "(6.0 and 0.5; docs/MODEL.md 3.3.3): with those values the scores are "
+            "in-sample, not a test on unseen data.")
+
+
 def handle(args: argparse.Namespace) -> int:
     folder = args.run_dir
     if kind_of(folder) != "run":
@@ -140,13 +149,14 @@ def handle(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _ in lines)
     for name, value in lines:
         print(f"  {name:{width}s}  {value}")
-    print(FITTED)
+    note = fitted_note(manifest)
+    print(note)
     table = scores.allies.rename(columns={"model": "model_mean"})[list(HINDCAST)]
     write_csv(folder / "hindcast.csv", table)
     write_columns(folder)
     europe = [code for code in scores.allies["code"] if code != "USA"]
     series = europe_canada_series(run.nations, europe)
-    hindcast_page(run, scores, series[series["step"] <= step], lines, END, FITTED,
+    hindcast_page(run, scores, series[series["step"] <= step], lines, END, note,
                   folder / "hindcast.html")
     print(f"per ally: {folder / 'hindcast.csv'} (columns in columns.csv); page: "
           f"{folder / 'hindcast.html'}")
