@@ -126,3 +126,17 @@ def test_hindcast_page_axes_have_units_and_time_runs_on_dates(hindcast_run, scor
                for axis in panels["panel-hindcast-europe-canada"]["axes"])
     assert "NATO (observed)" in panels["panel-hindcast-europe-canada"]["names"]
     assert "mean absolute error" in seen["text"]
+
+
+def test_nato_figures_are_found_beside_the_scenario_from_any_working_folder(
+        tmp_path, monkeypatch, capsys):
+    """The run names its scenario file as it was given (scenarios/...), relative to the
+    folder it was started in; the command finds the data from elsewhere too."""
+    project = tmp_path / "project"
+    shutil.copytree(SCENARIOS, project / "scenarios")
+    monkeypatch.chdir(project)
+    assert main(["run", "scenarios/hindcast_2014.yaml", "--replications", "1",
+                 "--workers", "1", "--out", "results/hindcast", "--quiet"]) == 0
+    monkeypatch.chdir(tmp_path)
+    assert main(["hindcast", str(project / "results" / "hindcast")]) == 0
+    assert "mean absolute error" in capsys.readouterr().out

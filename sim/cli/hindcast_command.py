@@ -77,8 +77,11 @@ def compared_step(folder: Path, manifest: dict) -> int:
 def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Series:
     """NATO's 2024 shares by ally code."""
     if given is None:
-        candidates = [Path(str(manifest.get("scenario_file", ""))).parent / "data"
-                      / OBSERVED_FILE, Path("scenarios") / "data" / OBSERVED_FILE]
+        # The scenario file's path is as it was given to `run`: relative to the folder
+        # the run was started in, which holds the run folder as a rule (results/...).
+        beside = Path(str(manifest.get("scenario_file", ""))).parent / "data" / OBSERVED_FILE
+        roots = [Path(), *folder.resolve().parents]
+        candidates = [root / beside for root in roots] + [Path("scenarios/data") / OBSERVED_FILE]
         given = next((path for path in candidates if path.is_file()), None)
         if given is None:
             raise UsageError(f"{folder}: cannot find {OBSERVED_FILE} (scenarios/data/); "
