@@ -55,6 +55,23 @@ def layout(figure: go.Figure, name: str, title: str, x_title: str, y_title: str,
     return figure
 
 
+def labels_that_fit(x: np.ndarray, y: np.ndarray, priority: np.ndarray,
+                    log_x: bool = False) -> np.ndarray:
+    """Which points of a scatter get a text label: in order of ``priority`` (highest
+    first), every point whose label would not sit on one already placed (the rest are in
+    the hover)."""
+    across = np.log10(x) if log_x else np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    span_x = max(float(np.ptp(across)), 1e-9)
+    span_y = max(float(np.ptp(y)), 1e-9)
+    keep = np.zeros(across.size, dtype=bool)
+    for i in np.argsort(-np.asarray(priority, dtype=float), kind="stable"):
+        near = keep & (np.abs(across - across[i]) < 0.075 * span_x) \
+            & (np.abs(y - y[i]) < 0.085 * span_y)
+        keep[i] = not near.any()
+    return keep
+
+
 def panel_name(figure: go.Figure) -> str:
     meta = figure.layout.meta
     return str(meta["panel"]) if isinstance(meta, dict) and "panel" in meta else "panel"

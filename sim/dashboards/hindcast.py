@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from sim.analysis.hindcast import GUIDELINE, NATO_EUROPE_CANADA, HindcastScores
 from sim.dashboards.events import add_event_markers
-from sim.dashboards.figures import add_fan, date_axis, layout, safe
+from sim.dashboards.figures import add_fan, date_axis, labels_that_fit, layout, safe
 from sim.dashboards.page import page_html, panels_html
 from sim.dashboards.palette import colour
 from sim.outputs import EUROPE_CANADA_PCT_GDP, HINDCAST
@@ -21,7 +21,6 @@ from sim.results import RunResults
 from sim.writers import atomic_write_text
 
 OBSERVED_COLOUR = "#D55E00"
-LABELLED = 12
 
 
 def scatter_chart(scores: HindcastScores, when: str) -> go.Figure:
@@ -30,8 +29,10 @@ def scatter_chart(scores: HindcastScores, when: str) -> go.Figure:
     allies = scores.allies
     unit = HINDCAST["observed"].unit.shown
     top = float(max(allies["observed"].max(), allies["model_q95"].max())) * 1.05
-    # Labels on the allies furthest from the line; the crowd near 2 % is in the hover.
-    labelled = allies["error"].abs().rank(ascending=False, method="first") <= LABELLED
+    # Labels on the allies furthest from the line first, where they fit; the crowd near
+    # 2 % is in the hover.
+    labelled = labels_that_fit(allies["observed"].to_numpy(), allies["model_median"].to_numpy(),
+                               priority=allies["error"].abs().to_numpy())
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="model = observed",
                                 line={"color": "#999", "width": 1, "dash": "dash"},
@@ -59,7 +60,8 @@ def scatter_chart(scores: HindcastScores, when: str) -> go.Figure:
     layout(figure, "hindcast-scatter", f"Defence spending at {when}: model against NATO",
            f"observed, NATO 2024 ({unit})", f"model ({unit})", height=560,
            subtitle="dashed: model = observed; dotted: the 2 % guideline; bars: 5-95 % of "
-           f"runs<br>the {LABELLED} allies with the largest errors named (all in the hover)")
+           "runs<br>allies named where the label fits, the largest errors first (all in "
+           "the hover)")
     figure.update_xaxes(range=[0, top])
     figure.update_yaxes(range=[0, top])
     return figure

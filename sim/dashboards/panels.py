@@ -17,6 +17,7 @@ from sim.dashboards.figures import (
     add_fan,
     bands_text,
     date_axis,
+    labels_that_fit,
     layout,
     periods,
     safe,
@@ -312,20 +313,6 @@ def delivery_curve(runs: list[RunResults]) -> go.Figure:
     return figure
 
 
-def _labelled(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Which points get a text label: greedily from the largest x, every point whose
-    label would not sit on one already placed (the rest are in the hover)."""
-    logs = np.log10(x)
-    span_x = max(float(np.ptp(logs)), 1e-9)
-    span_y = max(float(np.ptp(y)), 1e-9)
-    keep = np.zeros(x.size, dtype=bool)
-    for i in np.argsort(-x):
-        near = keep & (np.abs(logs - logs[i]) < 0.075 * span_x) \
-            & (np.abs(y - y[i]) < 0.085 * span_y)
-        keep[i] = not near.any()
-    return keep
-
-
 def burden_chart(runs: list[RunResults], at_horizon: list[pd.DataFrame]) -> go.Figure:
     """GDP against defence share of GDP at the horizon (median over runs per nation)."""
     gdp, share = describe("gdp_usd_bn", "nations"), describe("defence_pct_gdp", "nations")
@@ -338,7 +325,8 @@ def burden_chart(runs: list[RunResults], at_horizon: list[pd.DataFrame]) -> go.F
         y = spenders["defence_pct_gdp"].to_numpy()
         rhos.append(f"{_name(run)} {spearman(x, y):+.2f}" if len(runs) > 1
                     else f"{spearman(x, y):+.2f}")
-        labels = _labelled(x, y) if index == 0 else np.zeros(x.size, dtype=bool)
+        labels = labels_that_fit(x, y, priority=x, log_x=True) if index == 0 \
+            else np.zeros(x.size, dtype=bool)
         figure.add_trace(go.Scatter(
             x=x, y=y, mode="markers+text", name=_name(run),
             text=[safe(c) if keep else "" for c, keep in zip(spenders.index, labels,
