@@ -82,6 +82,16 @@ def test_a_run_of_another_scenario_is_refused_in_one_line(tmp_path, capsys):
     assert "not a hindcast from the end of 2014" in _refused(folder, capsys)
 
 
+def test_another_scenario_moved_to_a_2015_start_is_refused(tmp_path, capsys):
+    """The calendar alone does not make a hindcast: the allies must start from NATO's
+    2014 shares."""
+    folder = tmp_path / "moved"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--set", "simulation.start=2015Q1",
+                 "--replications", "1", "--workers", "1", "--out", str(folder),
+                 "--quiet"]) == 0
+    assert "do not start from NATO's 2014 shares" in _refused(folder, capsys)
+
+
 def test_a_hindcast_that_stops_before_2024_is_refused(tmp_path, capsys):
     folder = tmp_path / "short"
     assert main(["run", HINDCAST_SCENARIO, "--set", "simulation.steps=8",

@@ -27,6 +27,8 @@ from sim.results.load import kind_of, load_run, require_tables
 from sim.writers import write_csv
 
 OBSERVED_FILE = "nato_defence_expenditure_2024.csv"
+START_FILE = "nato_defence_pct_gdp_2014.csv"
+START_TOLERANCE = 0.005  # % of GDP: the tables give two decimals
 # The hindcast starts from the end of 2014 (step 0) and is compared at the end of 2024.
 START, END = "2014 Q4", "2024 Q4"
 LARGEST_ERRORS = 5
@@ -74,25 +76,52 @@ def compared_step(folder: Path, manifest: dict) -> int:
     return step
 
 
-def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Series:
-    """NATO's 2024 shares by ally code."""
-    if given is None:
-        # The scenario file's path is as it was given to `run`: relative to the folder
-        # the run was started in, which holds the run folder as a rule (results/...).
-        beside = Path(str(manifest.get("scenario_file", ""))).parent / "data" / OBSERVED_FILE
-        roots = [Path(), *folder.resolve().parents]
-        candidates = [root / beside for root in roots] + [Path("scenarios/data") / OBSERVED_FILE]
-        given = next((path for path in candidates if path.is_file()), None)
-        if given is None:
-            raise UsageError(f"{folder}: cannot find {OBSERVED_FILE} (scenarios/data/); "
-                             "give it with --observed CSV")
-    table = read_csv(given)
+def find_data(folder: Path, manifest: dict, name: str) -> Path | None:
+    """A data file shipped beside the run's scenario (``data/NAME``). The scenario file's
+    path is as it was given to `run`: relative to the folder the run was started in, which
+    holds the run folder as a rule (results/...)."""
+    beside = Path(str(manifest.get("scenario_file", ""))).parent / "data" / name
+    roots = [Path(), *folder.resolve().parents]
+    candidates = [root / beside for root in roots] + [Path("scenarios/data") / name]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def read_shares(path: Path) -> pd.Series:
+    """Defence shares of GDP by ally code from a CSV file (code, defence_pct_gdp)."""
+    table = read_csv(path)
     missing = {"code", "defence_pct_gdp"} - set(table.columns)
     if missing:
-        raise UsageError(f"{given}: expected the columns code and defence_pct_gdp "
+        raise UsageError(f"{path}: expected the columns code and defence_pct_gdp "
                          f"(missing: {', '.join(sorted(missing))})")
     shares = pd.to_numeric(table["defence_pct_gdp"], errors="coerce")
     return pd.Series(shares.to_numpy(), index=table["code"].astype(str)).dropna()
+
+
+def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Series:
+    """NATO's 2024 shares by ally code."""
+    given = given or find_data(folder, manifest, OBSERVED_FILE)
+    if given is None:
+        raise UsageError(f"{folder}: cannot find {OBSERVED_FILE} (scenarios/data/); give "
+                         "it with --observed CSV")
+    return read_shares(given)
+
+
+def check_start(folder: Path, manifest: dict) -> None:
+    """Refuse a run whose allies do not start from NATO's 2014 shares (another scenario
+    given a 2015 start); without the 2014 table at hand, the calendar check stands alone."""
+    table = find_data(folder, manifest, START_FILE)
+    if table is None:
+        return
+    nato = read_shares(table)
+    start = pd.Series({member["code"]: member.get("defence_pct_gdp") or 0.0
+                       for member in manifest["scenario"]["nations"]["members"]})
+    codes = [code for code in nato.index if start.get(code, 0.0) > 0]
+    differing = [code for code in codes if abs(start[code] - nato[code]) > START_TOLERANCE]
+    if differing:
+        code = differing[0]
+        raise UsageError(f"{folder}: its allies do not start from NATO's 2014 shares "
+                         f"({len(differing)} differ, e.g. {code} {start[code]:.2f} % against "
+                         f"{nato[code]:.2f} %); not a hindcast run (make one: {RUN_IT})")
 
 
 def score_lines(scores: HindcastScores, replications: int) -> list[tuple[str, str]]:
@@ -141,6 +170,7 @@ def handle(args: argparse.Namespace) -> int:
                          + f"; make a hindcast run with {RUN_IT}")
     manifest = read_manifest(folder)
     step = compared_step(folder, manifest)
+    check_start(folder, manifest)
     observed = observed_shares(folder, manifest, args.observed)
     require_tables(folder, ("nations", "timeseries", "kpis"))
     run = load_run(folder, ("nations", "timeseries", "kpis"))
