@@ -18,7 +18,7 @@ from sim.dashboards.capability_sources import (
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
-from sim.dashboards.industry import attack_rates
+from sim.dashboards.industry import attack_rates, attacks_by_nation_chart
 from sim.outputs import UNITS
 from sim.results.load import load_run
 from tests.conftest import ROOT, SCENARIOS
@@ -235,3 +235,11 @@ def test_attack_rates_are_per_line_and_year_and_leave_out_nations_without_lines(
     assert rates.loc["USA", "per_run"] == 3.0
     # 2 hits in 16 line-quarters: 0.5 hits per line and year.
     assert rates.loc["POL", "per_line_year"] == pytest.approx(0.5)
+
+
+def test_a_folder_without_lines_hit_says_so_rather_than_claiming_no_attacks(folders):
+    run = load_run(folders["run"].parent, ("timeseries", "kpis"))
+    older = pd.DataFrame({"spend_national": [1.0]}, index=["POL"])  # no lines_hit column
+    texts = [note.text for note in attacks_by_nation_chart([run], [older]).layout.annotations]
+    assert any("does not record lines hit" in text for text in texts)
+    assert not any("no production line was hit" in text for text in texts)

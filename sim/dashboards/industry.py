@@ -124,7 +124,10 @@ def attacks_by_nation_chart(runs: list[RunResults], sums: list[pd.DataFrame]) ->
     figure.update_xaxes(title=f"rate ({ATTACK_RATE.shown})", rangemode="tozero", row=1, col=2)
     figure.update_yaxes(dtick=1, tickfont={"size": 10})
     figure.update_layout(barmode="group", bargap=0.2)
+    recorded = {"lines_hit", "production_lines"} <= set(sums[0].columns)
     if not rates[0]["per_run"].any():
-        figure.add_annotation(text="no production line was hit in any run", showarrow=False,
-                              xref="paper", yref="paper", x=0.5, y=0.5)
+        figure.add_annotation(
+            text="no production line was hit in any run" if recorded else
+            "this run folder does not record lines hit (an older version wrote it)",
+            showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
     return figure
