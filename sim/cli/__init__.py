@@ -63,6 +63,7 @@ EPILOG = """examples:
   python3 run.py validate scenarios/*.yaml
   python3 run.py schema > scenarios/scenario.schema.json
   python3 run.py play scenarios/baseline.yaml --nation POL --quarters 8
+  python3 run.py run scenarios/hindcast_2014.yaml --out results/hindcast
   python3 run.py hindcast results/hindcast
 
 The package also installs this program as the alliance-sim command: `alliance-sim COMMAND
