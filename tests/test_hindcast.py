@@ -117,6 +117,9 @@ def test_a_missing_folder_or_bad_observed_file_is_refused(hindcast_run, tmp_path
     folder = tmp_path / "copy"
     shutil.copytree(hindcast_run, folder, ignore=shutil.ignore_patterns("hindcast.*"))
     assert "defence_pct_gdp" in _refused(folder, capsys, "--observed", str(bad))
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("code,defence_pct_gdp\nXXX,2.0\nPOL,4.12\n")
+    assert "need at least 3" in _refused(folder, capsys, "--observed", str(elsewhere))
 
 
 def test_hindcast_page_axes_have_units_and_time_runs_on_dates(hindcast_run, scored,

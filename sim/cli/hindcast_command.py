@@ -32,6 +32,7 @@ START_TOLERANCE = 0.005  # % of GDP: the tables give two decimals
 # The hindcast starts from the end of 2014 (step 0) and is compared at the end of 2024.
 START, END = "2014 Q4", "2024 Q4"
 LARGEST_ERRORS = 5
+MIN_ALLIES = 3  # a rank correlation of fewer says nothing
 RUN_IT = "python3 run.py run scenarios/hindcast_2014.yaml --out results/hindcast"
 
 
@@ -172,6 +173,12 @@ def handle(args: argparse.Namespace) -> int:
     step = compared_step(folder, manifest)
     check_start(folder, manifest)
     observed = observed_shares(folder, manifest, args.observed)
+    spenders = {member["code"] for member in manifest["scenario"]["nations"]["members"]
+                if (member.get("defence_pct_gdp") or 0.0) > 0}
+    compared = [code for code in observed.index if code in spenders and observed[code] > 0]
+    if len(compared) < MIN_ALLIES:
+        raise UsageError(f"{args.observed or folder}: observed figures for {len(compared)} "
+                         f"of the run's allies; the scores need at least {MIN_ALLIES}")
     require_tables(folder, ("nations", "timeseries", "kpis"))
     run = load_run(folder, ("nations", "timeseries", "kpis"))
     scores = score(run.nations, observed, step)

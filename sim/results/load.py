@@ -236,8 +236,8 @@ def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.D
     1.. and all replications (columns a folder written before them lacks are left out),
     and its rows at the horizon (GDP and defence share of GDP, one row per replication)."""
     file = Path(path) / "nations.parquet"
-    summed = [column for column in (*SPEND_COLUMNS, *ATTACK_COLUMNS)
-              if column in _schema_names(file)]
+    stored = _schema_names(file)
+    summed = [column for column in (*SPEND_COLUMNS, *ATTACK_COLUMNS) if column in stored]
     columns = ["step", "code", "gdp_usd_bn", "defence_pct_gdp", *summed]
     sums: pd.DataFrame | None = None
     last: list[pd.DataFrame] = []
