@@ -94,8 +94,12 @@ def read_shares(path: Path) -> pd.Series:
     if missing:
         raise UsageError(f"{path}: expected the columns code and defence_pct_gdp "
                          f"(missing: {', '.join(sorted(missing))})")
+    codes = table["code"].astype(str)
+    if codes.duplicated().any():
+        raise UsageError(f"{path}: ally {codes[codes.duplicated()].iloc[0]} has more than "
+                         "one row; expected one row per ally")
     shares = pd.to_numeric(table["defence_pct_gdp"], errors="coerce")
-    return pd.Series(shares.to_numpy(), index=table["code"].astype(str)).dropna()
+    return pd.Series(shares.to_numpy(), index=codes).dropna()
 
 
 def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Series:
