@@ -74,29 +74,28 @@ def _refused(folder: Path, capsys, *more: str) -> str:
     return error
 
 
+def _one_replication(scenario: str, setting: str, folder: Path) -> Path:
+    assert main(["run", scenario, "--set", setting, "--replications", "1", "--workers", "1",
+                 "--out", str(folder), "--quiet"]) == 0
+    return folder
+
+
 def test_a_run_of_another_scenario_is_refused_in_one_line(tmp_path, capsys):
-    folder = tmp_path / "baseline"
-    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--set", "simulation.steps=2",
-                 "--replications", "1", "--workers", "1", "--out", str(folder),
-                 "--quiet"]) == 0
+    folder = _one_replication(str(SCENARIOS / "baseline.yaml"), "simulation.steps=2",
+                              tmp_path / "baseline")
     assert "not a hindcast from the end of 2014" in _refused(folder, capsys)
 
 
 def test_another_scenario_moved_to_a_2015_start_is_refused(tmp_path, capsys):
     """The calendar alone does not make a hindcast: the allies must start from NATO's
     2014 shares."""
-    folder = tmp_path / "moved"
-    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--set", "simulation.start=2015Q1",
-                 "--replications", "1", "--workers", "1", "--out", str(folder),
-                 "--quiet"]) == 0
+    folder = _one_replication(str(SCENARIOS / "baseline.yaml"), "simulation.start=2015Q1",
+                              tmp_path / "moved")
     assert "do not start from NATO's 2014 shares" in _refused(folder, capsys)
 
 
 def test_a_hindcast_that_stops_before_2024_is_refused(tmp_path, capsys):
-    folder = tmp_path / "short"
-    assert main(["run", HINDCAST_SCENARIO, "--set", "simulation.steps=8",
-                 "--replications", "1", "--workers", "1", "--out", str(folder),
-                 "--quiet"]) == 0
+    folder = _one_replication(HINDCAST_SCENARIO, "simulation.steps=8", tmp_path / "short")
     assert "before 2024 Q4" in _refused(folder, capsys)
 
 
