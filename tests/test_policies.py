@@ -100,6 +100,23 @@ def test_a_script_moves_the_nations_outcomes_reproducibly(baseline):
     assert final_share(scenario, 1) != pytest.approx(final_share(baseline, 1), abs=0.05)
 
 
+def test_a_scripted_exercise_share_is_spent_and_practises_the_forces(baseline):
+    # Quarter 1 at the behavioural default, then four times it from quarter 2 (the full
+    # practice share, alliance.exercises.full_share).
+    full = baseline.alliance.exercises.full_share
+    scenario = scripted(baseline, "POL", [{"step": 2, "exercise_share": full}])
+    with_script, without = AllianceModel(scenario, rng=2), AllianceModel(baseline, rng=2)
+    pol = without.state.nations.codes.index("POL")
+    for _ in range(12):
+        with_script.step()
+        without.step()
+        if with_script.steps >= 2:
+            assert with_script.state.nations.exercise_share[pol] == full
+    assert without.state.nations.exercise_share[pol] == \
+        baseline.alliance.exercises.share_of_spending
+    assert with_script.state.nations.practice[pol] > without.state.nations.practice[pol] + 0.2
+
+
 def test_the_shipped_scripted_scenario_validates_and_runs():
     scenario = load_scenario(SCENARIOS / "scripted_poland.yaml")
     model = AllianceModel(scenario, rng=0, **{"simulation.steps": 10})

@@ -34,6 +34,9 @@ def nation_figures(model: AllianceModel, row: int) -> list[tuple[str, str]]:
         ("Resilience spending", f"{nations.resilience[row]:.2f} % of GDP (protects "
                                 f"{nations.protection[row]:.0%} of attacks)"),
         ("Aid to Ukraine", f"{nations.aid[row]:.2f} % of GDP a year"),
+        ("Exercises and intelligence-sharing",
+         f"{nations.exercise_share[row]:.1%} of defence spending (practice with allies "
+         f"{nations.practice[row]:.2f}, 0-1)"),
         ("Threat exposure", f"{nations.exposure[row]:.2f} (0-1)"),
         ("Domestic pressure", f"{nations.pressure[row]:.2f} (0-1)"),
         ("Trust in allies", f"{nations.trust_allies[row]:.2f} (0-1)"),

@@ -1,7 +1,8 @@
 """A scripted policy: decisions read from a table by quarter, and from rules that apply
 while conditions hold (sim.schema.policy).
 
-A decision given in an entry (the desired defence, resilience and aid shares, the split of
+A decision given in an entry (the desired defence, resilience and aid shares, the share of
+defence spending on exercises, the split of
 an area) holds from the entry's quarter until a later entry gives it again; what no entry
 has given yet, the nation decides as the behavioural policy advises. A rule's decisions
 apply in every quarter in which all its conditions hold, over the entries (a later rule
@@ -38,7 +39,8 @@ from sim.schema.policy import (
 # (one value per nation). A new decision is declared there and named here.
 SCALAR_DECISIONS = {"defence_pct_gdp": "desired_share",
                     "resilience_pct_gdp": "desired_resilience",
-                    "ukraine_aid_pct_gdp": "desired_aid"}
+                    "ukraine_aid_pct_gdp": "desired_aid",
+                    "exercise_share": "exercise_share"}
 
 # What a rule's condition reads, per nation decided for: [n] values.
 OBSERVED: dict[Observable, Callable[[Observation, np.ndarray], np.ndarray]] = {

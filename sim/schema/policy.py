@@ -65,6 +65,13 @@ class DecisionFields(Section):
         "the alliance's aid effort asks of the nation).",
         unit="% of GDP a year", ge=0, le=5, control=(0.0, 1.0, 0.01),
     )
+    exercise_share: float | None = param(
+        None, "Share of defence spending put into multinational exercises and "
+        "intelligence-sharing: practice raises interoperability beyond shared standards "
+        "and trust in allies (full practice at alliance.exercises.full_share); empty: as "
+        "before (at first, as the behavioural policy would).",
+        unit="share of defence spending", ge=0, le=0.2, control=(0.0, 0.05, 0.001),
+    )
     allocation: dict[str, PathwaySplit] = param(
         dict, "Split of procurement over the pathways, by area name, or 'all' for every "
         "area not named; areas left out: as before (at first, as the behavioural policy "
