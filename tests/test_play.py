@@ -91,6 +91,16 @@ def test_the_players_decisions_are_the_ones_the_model_plays(baseline, tmp_path):
     assert shares[0] < shares[1] < shares[2] < shares[3] < 5.5
 
 
+def test_the_staffs_advice_is_offered_as_finely_as_each_control_steps(baseline, tmp_path):
+    game = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=tmp_path)
+    advice, row = game.advice(), game.index
+    for control in controls():
+        advised = float(getattr(advice, SCALAR_DECISIONS[control.name])[row])
+        assert game.pending[control.name] == pytest.approx(advised, abs=control.step / 2)
+    # The allies' usual exercise share (0.005 of defence spending), not rounded to 0.
+    assert game.pending["exercise_share"] == baseline.alliance.exercises.share_of_spending
+
+
 def test_undo_takes_back_this_turns_changes_one_at_a_time(baseline, tmp_path):
     game = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=tmp_path)
     start = yaml.safe_dump(game.pending)

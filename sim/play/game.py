@@ -50,6 +50,11 @@ class Control:
     high: float
     step: float
 
+    @property
+    def decimals(self) -> int:
+        """The decimals its step shows (0.1: 1, 0.05: 2, 0.001: 3)."""
+        return max(0, -int(np.floor(np.log10(self.step))))
+
 
 def controls() -> list[Control]:
     """Every number decision of sim.schema.policy.DecisionFields, with its control's range."""
@@ -153,8 +158,10 @@ class Game:
     def advised(self) -> dict[str, Any]:
         """This turn's decisions as the staff recommends them (splits in whole percents)."""
         advice, row = self.advice(), self.index
+        # Rounded as finely as the control steps (a share of 0.005 is not 0.0).
+        decimals = {control.name: control.decimals for control in controls()}
         pending: dict[str, Any] = {
-            name: round(float(getattr(advice, target)[row]), 1)
+            name: round(float(getattr(advice, target)[row]), decimals[name])
             for name, target in SCALAR_DECISIONS.items()}
         pending["allocation"] = {
             area: dict(zip(PATHWAYS, whole_percents(advice.allocation[row, a]), strict=True))
