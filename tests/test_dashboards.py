@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
+from plotly.subplots import make_subplots
 
 from sim.dashboards.capability_sources import (
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
+from sim.dashboards.events import plot_areas
 from sim.dashboards.industry import attack_rates, attacks_by_nation_chart
 from sim.outputs import UNITS
 from sim.results.load import load_run
@@ -88,7 +91,7 @@ def open_page(browser, page_file: Path) -> dict:
                         .map(dim => dim.label),
                     annotations: (d._fullLayout.annotations || []).map(a => a.text),
                     names: d.data.map(t => t.name),
-                    shapes: (d._fullLayout.shapes || []).length}))""")
+                    shapes: (d._fullLayout.shapes || []).map(s => s.yref)}))""")
     seen["text"] = page.inner_text("body")
     page.close()
     return seen
@@ -183,10 +186,24 @@ def test_injects_and_attacks_are_marked_on_the_time_charts(browser, folders):
     for name in ("panel-effective-capability", "panel-cohesion", "panel-drivers"):
         assert any("US commitment falls to 0.4" in text
                    for text in panels[name]["annotations"]), name
-        assert panels[name]["shapes"] >= 1, name
+        assert panels[name]["shapes"], name
+    # The drivers panel has a row per driver: each row gets its own line, none crosses
+    # the subplot titles between them.
+    rows = set(panels["panel-drivers"]["shapes"])
+    assert len(rows) >= 3 and "paper" not in rows
     assert "hybrid attacks" in panels["panel-effective-capability"]["names"]
     text = open_page(browser, folders["run"])["text"]
     assert "2026 Q4 (quarter 8): US commitment falls to 0.4" in text
+
+
+def test_event_lines_stay_inside_each_plot_area_of_a_multi_row_panel():
+    """An event line across the whole figure crossed the subplot titles between rows;
+    it is drawn within each row's plot area, labelled once, in the top row."""
+    figure = make_subplots(rows=3, cols=1, subplot_titles=["a", "b", "c"])
+    figure.update_layout(yaxis9={"overlaying": "y", "visible": False})  # attack marks
+    areas = plot_areas(figure)
+    assert areas == [("x", "y domain"), ("x2", "y2 domain"), ("x3", "y3 domain")]
+    assert plot_areas(go.Figure()) == [("x", "y domain")]
 
 
 def test_run_dashboard_shows_where_capability_comes_from_and_industry_per_area(browser,

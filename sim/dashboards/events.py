@@ -80,21 +80,43 @@ def add_event_markers(figure: go.Figure, runs: list[RunResults], colours: list[s
         shared = len(owners) == len(runs)
         colour = EVENT_GREY if shared or len(runs) == 1 else colours[owners[0]]
         by_step.setdefault(step, []).append((label, colour))
+    areas = plot_areas(figure)
     for step, items in sorted(by_step.items()):
         calendar = _calendar_for(runs, seen, step)
         when = steps_to_dates(calendar, [step])[0]
         colour = items[0][1]
-        figure.add_shape(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1,
-                         line={"color": colour, "width": 1.2, "dash": "dot"}, layer="below")
+        for xref, yref in areas:
+            figure.add_shape(type="line", xref=xref, yref=yref, x0=when, x1=when, y0=0,
+                             y1=1, line={"color": colour, "width": 1.2, "dash": "dot"},
+                             layer="below")
         if not with_labels:
             continue
         text = "; ".join(label for label, _ in items)
         short = text if len(text) <= LABEL_LENGTH else text[:LABEL_LENGTH - 1] + "…"
+        xref, yref = areas[0]
         figure.add_annotation(
-            x=when, y=1, xref="x", yref="paper", text=safe(short), textangle=-90,
+            x=when, y=1, xref=xref, yref=yref, text=safe(short), textangle=-90,
             showarrow=False, xanchor="right", yanchor="top", xshift=-1,
             font={"size": 10, "color": colour},
             hovertext=safe(f"{calendar.readable(step)}: {text}"), bgcolor="rgba(255,255,255,0.7)")
+
+
+def plot_areas(figure: go.Figure) -> list[tuple[str, str]]:
+    """(x axis, y axis domain) of each plot area of the figure, the top one first: event
+    lines are drawn within each area, not across the subplot titles between them. Axes
+    overlaying another (the attack marks' axis) share its area."""
+    layout = figure.layout.to_plotly_json()
+    areas = []
+    for key, axis in layout.items():
+        if not key.startswith("yaxis") or axis.get("overlaying"):
+            continue
+        anchor = axis.get("anchor")
+        xref = anchor if anchor and anchor != "free" else "x"
+        top = (axis.get("domain") or [0.0, 1.0])[1]
+        areas.append((top, xref, f"y{key[5:]} domain"))
+    if not areas:
+        return [("x", "y domain")]
+    return [(xref, yref) for _, xref, yref in sorted(areas, key=lambda area: -area[0])]
 
 
 def _calendar_for(runs: list[RunResults], seen: dict[tuple[int, str], list[int]],
