@@ -1,15 +1,14 @@
 """Records: what the model reports of its state - per-step model and nation figures, and
 end-of-run KPIs.
 
-Figures are computed once per step from the state (vectorised) and handed to Mesa's
-DataCollector through reporters; nothing here changes the state.
+Figures are computed once per step from the state (vectorised) and kept by the model's
+recorder (sim.recorder); nothing here changes the state.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
-import mesa
 import numpy as np
 
 from sim.enums import Pathway, VentureKind, VentureState
@@ -202,17 +201,10 @@ def nation_figures(state: State) -> np.ndarray:
     ])
 
 
-def build_datacollector(names: list[str]) -> mesa.DataCollector:
-    """A DataCollector whose model reporters read ``model.figures``, computed once per
-    step by :func:`model_figures` before each collect. Nation figures are kept by the
-    model as one array per step (``model.nation_rows``), not by agent reporters."""
-    reporters = {name: (lambda key: lambda m: m.figures[key])(name) for name in names}
-    return mesa.DataCollector(model_reporters=reporters)
-
-
-def end_of_run_kpis(state: State, collected: dict[str, list[Any]]) -> dict[str, float]:
-    """One row of KPIs for a finished run (``collected``: the DataCollector's model
-    variables, step 0 first)."""
+def end_of_run_kpis(state: State, collected: Mapping[str, np.ndarray]
+                    ) -> dict[str, float]:
+    """One row of KPIs for a finished run (``collected``: each model figure's series,
+    step 0 first)."""
 
     def series(name: str) -> np.ndarray:
         """The figure over the run's steps, without step 0 (the starting state)."""

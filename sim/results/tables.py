@@ -32,10 +32,9 @@ def _periods(model: AllianceModel, steps: list[int]) -> list[str | None]:
 
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step (step 0 is the starting state): the model-level figures."""
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    frame.insert(0, "step", range(len(frame)))
-    frame.insert(1, "period", calendar(model).periods(range(len(frame))))
-    return frame
+    steps = model.datacollector.count
+    return pd.DataFrame({"step": range(steps), "period": calendar(model).periods(range(steps)),
+                         **model.datacollector.figures})
 
 
 def nation_table(model: AllianceModel) -> pd.DataFrame:
