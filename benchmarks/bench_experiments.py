@@ -1,23 +1,27 @@
 """Throughput and memory of many replications: our runner against Mesa's batch_run.
 
-Usage: python benchmarks/bench_experiments.py [--replications 10000] [--batch-run 2000]
+Usage: python benchmarks/bench_experiments.py [--replications 2000] [--pairs 2]
        [--workers 2]
 
-1. ``run.py run`` of the baseline with N replications on W workers (a subprocess): wall
-   time, replications per second, and the resident memory of the whole process tree,
-   sampled every 0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming).
-2. The same model driven by Mesa's ``batch_run`` (where the installed Mesa has ``rng=``,
-   i.e. Mesa 3.4+ on Python 3.12), same number of processes, data collected at the end of
-   each run only (its lightest setting): wall time and peak memory.
-Prints the machine first. Aim: at least 2x the throughput and one fifth of the peak memory
-of batch_run.
+Alternately, ``--pairs`` times each (so that a busy machine slows both alike):
+1. ``run.py run`` of the baseline with N replications on W workers (a subprocess; every
+   table written as Parquet, every step of every nation included): wall time,
+   replications per second, and the resident memory of the whole process tree, sampled
+   every 0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming);
+2. the same model driven by Mesa's ``batch_run`` (number_processes=W, its default of
+   collecting every step; the model's figures only, as batch_run has no nation rows to
+   read): wall time and peak memory. Mesa 3.4+ takes the seeds as ``rng=``, Mesa 3.3 as a
+   parameter.
+Then the medians, the throughput ratio and the peak-memory ratio, and the growth of our
+run's memory from 25 % to 100 % of it. Prints the machine first. Aim (issue 16): at least
+3x batch_run's throughput, at most a third of its peak memory, under 10 % growth.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,15 +74,28 @@ def measure(command: list[str]) -> tuple[float, list[tuple[float, float]], int]:
 
 
 BATCH_RUN = """
-import mesa, sys
+import inspect, mesa, sys
 from sim.loader import load_scenario
 from sim.model import AllianceModel
 scenario = load_scenario(sys.argv[1])
-results = mesa.batch_run(AllianceModel, {"scenario": [scenario]}, rng=range(int(sys.argv[2])),
-                         number_processes=int(sys.argv[3]), data_collection_period=-1,
-                         max_steps=1000, display_progress=False)
+parameters, options = {"scenario": [scenario]}, {}
+seeds = range(int(sys.argv[2]))
+if "rng" in inspect.signature(mesa.batch_run).parameters:  # Mesa 3.4+
+    options["rng"] = seeds
+else:
+    parameters["rng"] = seeds
+results = mesa.batch_run(AllianceModel, parameters, number_processes=int(sys.argv[3]),
+                         max_steps=1000, display_progress=False, **options)
 print(len(results), "rows", file=sys.stderr)
 """
+
+
+def growth(samples: list[tuple[float, float]], seconds: float) -> float:
+    """Per cent growth of the process tree's memory after 25 % of the run: its largest
+    sample from then to the end against the sample at 25 %."""
+    quarter = min(samples, key=lambda item: abs(item[0] - 0.25 * seconds))
+    later = max(rss for at, rss in samples if at >= quarter[0])
+    return (later / quarter[1] - 1) * 100
 
 
 def report(label: str, replications: int, seconds: float,
@@ -99,38 +116,53 @@ def report(label: str, replications: int, seconds: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replications", type=int, default=10_000)
-    parser.add_argument("--batch-run", type=int, default=2_000,
-                        help="replications for the side-by-side comparison (0: skip)")
+    parser.add_argument("--replications", type=int, default=2_000)
+    parser.add_argument("--pairs", type=int, default=2,
+                        help="alternating runs of each (0 batch_run runs with --pairs 0: "
+                        "our runner once)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    import mesa
     scenario = str(ROOT / "scenarios" / "baseline.yaml")
+    count, workers = args.replications, str(args.workers)
     print(f"machine: {machine()}")
+    ours: list[tuple[float, float, float]] = []  # seconds, peak MB, growth %
+    theirs: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
-        for count in sorted({args.replications, args.batch_run} - {0}, reverse=True):
-            out = Path(folder) / f"run-{count}"
+        for pair in range(max(args.pairs, 1)):
+            out = Path(folder) / f"run-{pair}"
             seconds, samples, code = measure([
                 sys.executable, "run.py", "run", scenario, "--replications", str(count),
-                "--workers", str(args.workers), "--out", str(out), "--quiet"])
+                "--workers", workers, "--out", str(out), "--quiet"])
             if code != 0:
                 sys.exit(f"run.py failed with exit status {code}")
             size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
-            report(f"run.py run (--workers {args.workers}; {size:.0f} MB of Parquet)", count,
-                   seconds, samples)
-    if not args.batch_run:
-        return
-    import mesa
-    if "rng" not in inspect.signature(mesa.batch_run).parameters:
-        print(f"batch_run: skipped - Mesa {mesa.__version__} has no rng= in batch_run "
-              "(run this script with Python 3.12 and Mesa 3.4+)")
-        return
-    seconds, samples, code = measure([sys.executable, "-c", BATCH_RUN, scenario,
-                                      str(args.batch_run), str(args.workers)])
-    if code != 0:
-        sys.exit(f"batch_run failed with exit status {code}")
-    report(f"mesa.batch_run (number_processes={args.workers}, Mesa {mesa.__version__})",
-           args.batch_run, seconds, samples)
-
+            peak = report(f"run.py run (--workers {workers}; {size:.0f} MB of Parquet)",
+                          count, seconds, samples)
+            ours.append((seconds, peak, growth(samples, seconds)))
+            print(f"    growth from 25 % to 100 % of the run: {ours[-1][2]:+.1f} %")
+            if not args.pairs:
+                break
+            seconds, samples, code = measure([sys.executable, "-c", BATCH_RUN, scenario,
+                                              str(count), workers])
+            if code != 0:
+                sys.exit(f"batch_run failed with exit status {code}")
+            theirs.append((seconds, report(
+                f"mesa.batch_run (number_processes={workers}, Mesa {mesa.__version__})",
+                count, seconds, samples)))
+    our_seconds = statistics.median(run[0] for run in ours)
+    our_peak = statistics.median(run[1] for run in ours)
+    print(f"ours, median of {len(ours)}: {count / our_seconds:.1f} replications/s, peak "
+          f"{our_peak:.0f} MB, memory growth 25 % -> 100 % "
+          f"{statistics.median(run[2] for run in ours):+.1f} % (aim: under 10 %)")
+    if theirs:
+        their_seconds = statistics.median(run[0] for run in theirs)
+        their_peak = statistics.median(run[1] for run in theirs)
+        print(f"batch_run, median of {len(theirs)}: {count / their_seconds:.1f} "
+              f"replications/s, peak {their_peak:.0f} MB")
+        print(f"throughput ours / batch_run: {their_seconds / our_seconds:.2f}x (aim: 3x); "
+              f"peak memory ours / batch_run: {our_peak / their_peak:.2f} (aim: 1/3 or "
+              "less)")
 
 if __name__ == "__main__":
     main()
