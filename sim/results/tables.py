@@ -32,9 +32,11 @@ def _periods(model: AllianceModel, steps: list[int]) -> list[str | None]:
 
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step (step 0 is the starting state): the model-level figures."""
-    steps = model.datacollector.count
-    return pd.DataFrame({"step": range(steps), "period": calendar(model).periods(range(steps)),
-                         **model.datacollector.figures})
+    recorder = model.datacollector
+    frame = recorder.get_model_vars_dataframe()
+    frame.insert(0, "step", np.arange(recorder.count, dtype="int64"))
+    frame.insert(1, "period", calendar(model).periods(range(recorder.count)))
+    return frame
 
 
 def nation_table(model: AllianceModel) -> pd.DataFrame:
