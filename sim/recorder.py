@@ -20,8 +20,8 @@ import pandas as pd
 class StepRecorder:
     """Figures by step: ``figures[name][step]`` and ``nation_rows[step]`` (``[N, F]``).
 
-    Room for ``steps + 1`` rows (step 0 is the starting state) is taken at once; a model
-    stepped past its horizon (a played game goes on) doubles it.
+    Room for ``steps + 1`` rows (step 0 is the starting state) is taken at once: the
+    model's drivers are drawn to its horizon, so it never steps beyond.
     """
 
     agent_reporters: ClassVar[dict] = {}  # batch_run reads agent records: there are none
@@ -36,15 +36,10 @@ class StepRecorder:
         self._nations = np.empty((steps + 1, nations, nation_fields))
         self.count = 0
         self.integral: list[str] = []  # figures given as whole numbers: kept as such
-
-    def _room(self) -> None:
-        if self.count == self._nations.shape[0]:
-            self._figures = np.concatenate([self._figures, np.empty_like(self._figures)], 1)
-            self._nations = np.concatenate([self._nations, np.empty_like(self._nations)])
+        self._lists: tuple[int, dict[str, list[float]]] = (-1, {})
 
     def record(self, figures: Mapping[str, float], nation_row: np.ndarray) -> None:
         """Keep one step: the model figures (in ``names`` order) and the nation rows."""
-        self._room()
         values = list(figures.values())
         if self.count == 0:  # a figure's type comes from its state array: fixed in a run
             self.integral = [name for name, value in zip(self.names, values, strict=True)
@@ -71,8 +66,12 @@ class StepRecorder:
 
     @property
     def model_vars(self) -> dict[str, list[float]]:
-        """The figures as Mesa's DataCollector holds them (for ``batch_run``)."""
-        return {name: values.tolist() for name, values in self.figures.items()}
+        """The figures as Mesa's DataCollector holds them (for ``batch_run``, which asks
+        for them once per step it reads: built once per step recorded)."""
+        if self._lists[0] != self.count:
+            self._lists = (self.count, {name: values.tolist()
+                                        for name, values in self.figures.items()})
+        return self._lists[1]
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded step, one column per figure (DataCollector's method)."""

@@ -58,3 +58,4 @@ def test_batch_run_reads_every_step_of_the_record(baseline):
     figures = model.datacollector.model_vars
     assert all(len(values) == 4 for values in figures.values())
     assert figures["cohesion"][-1] == model.state.cohesion.cohesion
+
