@@ -127,11 +127,14 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     def per_area(values: list[float]) -> np.ndarray:
         return np.bincount(areas, weights=np.array(values, dtype=float), minlength=count)
 
-    programme_backlog = per_area([v.backlog for v in programmes])
-    programme_book = programme_backlog + per_area([float(v.pipeline.sum())
-                                                   for v in programmes])
-    programme_lines = per_area([v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0
-                                for v in programmes])
+    backlogs, pipelines, lines = [], [], []
+    for v in programmes:
+        backlogs.append(v.backlog)
+        pipelines.append(float(v.pipeline.sum()))
+        lines.append(v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0)
+    programme_backlog = per_area(backlogs)
+    programme_book = programme_backlog + per_area(pipelines)
+    programme_lines = per_area(lines)
     return {
         "deliveries": forces.delivered.sum(axis=0),
         "joint_deliveries": forces.joint_delivered.sum(axis=0),
@@ -169,8 +172,9 @@ def european_figures(state: State) -> dict[str, float]:
             paid = spend[venture.members, venture.area, Pathway.POOLED] * \
                 europe[venture.members]
             home_share = float(venture.work_share @ nations.european[venture.hosts])
-            money += float(paid.sum())
-            at_home += float(paid.sum()) * home_share
+            paid_total = float(paid.sum())
+            money += paid_total
+            at_home += paid_total * home_share
     return {"european_dependency": dependency, "european_interoperability": interoperable,
             "european_industrial_share": _share(at_home, money)}
 
