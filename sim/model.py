@@ -75,6 +75,7 @@ class AllianceModel(mesa.Model):
         self.other_policies = self._policy_groups()
         forget_agent_ids(self)
         # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
+        # The recorder keeps Mesa's attribute name: batch_run reads `model.datacollector`.
         self.figures = records.model_figures(self.state, scenario.outputs.per_area)
         self.datacollector = StepRecorder(list(self.figures), self.state.n,
                                           len(records.NATION_FIELDS), self.horizon)
