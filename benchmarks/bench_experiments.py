@@ -1,23 +1,29 @@
 """Throughput and memory of many replications: our runner against Mesa's batch_run.
 
-Usage: python benchmarks/bench_experiments.py [--replications 10000] [--batch-run 2000]
+Usage: python benchmarks/bench_experiments.py [--replications 2000] [--pairs 2]
        [--workers 2]
 
-1. ``run.py run`` of the baseline with N replications on W workers (a subprocess): wall
-   time, replications per second, and the resident memory of the whole process tree,
-   sampled every 0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming).
-2. The same model driven by Mesa's ``batch_run`` (where the installed Mesa has ``rng=``,
-   i.e. Mesa 3.4+ on Python 3.12), same number of processes, data collected at the end of
-   each run only (its lightest setting): wall time and peak memory.
-Prints the machine first. Aim: at least 2x the throughput and one fifth of the peak memory
-of batch_run.
+Alternately, ``--pairs`` times each (so that a busy machine slows both alike):
+1. ``run.py run`` of the baseline with N replications on W workers (a subprocess; every
+   table written as Parquet, every step of every nation included): wall time,
+   replications per second, and the resident memory of the whole process tree, sampled
+   every 0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming);
+2. the same model driven by Mesa's ``batch_run`` (number_processes=W, its defaults: the
+   model's figures of the last step only): wall time and peak memory. Mesa 3.4+ takes
+   the seeds as ``rng=``, Mesa 3.3 as a parameter.
+Then the medians, the throughput ratio and the peak-memory ratio, and the growth of our
+run's memory over its replications (until it starts gathering its tables): the peak of
+their last quarter against that of their second (the peak of gathering, summary and
+dashboard is printed apart). Prints the machine
+first. Aim (issue 16): at least 3x batch_run's throughput, at most a third of its peak
+memory, under 10 % growth.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,36 +55,70 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def sample(pid: int, samples: list[tuple[float, float]], stop: threading.Event) -> None:
+def gathering(folder: Path | None) -> bool:
+    """Whether a run folder's replications are over: its tables are being gathered."""
+    return folder is not None and (any(folder.glob("*.parquet"))
+                                   or any(folder.glob(".*.gathering")))
+
+
+def sample(pid: int, samples: list[tuple[float, float]], stop: threading.Event,
+           folder: Path | None, gathered: list[float]) -> None:
     started = time.perf_counter()
     while not stop.is_set():
-        samples.append((time.perf_counter() - started, tree_rss_mb(pid)))
+        rss = tree_rss_mb(pid)
+        if rss > 0:  # 0: the process has ended
+            samples.append((time.perf_counter() - started, rss))
+        if samples and not gathered and gathering(folder):
+            gathered.append(samples[-1][0])
         stop.wait(0.5)
 
 
-def measure(command: list[str]) -> tuple[float, list[tuple[float, float]], int]:
+def measure(command: list[str], folder: Path | None = None
+            ) -> tuple[float, list[tuple[float, float]], int, float | None]:
+    """Run ``command``, sampling the memory of its process tree every 0.5 s: the wall
+    time, the samples (seconds, MB), the exit status, and when the run folder
+    ``folder`` began gathering its tables (None: not seen)."""
     samples: list[tuple[float, float]] = []
+    gathered: list[float] = []
     stop = threading.Event()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
-    watcher = threading.Thread(target=sample, args=(process.pid, samples, stop))
+    watcher = threading.Thread(target=sample, args=(process.pid, samples, stop, folder,
+                                                     gathered))
     watcher.start()
     code = process.wait()
     stop.set()
     watcher.join()
-    return time.perf_counter() - started, samples, code
+    return time.perf_counter() - started, samples, code, gathered[0] if gathered else None
 
 
 BATCH_RUN = """
-import mesa, sys
+import inspect, mesa, sys
 from sim.loader import load_scenario
 from sim.model import AllianceModel
 scenario = load_scenario(sys.argv[1])
-results = mesa.batch_run(AllianceModel, {"scenario": [scenario]}, rng=range(int(sys.argv[2])),
-                         number_processes=int(sys.argv[3]), data_collection_period=-1,
-                         max_steps=1000, display_progress=False)
+parameters, options = {"scenario": [scenario]}, {}
+seeds = range(int(sys.argv[2]))
+if "rng" in inspect.signature(mesa.batch_run).parameters:  # Mesa 3.4+
+    options["rng"] = seeds
+else:
+    parameters["rng"] = seeds
+results = mesa.batch_run(AllianceModel, parameters, number_processes=int(sys.argv[3]),
+                         max_steps=1000, display_progress=False, **options)
 print(len(results), "rows", file=sys.stderr)
 """
+
+
+def growth(samples: list[tuple[float, float]], end: float) -> float:
+    """Per cent growth of the process tree's memory over the replications (which end at
+    ``end`` seconds): its highest sample in their last quarter against its highest in
+    their second. Highest, because each worker's memory rises and falls with every chunk
+    of replications it holds before writing them (a sawtooth of up to 50 replications'
+    tables); a leak lifts the peaks."""
+    def peak(low: float, high: float) -> float:
+        return max((rss for at, rss in samples if low * end <= at <= high * end),
+                   default=float("nan"))
+    return (peak(0.75, 1.0) / peak(0.25, 0.5) - 1) * 100
 
 
 def report(label: str, replications: int, seconds: float,
@@ -99,38 +139,58 @@ def report(label: str, replications: int, seconds: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replications", type=int, default=10_000)
-    parser.add_argument("--batch-run", type=int, default=2_000,
-                        help="replications for the side-by-side comparison (0: skip)")
+    parser.add_argument("--replications", type=int, default=2_000)
+    parser.add_argument("--pairs", type=int, default=2,
+                        help="alternating runs of each (0 batch_run runs with --pairs 0: "
+                        "our runner once)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    import mesa
     scenario = str(ROOT / "scenarios" / "baseline.yaml")
+    count, workers = args.replications, str(args.workers)
     print(f"machine: {machine()}")
+    ours: list[tuple[float, float, float]] = []  # seconds, peak MB, growth %
+    theirs: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
-        for count in sorted({args.replications, args.batch_run} - {0}, reverse=True):
-            out = Path(folder) / f"run-{count}"
-            seconds, samples, code = measure([
+        for pair in range(max(args.pairs, 1)):
+            out = Path(folder) / f"run-{pair}"
+            seconds, samples, code, gathered = measure([
                 sys.executable, "run.py", "run", scenario, "--replications", str(count),
-                "--workers", str(args.workers), "--out", str(out), "--quiet"])
+                "--workers", workers, "--out", str(out), "--quiet"], out)
             if code != 0:
                 sys.exit(f"run.py failed with exit status {code}")
             size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
-            report(f"run.py run (--workers {args.workers}; {size:.0f} MB of Parquet)", count,
-                   seconds, samples)
-    if not args.batch_run:
-        return
-    import mesa
-    if "rng" not in inspect.signature(mesa.batch_run).parameters:
-        print(f"batch_run: skipped - Mesa {mesa.__version__} has no rng= in batch_run "
-              "(run this script with Python 3.12 and Mesa 3.4+)")
-        return
-    seconds, samples, code = measure([sys.executable, "-c", BATCH_RUN, scenario,
-                                      str(args.batch_run), str(args.workers)])
-    if code != 0:
-        sys.exit(f"batch_run failed with exit status {code}")
-    report(f"mesa.batch_run (number_processes={args.workers}, Mesa {mesa.__version__})",
-           args.batch_run, seconds, samples)
-
+            peak = report(f"run.py run (--workers {workers}; {size:.0f} MB of Parquet)",
+                          count, seconds, samples)
+            replicated = gathered if gathered is not None else seconds
+            ours.append((seconds, peak, growth(samples, replicated)))
+            after = max((rss for at, rss in samples if at >= replicated), default=0.0)
+            print(f"    replications over at {replicated:.1f} s; memory growth over them "
+                  f"(peak of the last quarter against peak of the second): "
+                  f"{ours[-1][2]:+.1f} %; peak while gathering the tables, summary and "
+                  f"dashboard: {after:.0f} MB")
+            if not args.pairs:
+                break
+            seconds, samples, code, _ = measure([sys.executable, "-c", BATCH_RUN,
+                                                 scenario, str(count), workers])
+            if code != 0:
+                sys.exit(f"batch_run failed with exit status {code}")
+            theirs.append((seconds, report(
+                f"mesa.batch_run (number_processes={workers}, Mesa {mesa.__version__})",
+                count, seconds, samples)))
+    our_seconds = statistics.median(run[0] for run in ours)
+    our_peak = statistics.median(run[1] for run in ours)
+    print(f"ours, median of {len(ours)}: {count / our_seconds:.1f} replications/s, peak "
+          f"{our_peak:.0f} MB, memory growth over the replications "
+          f"{statistics.median(run[2] for run in ours):+.1f} % (aim: under 10 %)")
+    if theirs:
+        their_seconds = statistics.median(run[0] for run in theirs)
+        their_peak = statistics.median(run[1] for run in theirs)
+        print(f"batch_run, median of {len(theirs)}: {count / their_seconds:.1f} "
+              f"replications/s, peak {their_peak:.0f} MB")
+        print(f"throughput ours / batch_run: {their_seconds / our_seconds:.2f}x (aim: 3x); "
+              f"peak memory ours / batch_run: {our_peak / their_peak:.2f} (aim: 1/3 or "
+              "less)")
 
 if __name__ == "__main__":
     main()

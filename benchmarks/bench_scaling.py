@@ -4,11 +4,15 @@ Usage: python benchmarks/bench_scaling.py [--quick] [--repeats 5] [--replication
        [--workers 2] [--out docs/benchmarks]
 
 1. Model cost (``sim.runner.run_model``: set-up, steps and data collection, one process,
-   no tables or files) of the baseline, two one-way sweeps: nations 8, 32, 128, 512 at
-   40 quarters, and steps 40, 160, 640 with the 32 allies. The median of ``--repeats``
-   seeds per point. Up to 32 nations are the largest shipped allies; beyond, synthetic
-   allies are copies of the 31 non-US allies with new codes (``DEU2``, ``DEU3``, ...) and
-   GDP scaled by a factor drawn once in [0.5, 1.5] (no two copies alike, so no ties).
+   no tables or files) of the baseline under coalitions of the willing, two one-way
+   sweeps: nations 32, 64, 128, 256, 512 at 40 quarters, and steps 40, 80, 160, 320, 640
+   with the 32 allies. The median of ``--repeats`` seeds per point, with the programmes
+   and hubs formed in the first seed's run: ventures form at every size under coalitions
+   (consensus forms none from 128 nations up - unanimity among that many is never
+   reached - so its points would time only the array rules). Up to 32 nations are the
+   largest shipped allies; beyond, synthetic allies are copies of the 31 non-US allies
+   with new codes (``DEU2``, ``DEU3``, ...) and GDP scaled by a factor drawn once in
+   [0.5, 1.5] (no two copies alike, so no ties).
    The log-log slope of cost against size is fitted on the two largest sizes of each sweep
    (where fixed costs no longer dominate): about 1 is linear, 2 quadratic.
 2. Replications per second of ``run_experiment`` (tables and Parquet files included, pool
@@ -44,8 +48,8 @@ from sim.loader import apply_overrides, load_scenario  # noqa: E402
 from sim.runner import run_model  # noqa: E402
 from sim.schema import Scenario  # noqa: E402
 
-NATIONS = (8, 32, 128, 512)
-STEPS = (40, 160, 640)
+NATIONS = (32, 64, 128, 256, 512)
+STEPS = (40, 80, 160, 320, 640)
 
 
 def with_nations(scenario: Scenario, count: int) -> Scenario:
@@ -69,15 +73,18 @@ def with_nations(scenario: Scenario, count: int) -> Scenario:
     return Scenario.model_validate(document)
 
 
-def model_cost(scenario: Scenario, repeats: int) -> float:
-    """Median milliseconds of one replication's model run over ``repeats`` seeds."""
+def model_cost(scenario: Scenario, repeats: int) -> tuple[float, int, int]:
+    """Median milliseconds of one replication's model run over ``repeats`` seeds, and the
+    programmes and hubs formed in the first."""
     run_model(scenario, 10_000)  # warm-up
-    timings = []
+    timings, formed = [], (0, 0)
     for seed in range(repeats):
         started = time.perf_counter()
-        run_model(scenario, seed)
+        model = run_model(scenario, seed)
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+        if seed == 0:
+            formed = (model.state.totals.programmes_formed, model.state.totals.hubs_formed)
+    return statistics.median(timings), *formed
 
 
 def slope(sizes: list[int], costs: list[float]) -> float:
@@ -100,7 +107,7 @@ def backend_rate(scenario: Scenario, backend: Backend, replications: int, worker
 
 def chart(frame: pd.DataFrame, title: str) -> go.Figure:
     figure = make_subplots(rows=1, cols=3, subplot_titles=(
-        "cost vs nations (40 quarters)", "cost vs steps (32 nations)",
+        "cost vs nations (40 quarters, coalitions)", "cost vs steps (32 nations, coalitions)",
         "replications per second (baseline, tables written)"))
     for column, sweep in ((1, "nations"), (2, "steps")):
         rows = frame[frame["sweep"] == sweep]
@@ -140,31 +147,35 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
     args = parser.parse_args()
     repeats, replications = (2, 20) if args.quick else (args.repeats, args.replications)
-    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    base = apply_overrides(baseline, {"alliance.governance": "coalitions"})
     print(f"machine: {machine()}")
     rows = []
-    for count in NATIONS:
-        cost = model_cost(with_nations(base, count), repeats)
-        rows.append({"sweep": "nations", "size": count, "ms": cost})
-        print(f"nations {count:4d} x 40 quarters: {cost:8.1f} ms per replication")
-    for steps in STEPS:
-        cost = model_cost(apply_overrides(base, {"simulation.steps": steps}), repeats)
-        rows.append({"sweep": "steps", "size": steps, "ms": cost})
-        print(f"32 nations x {steps:3d} quarters: {cost:8.1f} ms per replication")
+    for sweep, sizes in (("nations", NATIONS), ("steps", STEPS)):
+        for size in sizes:
+            scenario = with_nations(base, size) if sweep == "nations" else \
+                apply_overrides(base, {"simulation.steps": size})
+            cost, programmes, hubs = model_cost(scenario, repeats)
+            rows.append({"sweep": sweep, "size": size, "ms": cost,
+                         "programmes": programmes, "hubs": hubs})
+            shape = f"{size:4d} nations x 40" if sweep == "nations" else \
+                f"  32 nations x {size:3d}"
+            print(f"{shape} quarters: {cost:8.1f} ms per replication; formed "
+                  f"{programmes} programmes, {hubs} hubs")
     slopes = {}
     for sweep in ("nations", "steps"):
         points = [row for row in rows if row["sweep"] == sweep]
         slopes[sweep] = slope([p["size"] for p in points], [p["ms"] for p in points])
         print(f"log-log slope vs {sweep} (two largest sizes): {slopes[sweep]:.2f}")
     for backend in Backend:
-        rate = backend_rate(base, backend, replications, args.workers)
+        rate = backend_rate(baseline, backend, replications, args.workers)
         rows.append({"sweep": "backend", "backend": backend.value, "per_second": rate,
                      "replications": replications,
                      "workers": 1 if backend is Backend.SERIAL else args.workers})
         print(f"backend {backend.value:>7}: {rate:5.1f} replications per second "
               f"({replications} replications, start-up included)")
-    frame = pd.DataFrame(rows, columns=["sweep", "size", "ms", "backend", "per_second",
-                                        "replications", "workers"])
+    frame = pd.DataFrame(rows, columns=["sweep", "size", "ms", "programmes", "hubs",
+                                        "backend", "per_second", "replications", "workers"])
     frame["machine"] = machine()
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "scaling.csv", index=False, float_format="%.3f")

@@ -46,7 +46,7 @@ def main() -> None:
         experiment.write_text(EXPERIMENT[args.model] + "design:\n  method: latin_hypercube"
                               f"\n  samples: {args.samples}\n", encoding="utf-8")
         out = Path(folder) / "sweep"
-        seconds, samples, code = measure([
+        seconds, samples, code, _ = measure([
             sys.executable, str(ROOT / "run.py"), "sweep", str(experiment), "--out",
             str(out), "--workers", str(args.workers), "--quiet"])
         if code != 0:

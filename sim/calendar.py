@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 START_PATTERN = re.compile(r"^\s*(?P<year>\d{4})\s*-?\s*Q(?P<quarter>[1-4])\s*$", re.IGNORECASE)
 # Years a start may name: wide enough for hindcasts and long horizons, narrow enough that a
@@ -67,6 +68,9 @@ class Calendar:
 
     def period(self, step: int) -> str:
         """The period's label: ``2025Q1``, ``2025-03``, ``2025H1``, ``2025`` or a date."""
+        return _period_label(self, step)
+
+    def _label(self, step: int) -> str:
         day = self.date(step)
         months = self._months_per_step
         if months == 3:
@@ -96,3 +100,10 @@ def calendar_of(simulation: dict) -> Calendar:
     folders written before ``start`` existed began in 2025 Q1, the schema's default)."""
     return Calendar(str(simulation.get("start", Calendar.start)),
                     int(simulation.get("steps_per_year", Calendar.steps_per_year)))
+
+
+@lru_cache(maxsize=16_384)
+def _period_label(calendar: Calendar, step: int) -> str:
+    """Labels are asked for again for every row of every table of every replication:
+    worked out once per calendar and step."""
+    return calendar._label(step)

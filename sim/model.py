@@ -38,9 +38,18 @@ from sim.mechanisms import (
 )
 from sim.nation import NationAgent
 from sim.policies import BehaviouralPolicy, Policy, nation_policies
+from sim.recorder import StepRecorder
 from sim.schema import Scenario
 from sim.setup import initial_state
 from sim.streams import RandomStreams
+
+
+def forget_agent_ids(model: mesa.Model) -> None:
+    """Drop the model's entry in Mesa's class-level ``Agent._ids`` (Mesa 3.3: a counter of
+    unique ids per model, never emptied), which would keep every model of a long run
+    alive - about 0.5 MB a replication. Called once the model's agents exist: none is
+    created after set-up."""
+    getattr(mesa.Agent, "_ids", {}).pop(model, None)
 
 
 class AllianceModel(mesa.Model):
@@ -64,11 +73,18 @@ class AllianceModel(mesa.Model):
                 scenario.nations.members, nation_policies(scenario, self.behavioural),
                 strict=True))]
         self.other_policies = self._policy_groups()
+        forget_agent_ids(self)
         # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
+        # The recorder keeps Mesa's attribute name: batch_run reads `model.datacollector`.
         self.figures = records.model_figures(self.state, scenario.outputs.per_area)
-        self.datacollector = records.build_datacollector(list(self.figures))
-        self.datacollector.collect(self)
-        self.nation_rows = [records.nation_figures(self.state)]
+        self.datacollector = StepRecorder(list(self.figures), self.state.n,
+                                          len(records.NATION_FIELDS), self.horizon)
+        self.datacollector.record(self.figures, records.nation_figures(self.state))
+
+    @property
+    def nation_rows(self) -> np.ndarray:
+        """``[steps recorded, N, F]``: each step's nation figures (records.NATION_FIELDS)."""
+        return self.datacollector.nation_rows
 
     def _policy_groups(self) -> list[tuple[Policy, np.ndarray]]:
         """Each policy other than the behavioural one, with the rows of the nations it
@@ -123,13 +139,13 @@ class AllianceModel(mesa.Model):
         self.running = self.steps < self.horizon  # lets Mesa's batch_run stop at the horizon
 
     def _collect(self) -> None:
-        """Record this step: the model figures through Mesa's DataCollector, and the
-        nations' figures as one array ``[N, F]`` (sim.records.NATION_FIELDS) kept here -
-        a DataCollector agent reporter would cost a Python call per nation and step."""
+        """Record this step: the model figures and the nations' figures as one array
+        ``[N, F]`` (sim.records.NATION_FIELDS) - a DataCollector agent reporter would cost
+        a Python call per nation and step, a model reporter a call and a deep copy per
+        figure."""
         self.figures = records.model_figures(self.state, self.config.outputs.per_area)
-        self.datacollector.collect(self)
-        self.nation_rows.append(records.nation_figures(self.state))
+        self.datacollector.record(self.figures, records.nation_figures(self.state))
 
     def kpis(self) -> dict[str, float]:
         """End-of-run key performance indicators (sim/outputs.py, docs/OUTPUTS.md)."""
-        return records.end_of_run_kpis(self.state, self.datacollector.model_vars)
+        return records.end_of_run_kpis(self.state, self.datacollector.figures)

@@ -1,15 +1,14 @@
 """Records: what the model reports of its state - per-step model and nation figures, and
 end-of-run KPIs.
 
-Figures are computed once per step from the state (vectorised) and handed to Mesa's
-DataCollector through reporters; nothing here changes the state.
+Figures are computed once per step from the state (vectorised) and kept by the model's
+recorder (sim.recorder); nothing here changes the state.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
-import mesa
 import numpy as np
 
 from sim.enums import Pathway, VentureKind, VentureState
@@ -128,11 +127,14 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     def per_area(values: list[float]) -> np.ndarray:
         return np.bincount(areas, weights=np.array(values, dtype=float), minlength=count)
 
-    programme_backlog = per_area([v.backlog for v in programmes])
-    programme_book = programme_backlog + per_area([float(v.pipeline.sum())
-                                                   for v in programmes])
-    programme_lines = per_area([v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0
-                                for v in programmes])
+    backlogs, pipelines, lines = [], [], []
+    for v in programmes:
+        backlogs.append(v.backlog)
+        pipelines.append(float(v.pipeline.sum()))
+        lines.append(v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0)
+    programme_backlog = per_area(backlogs)
+    programme_book = programme_backlog + per_area(pipelines)
+    programme_lines = per_area(lines)
     return {
         "deliveries": forces.delivered.sum(axis=0),
         "joint_deliveries": forces.joint_delivered.sum(axis=0),
@@ -170,8 +172,9 @@ def european_figures(state: State) -> dict[str, float]:
             paid = spend[venture.members, venture.area, Pathway.POOLED] * \
                 europe[venture.members]
             home_share = float(venture.work_share @ nations.european[venture.hosts])
-            money += float(paid.sum())
-            at_home += float(paid.sum()) * home_share
+            paid_total = float(paid.sum())
+            money += paid_total
+            at_home += paid_total * home_share
     return {"european_dependency": dependency, "european_interoperability": interoperable,
             "european_industrial_share": _share(at_home, money)}
 
@@ -202,17 +205,10 @@ def nation_figures(state: State) -> np.ndarray:
     ])
 
 
-def build_datacollector(names: list[str]) -> mesa.DataCollector:
-    """A DataCollector whose model reporters read ``model.figures``, computed once per
-    step by :func:`model_figures` before each collect. Nation figures are kept by the
-    model as one array per step (``model.nation_rows``), not by agent reporters."""
-    reporters = {name: (lambda key: lambda m: m.figures[key])(name) for name in names}
-    return mesa.DataCollector(model_reporters=reporters)
-
-
-def end_of_run_kpis(state: State, collected: dict[str, list[Any]]) -> dict[str, float]:
-    """One row of KPIs for a finished run (``collected``: the DataCollector's model
-    variables, step 0 first)."""
+def end_of_run_kpis(state: State, collected: Mapping[str, np.ndarray]
+                    ) -> dict[str, float]:
+    """One row of KPIs for a finished run (``collected``: each model figure's series,
+    step 0 first)."""
 
     def series(name: str) -> np.ndarray:
         """The figure over the run's steps, without step 0 (the starting state)."""

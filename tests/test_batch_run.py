@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
+import weakref
 
 import mesa
 import pytest
@@ -34,3 +36,26 @@ def test_batch_run_drives_the_model_to_its_horizon(baseline):
     assert last["consensus"]["cohesion"] == pytest.approx(own.state.cohesion.cohesion)
     assert last["consensus"]["effective_capability"] == pytest.approx(
         own.state.forces.effective_capability)
+
+
+def test_a_finished_model_is_not_kept_alive_by_mesa(baseline):
+    """Mesa 3.3 counts agent ids per model in a class-level registry: a long run would
+    keep every replication's model (and its state) in memory."""
+    model = AllianceModel(baseline, rng=1, **{"simulation.steps": 2})
+    model.step()
+    model.step()
+    finished = weakref.ref(model)
+    del model
+    gc.collect()
+    assert finished() is None
+
+
+def test_batch_run_reads_every_step_of_the_record(baseline):
+    """batch_run reads the model's figures as DataCollector lists, one value per step."""
+    model = AllianceModel(baseline, rng=2, **{"simulation.steps": 3})
+    for _ in range(3):
+        model.step()
+    figures = model.datacollector.model_vars
+    assert all(len(values) == 4 for values in figures.values())
+    assert figures["cohesion"][-1] == model.state.cohesion.cohesion
+

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp, unique_name
 from sim.cli.invocation import invocation
@@ -21,11 +20,9 @@ from sim.cli.run_command import (
     report,
     show_progress,
 )
-from sim.experiment.comparison import Compared, method_text, write_comparison
-from sim.experiment.runner import run_experiment
+from sim.experiment.comparison import Compared
 from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
-from sim.results.load import kind_of, load_run
 from sim.schema import Scenario
 
 
@@ -54,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.runner import run_experiment
     check_numbers(args)
     folders = [path.is_dir() for path in args.scenarios]
     if all(folders):
@@ -99,6 +97,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def compare_stored(args: argparse.Namespace) -> int:
     """Compare run folders as they are stored: nothing is re-run."""
+    from sim.results.load import kind_of, load_run
     if args.set or args.policy or args.replications or args.seed is not None:
         raise UsageError("compare: run folders are compared as stored; give no --set, "
                          "--policy, --replications or --seed with them")
@@ -124,6 +123,8 @@ def compare_stored(args: argparse.Namespace) -> int:
 
 def finish(out: Path, compared: list[Compared], args: argparse.Namespace) -> None:
     """comparison.csv, the manifest and the dashboard; the headline KPIs on the terminal."""
+    from sim.cli.dashboard_command import build as build_dashboard
+    from sim.experiment.comparison import method_text, write_comparison
     table = write_comparison(out, compared)
     dashboard = build_dashboard(out, args.png)
     if not args.quiet:

@@ -7,14 +7,6 @@ import sys
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.dashboards.build import (
-    build_comparison,
-    build_run,
-    is_comparison,
-    is_sweep,
-    write_pngs,
-)
-from sim.dashboards.sweep import sweep_dashboard
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,6 +27,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def build(folder: Path, png: bool) -> Path:
     """Build the dashboard of one folder; return the page written."""
+    from sim.dashboards.build import (
+        build_comparison,
+        build_run,
+        is_comparison,
+        is_sweep,
+        write_pngs,
+    )
+    from sim.dashboards.sweep import sweep_dashboard
     builder = build_comparison if is_comparison(folder) else \
         sweep_dashboard if is_sweep(folder) else build_run
     target, figures = builder(folder)
@@ -48,6 +48,9 @@ def build(folder: Path, png: bool) -> Path:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.dashboards.build import (
+        is_comparison,
+    )
     for folder in args.folders:
         if not (folder / "manifest.json").is_file() and not is_comparison(folder):
             raise UsageError(f"{folder}: not a run or compare folder (no manifest.json or "

@@ -10,10 +10,7 @@ from pathlib import Path
 from sim.cli.errors import UsageError
 from sim.cli.folders import fresh_output_folder
 from sim.loader import load_scenario
-from sim.play.log import read_log
-from sim.play.log import replay as replay_log
-from sim.play.server import AppConfig, serve
-from sim.results.tables import result_tables
+from sim.play.server import AppConfig
 from sim.writers import write_parquet
 
 PLAYS = Path("results") / "plays"
@@ -54,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.play.server import serve
     if args.replay is not None:
         if args.scenario or args.nation or args.resume or args.seed is not None \
                 or args.quarters:
@@ -76,6 +74,8 @@ def app_config(args: argparse.Namespace) -> AppConfig:
     if args.resume is not None:
         if args.scenario or args.nation:
             raise UsageError("play --resume takes the scenario and nation from the log")
+        from sim.play.log import read_log
+
         log = read_log(args.resume)
         return AppConfig(log.scenario, log.nation, log.seed, log.quarters,
                          args.plays, args.resume)
@@ -98,6 +98,9 @@ def app_config(args: argparse.Namespace) -> AppConfig:
 
 
 def replay(path: Path, out: Path | None) -> int:
+    from sim.play.log import replay as replay_log
+    from sim.results.tables import result_tables
+
     log, model = replay_log(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = fresh_output_folder(out or path.parent / f"replay-{stamp}")

@@ -8,9 +8,7 @@ import traceback
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.experiment.replay import replay_inputs
 from sim.experiment.seeds import describe
-from sim.results.tables import run_replication
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,6 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.replay import replay_inputs
+    from sim.results.tables import run_replication
     try:
         scenario, seed = replay_inputs(args.run_dir, args.replication)
     except IndexError as error:

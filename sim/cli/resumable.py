@@ -8,11 +8,14 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.errors import describe_os_error
 from sim.cli.invocation import invocation
 from sim.experiment.interrupts import signal_number
-from sim.experiment.runner import Outcome
+
+if TYPE_CHECKING:
+    from sim.experiment.runner import Outcome
 
 
 def resume_hint(folder: Path, command: str) -> str:

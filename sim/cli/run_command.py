@@ -6,10 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from sim.cli.dashboard_command import build as build_dashboard
 from sim.cli.errors import UsageError
 from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp
 from sim.cli.invocation import invocation
@@ -23,13 +23,14 @@ from sim.cli.report_tables import summary_lines
 from sim.cli.resumable import resumable, stopped
 from sim.experiment.backends import Backend
 from sim.experiment.folder_checks import RunFolderError, read_manifest
-from sim.experiment.runner import Outcome, run_experiment
 from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
-from sim.results import load_run
 from sim.schema import Scenario
 from sim.schema.reference import parameter
 from sim.writers import config_hash
+
+if TYPE_CHECKING:
+    from sim.experiment.runner import Outcome
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -123,6 +124,8 @@ def show_progress(args: argparse.Namespace) -> bool:
 def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> int:
     """Write the dashboard and print the outcome; return the exit status (0 done,
     1 failures, 2 workers or storage failed, 128 + N stopped by signal N)."""
+    from sim.cli.dashboard_command import build as build_dashboard
+    from sim.results import load_run
     status = stopped(outcome, folder, "run", "replications")
     if status is not None:
         return status
@@ -151,6 +154,7 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.runner import run_experiment
     check_numbers(args)
     if args.resume is not None:
         return resume(args)
@@ -168,6 +172,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def resume(args: argparse.Namespace) -> int:
+    from sim.experiment.runner import run_experiment
     if args.scenario is not None or args.set or args.policy or args.replications \
             or args.seed is not None or args.out is not None:
         raise UsageError("--resume takes the scenario, seed and replications from the run "

@@ -21,7 +21,6 @@ from sim.cli.sweep_command import (
     sweep,
     write_dashboard,
 )
-from sim.dashboards.sweep import sensitivity_dashboard
 from sim.experiment.folder_checks import read_manifest
 from sim.experiment.sensitivity import AnalysisError, analyse, left_out, stability_warnings
 from sim.experiment.spec import Method, load_experiment
@@ -55,6 +54,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def report(folder: Path, quiet: bool) -> None:
+    from sim.dashboards.sweep import sensitivity_dashboard
     try:
         method, indices = analyse(folder)
     except AnalysisError as error:

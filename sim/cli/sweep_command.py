@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.errors import UsageError
 from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp
@@ -16,10 +17,7 @@ from sim.cli.run_command import (
     check_execution,
     show_progress,
 )
-from sim.dashboards.build import write_pngs
-from sim.dashboards.sweep import sweep_dashboard
 from sim.experiment.folder_checks import read_manifest
-from sim.experiment.runner import Outcome
 from sim.experiment.spec import (
     REPLICATIONS,
     SAMPLES,
@@ -27,8 +25,10 @@ from sim.experiment.spec import (
     Method,
     load_experiment,
 )
-from sim.experiment.sweep import run_sweep
 from sim.schema.reference import parameter
+
+if TYPE_CHECKING:
+    from sim.experiment.runner import Outcome
 
 EXAMPLES = """examples:
   python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
@@ -95,6 +95,7 @@ def default_folder(experiment: Experiment, kind: str = "sweeps") -> Path:
 
 def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
           resume: bool = False) -> Outcome:
+    from sim.experiment.sweep import run_sweep
     if not args.quiet:
         print(f"{experiment.name}: {experiment.method.value} design, "
               f"{len(experiment.factors)} parameters, {experiment.replications} "
@@ -126,6 +127,8 @@ def settle(outcome: Outcome, folder: Path, args: argparse.Namespace) -> int:
 
 
 def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
+    from sim.dashboards.build import write_pngs
+    from sim.dashboards.sweep import sweep_dashboard
     target, figures = sweep_dashboard(folder)
     if args.png:
         try:

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -215,6 +214,8 @@ def quasi_p_values(inputs: Mapping[str, np.ndarray], of_interest: np.ndarray, bo
     y = np.asarray(of_interest, dtype=bool)
     inside = in_box(columns, box)
     cases, hits = int(inside.sum()), int(y[inside].sum())
+    from scipy import stats  # here, not at start-up: only `discover` tests boxes
+
     full = initial_box(columns)
     values: dict[str, float] = {}
     for name in restricted:

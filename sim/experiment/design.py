@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 
 @dataclass(frozen=True)
@@ -135,6 +134,7 @@ def unit_design(factors: list[Factor], method: str, samples: int, levels: int | 
     if method == "full_factorial":
         return _full_factorial(factors, levels or 3)
     if method == "latin_hypercube":
+        from scipy.stats import qmc  # here, not at start-up: a plain run needs no design
         sampler = qmc.LatinHypercube(d=len(factors), seed=np.random.default_rng(seed))
         return sampler.random(samples)
     if method == "sobol":

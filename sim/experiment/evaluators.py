@@ -19,8 +19,6 @@ import pandas as pd
 from sim.loader import apply_overrides
 from sim.outputs import DIMENSIONLESS, HEADLINE_KPIS, KPI_NAMES, Output, Unit
 from sim.outputs import kpi as model_kpi
-from sim.results.tables import kpi_table, timeseries_table
-from sim.runner import run_model
 from sim.schema import Scenario
 from sim.schema.reference import iter_parameters, parameter
 
@@ -86,6 +84,11 @@ class AllianceEvaluator:
 
     def __call__(self, values: dict[str, Any], seed: np.random.SeedSequence
                  ) -> dict[str, pd.DataFrame]:
+        # Imported here, not at start-up: the command line reads this module's
+        # descriptions without running the model.
+        from sim.results.tables import kpi_table, timeseries_table
+        from sim.runner import run_model
+
         model = run_model(self._scenario_at(values), seed)
         return {"timeseries": timeseries_table(model), "kpis": kpi_table(model)}
 

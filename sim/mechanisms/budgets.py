@@ -111,7 +111,7 @@ def pledge_floor(nations: NationState, pledges: list[Pledge], step: int,
             continue
         start = (nations.pledge_resilience_start if resilience else nations.pledge_start)[index]
         path = pledge_path(start, level, step, pledge)
-        path[np.isin(nations.codes, pledge.exempt)] = np.nan
+        path[nations.pledge_exempt[index]] = np.nan
         floor = np.fmax(floor, path)
     return floor
 
@@ -125,7 +125,7 @@ def overdue_floor(state: State, pledges: list[Pledge], step: int) -> np.ndarray:
         if step < pledge.due_step:
             continue
         path = pledge_path(nations.pledge_start[index], pledge.core_pct_gdp, step, pledge)
-        path[np.isin(nations.codes, pledge.exempt)] = np.nan
+        path[nations.pledge_exempt[index]] = np.nan
         floor = np.fmax(floor, np.where(nations.share < path - 1e-12, path, np.nan))
     return floor
 

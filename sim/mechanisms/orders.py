@@ -71,16 +71,17 @@ def advance(state: State, alliance: Alliance) -> None:
         money = spend[venture.members, venture.area, pathway]
         if venture.members_left:  # those who left pay nothing
             money = money * ventures.paying(venture)
+        paid = float(money.sum())
+        venture.paid += paid
         if venture.kind is VentureKind.HUB:
-            venture.paid += float(money.sum())
             continue
         bought = money / prices.pooled_price(state, venture, formation)
+        units_bought = float(bought.sum())
         venture.ordered += bought
-        venture.order_history.append(float(bought.sum()))
-        venture.paid += float(money.sum())
-        venture.pipeline[-1] += float(bought.sum())
-        standards.cumulative[venture.area, venture.standard] += float(bought.sum())
-        acquisition_money += float(money.sum())
-        acquisition_units += float(bought.sum())
+        venture.order_history.append(units_bought)
+        venture.pipeline[-1] += units_bought
+        standards.cumulative[venture.area, venture.standard] += units_bought
+        acquisition_money += paid
+        acquisition_units += units_bought
     state.totals.add_spending(float(state.nations.procurement.sum()), acquisition_money,
                               acquisition_units)

@@ -172,19 +172,25 @@ def switch(state: State, params: Decisions, governance: Governance) -> None:
         standards.harmonisation[nation, area] -= cost[nation, area]
     retrofitting = (target >= 0) & (standards.standard == target) & \
         (standards.harmonisation > 0)
-    for nation, area in zip(*np.nonzero(retrofitting), strict=True):
-        retrofit(state, int(nation), int(area), int(target[nation, area]), params)
+    nations, areas = np.nonzero(retrofitting)
+    retrofit(state, nations, areas, target[nations, areas], params)
 
 
-def retrofit(state: State, nation: int, area: int, standard: int, params: Decisions) -> None:
-    """Convert legacy fleet to ``standard`` with the nation's harmonisation money, at
-    ``retrofit_cost`` per unit, taking from every other standard pro rata."""
-    fleet = state.forces.fleet[nation, area]
-    legacy = fleet.sum() - fleet[standard]
-    if legacy <= 0:
-        return
-    units = min(state.standards.harmonisation[nation, area] / params.retrofit_cost, legacy)
-    others = np.arange(fleet.size) != standard
-    fleet[others] -= units * fleet[others] / legacy
-    fleet[standard] += units
-    state.standards.harmonisation[nation, area] -= units * params.retrofit_cost
+def retrofit(state: State, nations: np.ndarray, areas: np.ndarray, standard: np.ndarray,
+             params: Decisions) -> None:
+    """Convert legacy fleet to ``standard`` with each nation's harmonisation money, at
+    ``retrofit_cost`` per unit, taking from every other standard pro rata (``[K]`` pairs of
+    nation and area, each its own standard; no pair twice)."""
+    fleet = state.forces.fleet[nations, areas]  # [K, S]
+    rows = np.arange(nations.size)
+    legacy = fleet.sum(axis=1) - fleet[rows, standard]
+    converting = legacy > 0
+    nations, areas, standard = nations[converting], areas[converting], standard[converting]
+    fleet, legacy, rows = fleet[converting], legacy[converting], rows[:converting.sum()]
+    units = np.minimum(state.standards.harmonisation[nations, areas] / params.retrofit_cost,
+                       legacy)
+    others = np.arange(fleet.shape[1])[None, :] != standard[:, None]
+    fleet = np.where(others, fleet - units[:, None] * fleet / legacy[:, None], fleet)
+    fleet[rows, standard] += units
+    state.forces.fleet[nations, areas] = fleet
+    state.standards.harmonisation[nations, areas] -= units * params.retrofit_cost

@@ -32,9 +32,10 @@ def _periods(model: AllianceModel, steps: list[int]) -> list[str | None]:
 
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step (step 0 is the starting state): the model-level figures."""
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    frame.insert(0, "step", range(len(frame)))
-    frame.insert(1, "period", calendar(model).periods(range(len(frame))))
+    recorder = model.datacollector
+    frame = recorder.get_model_vars_dataframe()
+    frame.insert(0, "step", np.arange(recorder.count, dtype="int64"))
+    frame.insert(1, "period", calendar(model).periods(range(recorder.count)))
     return frame
 
 

@@ -31,6 +31,7 @@ class NationState:
     # made (NaN before it is made), the start of its path to the pledge.
     pledge_start: np.ndarray
     pledge_resilience_start: np.ndarray
+    pledge_exempt: np.ndarray  # [P, N] bool: the nation is exempt from each pledge
     # [P, N] % of GDP: how far short of each pledge a nation was when it fell due (0
     # before, or if it was not short).
     pledge_shortfall: np.ndarray
@@ -91,6 +92,9 @@ def initial_nations(scenario: Scenario) -> NationState:
         procurement=spending * equipment, intrinsic=np.zeros(n),
         pledge_start=np.full((len(scenario.alliance.pledges), n), np.nan),
         pledge_resilience_start=np.full((len(scenario.alliance.pledges), n), np.nan),
+        pledge_exempt=np.array([[nation.code in pledge.exempt for nation in members]
+                                for pledge in scenario.alliance.pledges],
+                               dtype=bool).reshape(-1, n),
         pledge_shortfall=np.zeros((len(scenario.alliance.pledges), n)),
         resilience=resilience.copy(), resilience_start=resilience.copy(),
         protection=np.zeros(n), perceived=np.zeros(n), aid=np.zeros(n),

@@ -1,0 +1,83 @@
+"""The run's record: every step's model figures and nation rows, kept in preallocated
+arrays.
+
+Mesa's DataCollector calls one reporter per figure per step and deep-copies each value
+(55 calls and copies a step here); the figures are computed together anyway
+(sim.records.model_figures), so they are written as one row of an array instead. The
+recorder answers what Mesa's ``batch_run`` asks of a ``datacollector`` (``model_vars``,
+no agent records), so ``batch_run`` still drives the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+
+class StepRecorder:
+    """Figures by step: ``figures[name][step]`` and ``nation_rows[step]`` (``[N, F]``).
+
+    Room for ``steps + 1`` rows (step 0 is the starting state) is taken at once: the
+    model's drivers are drawn to its horizon, so it never steps beyond.
+    """
+
+    agent_reporters: ClassVar[dict] = {}  # batch_run reads agent records: there are none
+    _agent_records: ClassVar[dict] = {}
+
+    def __init__(self, names: list[str], nations: int, nation_fields: int,
+                 steps: int) -> None:
+        self.names = names
+        self._column = {name: column for column, name in enumerate(names)}
+        # Figure-major, so that each figure's series is one contiguous array.
+        self._figures = np.empty((len(names), steps + 1))
+        self._nations = np.empty((steps + 1, nations, nation_fields))
+        self.count = 0
+        self.integral: list[str] = []  # figures given as whole numbers: kept as such
+        self._lists: tuple[int, dict[str, list[float]]] = (-1, {})
+
+    def record(self, figures: Mapping[str, float], nation_row: np.ndarray) -> None:
+        """Keep one step: the model figures (in ``names`` order) and the nation rows."""
+        values = list(figures.values())
+        if self.count == 0:  # a figure's type comes from its state array: fixed in a run
+            self.integral = [name for name, value in zip(self.names, values, strict=True)
+                             if isinstance(value, int | np.integer)
+                             and not isinstance(value, bool)]
+        self._figures[:, self.count] = values
+        self._nations[self.count] = nation_row
+        self.count += 1
+
+    def series(self, name: str) -> np.ndarray:
+        """One figure over the recorded steps, step 0 first."""
+        values = self._figures[self._column[name], :self.count]
+        return values.astype(np.int64) if name in self.integral else values
+
+    @property
+    def figures(self) -> dict[str, np.ndarray]:
+        """Every figure's series by name."""
+        return {name: self.series(name) for name in self.names}
+
+    @property
+    def nation_rows(self) -> np.ndarray:
+        """``[steps recorded, N, F]``: the nation figures (sim.records.NATION_FIELDS)."""
+        return self._nations[:self.count]
+
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        """The figures as Mesa's DataCollector holds them (for ``batch_run``, which asks
+        for them once per step it reads: built once per step recorded)."""
+        if self._lists[0] != self.count:
+            self._lists = (self.count, {name: values.tolist()
+                                        for name, values in self.figures.items()})
+        return self._lists[1]
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """One row per recorded step, one column per figure (DataCollector's method)."""
+        # One block of floats (a frame built column by column costs more than the run's
+        # last quarter), then the figures kept as whole numbers.
+        frame = pd.DataFrame(self._figures[:, :self.count].T.copy(), columns=self.names)
+        for name in self.integral:
+            frame[name] = frame[name].astype(np.int64)
+        return frame
