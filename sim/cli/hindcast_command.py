@@ -19,7 +19,6 @@ from sim.analysis.hindcast import (
 )
 from sim.calendar import calendar_of
 from sim.cli.errors import UsageError
-from sim.dashboards.hindcast import hindcast_page
 from sim.experiment.folder_checks import read_csv, read_manifest
 from sim.outputs import HINDCAST
 from sim.results.columns import write_columns
@@ -200,6 +199,7 @@ def handle(args: argparse.Namespace) -> int:
     write_columns(folder)
     europe = [code for code in scores.allies["code"] if code != "USA"]
     series = europe_canada_series(run.nations, europe)
+    from sim.dashboards.hindcast import hindcast_page  # plotly: only when a page is drawn
     hindcast_page(run, scores, series[series["step"] <= step], lines, END, note,
                   folder / "hindcast.html")
     print(f"per ally: {folder / 'hindcast.csv'} (columns in columns.csv); page: "
