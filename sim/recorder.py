@@ -5,7 +5,8 @@ Mesa's DataCollector calls one reporter per figure per step and deep-copies each
 (55 calls and copies a step here); the figures are computed together anyway
 (sim.records.model_figures), so they are written as one row of an array instead. The
 recorder answers what Mesa's ``batch_run`` asks of a ``datacollector`` (``model_vars``,
-no agent records), so ``batch_run`` still drives the model.
+the steps recorded, no agent records; Mesa 3.3 to 3.5), so ``batch_run`` still drives
+the model.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ class StepRecorder:
     model's drivers are drawn to its horizon, so it never steps beyond.
     """
 
-    agent_reporters: ClassVar[dict] = {}  # batch_run reads agent records: there are none
+    # batch_run reads agent (and, from Mesa 3.4, agent-type) records: there are none.
+    agent_reporters: ClassVar[dict] = {}
     _agent_records: ClassVar[dict] = {}
+    agenttype_reporters: ClassVar[dict] = {}
+    _agenttype_records: ClassVar[dict] = {}
 
     def __init__(self, names: list[str], nations: int, nation_fields: int,
                  steps: int) -> None:
@@ -72,6 +76,13 @@ class StepRecorder:
             self._lists = (self.count, {name: values.tolist()
                                         for name, values in self.figures.items()})
         return self._lists[1]
+
+    @property
+    def _collection_steps(self) -> list[int]:
+        """The steps recorded, as Mesa 3.4+'s DataCollector lists them (its batch_run
+        finds a step's figures by them; without them it reads the first row for every
+        step)."""
+        return list(range(self.count))
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded step, one column per figure (DataCollector's method)."""

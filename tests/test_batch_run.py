@@ -59,3 +59,25 @@ def test_batch_run_reads_every_step_of_the_record(baseline):
     assert all(len(values) == 4 for values in figures.values())
     assert figures["cohesion"][-1] == model.state.cohesion.cohesion
 
+
+
+def test_batch_run_reads_each_steps_own_figures(baseline):
+    """Collecting every step, batch_run gives each step the figures of that step (Mesa
+    3.4+ finds them by the recorded steps; without those it gave the first row to all)."""
+    parameters = {"scenario": [baseline], "simulation.steps": 4}
+    options = {"max_steps": 100, "display_progress": False, "number_processes": 1,
+               "data_collection_period": 1}
+    if "rng" in inspect.signature(mesa.batch_run).parameters:  # Mesa 3.4+
+        options["rng"] = [5]
+    else:
+        parameters["rng"] = [5]
+    rows = mesa.batch_run(AllianceModel, parameters, **options)
+    own = AllianceModel(baseline, rng=5, **{"simulation.steps": 4})
+    while own.running:
+        own.step()
+    capability = own.datacollector.series("effective_capability")
+    steps = sorted({row["Step"] for row in rows})
+    assert len(steps) >= 4
+    for row in rows:
+        assert row["effective_capability"] == pytest.approx(capability[row["Step"]]), \
+            row["Step"]
