@@ -74,15 +74,18 @@ def industry_chart(runs: list[RunResults]) -> go.Figure:
     return figure
 
 
-def attack_rates(sums: pd.DataFrame, replications: int) -> pd.DataFrame:
+def attack_rates(sums: pd.DataFrame, replications: int, steps_per_year: int = 4
+                 ) -> pd.DataFrame:
     """Per nation with production lines: lines hit per run, and hits per line per year
-    (lines hit / line-quarters x 4). ``sums``: nation_summaries' sums over the run."""
+    (lines hit / line-steps x steps a year). ``sums``: nation_summaries' sums over the
+    run."""
     if not {"lines_hit", "production_lines"} <= set(sums.columns):
         return pd.DataFrame(columns=["per_run", "per_line_year"])
     producers = sums[sums["production_lines"] > 0]
     return pd.DataFrame({
         "per_run": producers["lines_hit"] / max(replications, 1),
-        "per_line_year": producers["lines_hit"] / producers["production_lines"] * 4,
+        "per_line_year": producers["lines_hit"] / producers["production_lines"]
+        * steps_per_year,
     }).sort_values(["per_run", "per_line_year"])
 
 
@@ -91,7 +94,8 @@ def attacks_by_nation_chart(runs: list[RunResults], sums: list[pd.DataFrame]) ->
     attacks per run, and per line and year (front-line exposure against plant size);
     nations in the order of the first run's hits."""
     hit = NATIONS["lines_hit"]
-    rates = [attack_rates(frame, int(run.kpis["replication"].nunique()))
+    rates = [attack_rates(frame, int(run.kpis["replication"].nunique()),
+                          run.calendar.steps_per_year)
              for run, frame in zip(runs, sums, strict=True)]
     order = list(rates[0].index)
     figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
