@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -35,9 +37,13 @@ def average_ranks(values: np.ndarray) -> np.ndarray:
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation; 0 when either variable is constant."""
-    if x.size < 2:
+    n = x.size
+    if n < 2:
         return 0.0
-    rx, ry = average_ranks(x), average_ranks(y)
-    rx, ry = rx - rx.mean(), ry - ry.mean()
-    denominator = np.sqrt((rx**2).sum() * (ry**2).sum())
-    return float((rx * ry).sum() / denominator) if denominator > 0 else 0.0
+    # Ranks (ties averaged) always sum to n(n+1)/2, so their mean needs no pass over them.
+    # Centred, they are whole or half numbers: their products add up exactly in any
+    # order, so dot products give the same sums as elementwise ones, at less cost.
+    centre = n * (n + 1) / 2 / n
+    rx, ry = average_ranks(x) - centre, average_ranks(y) - centre
+    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
+    return float(rx @ ry) / denominator if denominator > 0 else 0.0
