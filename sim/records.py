@@ -8,6 +8,8 @@ recorder (sim.recorder); nothing here changes the state.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import groupby
+from operator import attrgetter
 
 import numpy as np
 
@@ -33,35 +35,49 @@ def _share(part: float, whole: float) -> float:
     return min(max(_ratio(part, whole), 0.0), 1.0)
 
 
+def _mean(values: np.ndarray) -> float:
+    """The mean, 0 over nothing: ``sum / n`` is what ``ndarray.mean`` computes, without its
+    Python-level overhead (a step's figures take a dozen means)."""
+    return float(values.sum()) / values.size if values.size else 0.0
+
+
 def model_figures(state: State, per_area: bool) -> dict[str, float]:
     """Model-level figures of the current step."""
     totals, nations, forces, record = state.totals, state.nations, state.forces, state.cohesion
     spend = state.choices.pathway_spend.sum(axis=(0, 1))
     procurement = float(nations.procurement.sum())
-    spenders = nations.spends
-    states = [(v.kind, v.state) for v in state.ventures.live]  # finished: neither
+    spenders, allies = nations.spends, ~nations.is_us
+    n_spenders = int(np.count_nonzero(spenders))
+    capability = float(forces.capability.sum())
+    programmes = hubs = proposed = 0
+    for venture in state.ventures.live:  # finished: neither
+        if venture.state is VentureState.ACTIVE:
+            if venture.kind is VentureKind.PROGRAMME:
+                programmes += 1
+            else:
+                hubs += 1
+        elif venture.state is VentureState.PROPOSED:
+            proposed += 1
     figures: dict[str, float] = {
         "effective_capability": forces.effective_capability,
-        "readiness": _share(float(forces.capability.sum()), float(forces.stock.sum())),
+        "readiness": _share(capability, float(forces.stock.sum())),
         "interoperability": _share(float((forces.interoperability
-                                          * forces.capability.sum(0)).sum()),
-                                   float(forces.capability.sum())),
-        "fragmentation": float(forces.fragmentation.mean()),
+                                          * forces.capability.sum(0)).sum()), capability),
+        "fragmentation": _mean(forces.fragmentation),
         "cohesion": record.cohesion,
         **{f"cohesion_{name}": value for name, value in record.parts.items()},
         "defence_spending": float(nations.spending.sum()),
-        "europe_canada_spending": float(nations.spending[~nations.is_us].sum()),
+        "europe_canada_spending": float(nations.spending[allies].sum()),
         "procurement_spending": procurement,
         **{f"spend_{pathway.label}": float(spend[pathway]) for pathway in Pathway},
         "collaborative_share": _share(float(spend[Pathway.STANDARDS:].sum()), procurement),
         "pooled_share": _share(float(spend[Pathway.POOLED]), procurement),
         "burden_gini": record.burden_gini,
         "burden_spearman": spearman(nations.gdp[spenders], nations.share[spenders]),
-        "mean_defence_pct_gdp": float(nations.share[spenders].mean()) if spenders.any()
-        else 0.0,
-        "active_programmes": float(states.count((VentureKind.PROGRAMME, VentureState.ACTIVE))),
-        "active_hubs": float(states.count((VentureKind.HUB, VentureState.ACTIVE))),
-        "proposed_ventures": float(sum(state is VentureState.PROPOSED for _, state in states)),
+        "mean_defence_pct_gdp": _mean(nations.share[spenders]),
+        "active_programmes": float(programmes),
+        "active_hubs": float(hubs),
+        "proposed_ventures": float(proposed),
         "milestones_due": float(totals.milestones_due),
         "milestone_on_time_rate": _rate(totals.milestones_on_time, totals.milestones_due),
         "unit_cost": _rate(totals.acquisition_money, totals.acquisition_units),
@@ -77,25 +93,23 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "capability_lost_to_attacks": forces.capability_lost,
         "resilience_spending": float((nations.resilience / 100.0 * nations.gdp).sum()
                                      / state.steps_per_year),
-        "mean_resilience_pct_gdp": float(nations.resilience[spenders].mean())
-        if spenders.any() else 0.0,
+        "mean_resilience_pct_gdp": _mean(nations.resilience[spenders]),
         "threat": state.world.threat,
-        "mean_perceived_threat": float(nations.perceived.mean()),
+        "mean_perceived_threat": _mean(nations.perceived),
         "us_commitment": state.world.us_commitment,
         "us_pacific_attention": state.world.pacific_attention,
         "us_commitment_to_europe": state.world.us_europe,
         "ukraine_aid": float(nations.aid_money.sum()),
         "aid_from_stocks": float(forces.aid_transferred.sum()),
         "aid_built_new": float(forces.aid_built.sum()),
-        "aid_givers": _share(float((nations.aid[spenders] > 0).sum()), float(spenders.sum())),
+        "aid_givers": _share(float(np.count_nonzero(nations.aid[spenders] > 0)), n_spenders),
         "exercise_spending": float((nations.exercise_share * nations.spending).sum()),
-        "mean_practice": float(nations.practice[spenders].mean()) if spenders.any() else 0.0,
+        "mean_practice": _mean(nations.practice[spenders]),
         "blocks": float(totals.blocks),
         "negotiating": float(state.step >= state.world.paths.negotiation_step),
-        "mean_political_pressure": float(nations.pressure.mean()),
-        "mean_trust_allies": float(nations.trust_allies.mean()),
-        "mean_trust_us": float(nations.trust_us[~nations.is_us].mean())
-        if (~nations.is_us).any() else 0.0,
+        "mean_political_pressure": _mean(nations.pressure),
+        "mean_trust_allies": _mean(nations.trust_allies),
+        "mean_trust_us": _mean(nations.trust_us[allies]),
     }
     industry = industry_by_area(state)
     figures.update({name: float(values.sum()) for name, values in industry.items()})
@@ -119,22 +133,25 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     time and waiting; both with equipment ordered for Ukraine), production capacity (node
     capacity and programme lines) and capacity being built."""
     industry, forces = state.industry, state.forces
-    programmes = [v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
-                  and v.state is not VentureState.PROPOSED]
+    # Grouped by area, keeping their order within an area: bincount adds each area's values
+    # in the same order as over the unsorted list, and an area's pipelines all have its
+    # lead time as length, so they stack into one array whose row sums are their sums.
+    programmes = sorted((v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
+                         and v.state is not VentureState.PROPOSED), key=attrgetter("area"))
     areas = np.array([v.area for v in programmes], dtype=int)
+    backlogs = np.array([v.backlog for v in programmes], dtype=float)
+    pipelines, running = np.zeros(len(programmes)), np.zeros(len(programmes), dtype=bool)
+    start = 0
+    for _, group in groupby(programmes, key=attrgetter("area")):
+        block = np.array([v.pipeline for v in group])
+        end = start + len(block)
+        pipelines[start:end], running[start:end] = block.sum(axis=1), block.any(axis=1)
+        start = end
+    lines = np.where((backlogs > 0) | running, [v.line_capacity for v in programmes], 0.0)
     count = state.areas.n
-
-    def per_area(values: list[float]) -> np.ndarray:
-        return np.bincount(areas, weights=np.array(values, dtype=float), minlength=count)
-
-    backlogs, pipelines, lines = [], [], []
-    for v in programmes:
-        backlogs.append(v.backlog)
-        pipelines.append(float(v.pipeline.sum()))
-        lines.append(v.line_capacity if v.backlog > 0 or v.pipeline.any() else 0.0)
-    programme_backlog = per_area(backlogs)
-    programme_book = programme_backlog + per_area(pipelines)
-    programme_lines = per_area(lines)
+    programme_backlog = np.bincount(areas, weights=backlogs, minlength=count)
+    programme_book = programme_backlog + np.bincount(areas, weights=pipelines, minlength=count)
+    programme_lines = np.bincount(areas, weights=lines, minlength=count)
     return {
         "deliveries": forces.delivered.sum(axis=0),
         "joint_deliveries": forces.joint_delivered.sum(axis=0),
