@@ -16,7 +16,7 @@ import numpy as np
 from sim.enums import Pathway, VentureKind, VentureState
 from sim.mechanisms.capability import lines_disabled
 from sim.mechanisms.standards import interoperability as standards_interoperability
-from sim.state import State
+from sim.state import State, Venture
 from sim.statistics import spearman
 
 
@@ -184,16 +184,30 @@ def european_figures(state: State) -> dict[str, float]:
     european_supplier = nations.european[state.industry.supplier]
     money = float(national[europe].sum())
     at_home = float((national * european_supplier)[europe].sum())
-    for venture in state.ventures.live:
-        if venture.kind is VentureKind.PROGRAMME and venture.state is VentureState.ACTIVE:
-            paid = spend[venture.members, venture.area, Pathway.POOLED] * \
-                europe[venture.members]
-            home_share = float(venture.work_share @ nations.european[venture.hosts])
-            paid_total = float(paid.sum())
-            money += paid_total
-            at_home += paid_total * home_share
+    active = [v for v in state.ventures.live
+              if v.kind is VentureKind.PROGRAMME and v.state is VentureState.ACTIVE]
+    for venture, paid in zip(active, _pooled_paid(active, spend, europe), strict=True):
+        money += paid
+        at_home += paid * float(venture.work_share @ nations.european[venture.hosts])
     return {"european_dependency": dependency, "european_interoperability": interoperable,
             "european_industrial_share": _share(at_home, money)}
+
+
+def _pooled_paid(programmes: list[Venture], spend: np.ndarray, payers: np.ndarray
+                 ) -> list[float]:
+    """What the ``payers`` among each programme's members paid into it this quarter.
+
+    Programmes with as many members stack into one array, whose row sums are each
+    programme's sum: a few numpy calls a step rather than a few per programme."""
+    paid = np.zeros(len(programmes))
+    by_size = sorted(range(len(programmes)), key=lambda i: programmes[i].members.size)
+    for _, group in groupby(by_size, key=lambda i: programmes[i].members.size):
+        rows = list(group)
+        members = np.array([programmes[i].members for i in rows])  # [programmes, members]
+        areas = np.array([programmes[i].area for i in rows])
+        paid[rows] = (spend[members, areas[:, None], Pathway.POOLED]
+                      * payers[members]).sum(axis=1)
+    return paid.tolist()
 
 
 NATION_FIELDS = (
