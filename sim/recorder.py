@@ -86,9 +86,4 @@ class StepRecorder:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded step, one column per figure (DataCollector's method)."""
-        # One block of floats (a frame built column by column costs more than the run's
-        # last quarter), then the figures kept as whole numbers.
-        frame = pd.DataFrame(self._figures[:, :self.count].T.copy(), columns=self.names)
-        for name in self.integral:
-            frame[name] = frame[name].astype(np.int64)
-        return frame
+        return pd.DataFrame(self.figures)

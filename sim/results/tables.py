@@ -24,34 +24,33 @@ def calendar(model: AllianceModel) -> Calendar:
     return Calendar(simulation.start, simulation.steps_per_year)
 
 
-def _periods(model: AllianceModel, steps: list[int]) -> list[str | None]:
-    """The period of each step; None where a step column says -1 (never)."""
-    dates = calendar(model)
-    return [dates.period(step) if step >= 0 else None for step in steps]
+def _step(step: int | None) -> int:
+    """A step column's value: -1 for never (None)."""
+    return -1 if step is None else step
 
 
 def timeseries_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step (step 0 is the starting state): the model-level figures."""
     recorder = model.datacollector
-    frame = recorder.get_model_vars_dataframe()
-    frame.insert(0, "step", np.arange(recorder.count, dtype="int64"))
-    frame.insert(1, "period", calendar(model).periods(range(recorder.count)))
-    return frame
+    # Built from its columns at once: inserting columns into a frame costs more.
+    return pd.DataFrame({"step": np.arange(recorder.count, dtype="int64"),
+                         "period": calendar(model).periods(range(recorder.count)),
+                         **recorder.figures})
 
 
 def nation_table(model: AllianceModel) -> pd.DataFrame:
     """One row per step and nation, nations in code order within a step."""
-    rows = np.stack(model.nation_rows)  # [steps + 1, N, F]
+    rows = model.nation_rows  # [steps + 1, N, F]
     steps, n, _ = rows.shape
     codes = model.state.nations.codes
     by_code = np.argsort(codes, kind="stable")
-    table = pd.DataFrame(rows[:, by_code].reshape(steps * n, -1), columns=list(NATION_FIELDS))
-    table.insert(0, "code", np.tile(np.array(codes, dtype=object)[by_code], steps))
-    table.insert(0, "period", np.repeat(np.array(calendar(model).periods(range(steps)),
-                                                  dtype=object), n))
-    table.insert(0, "step", np.repeat(np.arange(steps, dtype="int64"), n))
+    table = {"step": np.repeat(np.arange(steps, dtype="int64"), n),
+             "period": np.repeat(np.array(calendar(model).periods(range(steps)),
+                                          dtype=object), n),
+             "code": np.tile(np.array(codes, dtype=object)[by_code], steps)}
+    table.update(zip(NATION_FIELDS, rows[:, by_code].reshape(steps * n, -1).T, strict=True))
     table["memberships"] = table["memberships"].astype("int64")
-    return table
+    return pd.DataFrame(table)
 
 
 def kpi_table(model: AllianceModel) -> pd.DataFrame:
@@ -62,74 +61,67 @@ def kpi_table(model: AllianceModel) -> pd.DataFrame:
 def programme_table(model: AllianceModel) -> pd.DataFrame:
     """One row per joint venture (pooled programme or hub) ever proposed."""
     codes, area_names = model.state.nations.codes, model.state.areas.names
-    owner = model.state.standards.owner
-    rows = []
-    for venture in model.state.ventures.ventures:
-        owned_by = owner[venture.area, venture.standard] if venture.standard >= 0 else -1
-        rows.append({
-            "venture_id": venture.venture_id,
-            "kind": venture.kind.value,
-            "name": venture.name,
-            "alliance_wide": venture.alliance_wide,
-            "area": area_names[venture.area],
-            "lead": codes[venture.lead],
-            "members": " ".join(codes[i] for i in venture.members),
-            "n_members": int(venture.members.size),
-            "standard": int(venture.standard),
-            "standard_owner": codes[owned_by] if owned_by >= 0 else "",
-            "state": venture.state.value,
-            "proposed_step": venture.proposed_step,
-            "agreed_step": -1 if venture.agreed_step is None else venture.agreed_step,
-            "end_step": -1 if venture.end_step is None else venture.end_step,
-            "first_delivery_step": -1 if venture.first_delivery_step is None
-            else venture.first_delivery_step,
-            "units_ordered": float(venture.ordered.sum()) if venture.ordered.size else 0.0,
-            "units_delivered": venture.delivered_total,
-            "paid_usd_bn": venture.paid,
-            "hosts": " ".join(codes[i] for i in venture.hosts),
-        })
-    columns = ["venture_id", "kind", "name", "alliance_wide", "area", "lead", "members",
-               "n_members", "standard", "state", "proposed_step", "agreed_step", "end_step",
-               "first_delivery_step", "units_ordered", "units_delivered", "paid_usd_bn",
-               "hosts"]
-    return with_periods(model, pd.DataFrame(rows, columns=columns))
+    ventures = model.state.ventures.ventures
+    return with_periods(model, {
+        "venture_id": [v.venture_id for v in ventures],
+        "kind": [v.kind.value for v in ventures],
+        "name": [v.name for v in ventures],
+        "alliance_wide": [v.alliance_wide for v in ventures],
+        "area": [area_names[v.area] for v in ventures],
+        "lead": [codes[v.lead] for v in ventures],
+        "members": [" ".join(codes[i] for i in v.members) for v in ventures],
+        "n_members": [int(v.members.size) for v in ventures],
+        "standard": [int(v.standard) for v in ventures],
+        "state": [v.state.value for v in ventures],
+        "proposed_step": [v.proposed_step for v in ventures],
+        "agreed_step": [_step(v.agreed_step) for v in ventures],
+        "end_step": [_step(v.end_step) for v in ventures],
+        "first_delivery_step": [_step(v.first_delivery_step) for v in ventures],
+        "units_ordered": [float(v.ordered.sum()) if v.ordered.size else 0.0
+                          for v in ventures],
+        "units_delivered": [v.delivered_total for v in ventures],
+        "paid_usd_bn": [v.paid for v in ventures],
+        "hosts": [" ".join(codes[i] for i in v.hosts) for v in ventures],
+    })
 
 
-def with_periods(model: AllianceModel, table: pd.DataFrame) -> pd.DataFrame:
-    """Each ``*_step`` column followed by its calendar ``*_period`` (empty for -1)."""
-    for column in [c for c in table.columns if c.endswith("_step")]:
-        table.insert(table.columns.get_loc(column) + 1, column.replace("_step", "_period"),
-                     # "string", not object: a part where every value is empty must
-                     # still store strings, or parts could not be gathered into one file.
-                     pd.Series(_periods(model, table[column].astype(int).tolist()),
-                               index=table.index, dtype="string"))
-    return table
+def with_periods(model: AllianceModel, columns: dict[str, list]) -> pd.DataFrame:
+    """The table of these columns, each ``*_step`` column followed by its calendar
+    ``*_period`` (empty for -1). Built in one go: inserting columns into a frame one by
+    one costs more than building it."""
+    dates = calendar(model)
+    rows = len(next(iter(columns.values())))
+    table: dict[str, object] = {}
+    for name, values in columns.items():
+        # A table without rows has object columns, as pandas makes them from no records.
+        table[name] = values if rows else np.empty(0, dtype=object)
+        if name.endswith("_step"):
+            # "string", not object: a part where every value is empty must still store
+            # strings, or parts could not be gathered into one file.
+            table[name.replace("_step", "_period")] = pd.array(
+                [dates.period(step) if step >= 0 else None for step in values],
+                dtype="string")
+    return pd.DataFrame(table)
 
 
 def milestone_table(model: AllianceModel) -> pd.DataFrame:
     """One row per promised delivery milestone: promised against delivered."""
     area_names = model.state.areas.names
-    rows = []
-    for venture in model.state.ventures.ventures:
-        for number, milestone in enumerate(venture.milestones, start=1):
-            rows.append({
-                "venture_id": venture.venture_id,
-                "area": area_names[venture.area],
-                "milestone": number,
-                "due_step": milestone.due_step,
-                "promised_units": milestone.promised_units,
-                "planned_units": milestone.planned_units,
-                "delivered_at_due": milestone.delivered_at_due,
-                "order_shortfall_at_due": milestone.order_shortfall_at_due,
-                "lost_to_attacks_at_due": milestone.lost_to_attacks_at_due,
-                "status": milestone.status.value,
-                "assessed_step": -1 if milestone.assessed_step is None
-                else milestone.assessed_step,
-            })
-    columns = ["venture_id", "area", "milestone", "due_step", "promised_units",
-               "planned_units", "delivered_at_due", "order_shortfall_at_due",
-               "lost_to_attacks_at_due", "status", "assessed_step"]
-    return with_periods(model, pd.DataFrame(rows, columns=columns))
+    rows = [(venture, number, milestone) for venture in model.state.ventures.ventures
+            for number, milestone in enumerate(venture.milestones, start=1)]
+    return with_periods(model, {
+        "venture_id": [v.venture_id for v, _, _ in rows],
+        "area": [area_names[v.area] for v, _, _ in rows],
+        "milestone": [number for _, number, _ in rows],
+        "due_step": [m.due_step for _, _, m in rows],
+        "promised_units": [m.promised_units for _, _, m in rows],
+        "planned_units": [m.planned_units for _, _, m in rows],
+        "delivered_at_due": [m.delivered_at_due for _, _, m in rows],
+        "order_shortfall_at_due": [m.order_shortfall_at_due for _, _, m in rows],
+        "lost_to_attacks_at_due": [m.lost_to_attacks_at_due for _, _, m in rows],
+        "status": [m.status.value for _, _, m in rows],
+        "assessed_step": [_step(m.assessed_step) for _, _, m in rows],
+    })
 
 
 def result_tables(model: AllianceModel) -> dict[str, pd.DataFrame]:
