@@ -78,10 +78,13 @@ class BehaviouralPolicy:
         coalitions, a coalition's programme when its domestic politics turn against it."""
         formation, cohesion = self.alliance.formation, self.alliance.cohesion
         in_hub = observation.member_of[VentureKind.HUB] >= 0
-        in_programme = observation.member_of[VentureKind.PROGRAMME] >= 0
-        dissatisfied = observation.nations.pressure > cohesion.leave_pressure
-        coalitions = observation.governance is Governance.COALITIONS
-        return {VentureKind.PROGRAMME: in_programme & dissatisfied[:, None] & coalitions,
+        programme = observation.member_of[VentureKind.PROGRAMME]
+        if observation.governance is Governance.COALITIONS:
+            dissatisfied = observation.nations.pressure > cohesion.leave_pressure
+            quits = (programme >= 0) & dissatisfied[:, None]
+        else:  # a programme agreed by all is a contract to its end
+            quits = np.zeros(programme.shape, dtype=bool)
+        return {VentureKind.PROGRAMME: quits,
                 VentureKind.HUB: in_hub & (allocation[..., Pathway.HUBS]
                                            < formation.hub_leave_threshold)}
 
