@@ -13,6 +13,8 @@ thirty partners coordinated sanctions and aid packages").
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.mechanisms import prices
@@ -24,10 +26,19 @@ from sim.state import State
 def area_weights(state: State, params: Aid) -> np.ndarray:
     """[A] how aid is spread over the areas: the configured weights over the areas that
     exist, normalised; evenly over all areas when none exists."""
-    weights = np.array([params.area_weights.get(name, 0.0) for name in state.areas.names])
+    return _spread(tuple(state.areas.names), tuple(params.area_weights.items()))
+
+
+@functools.cache  # the same few settings every quarter of every run
+def _spread(names: tuple[str, ...], configured: tuple[tuple[str, float], ...]
+            ) -> np.ndarray:
+    weight_of = dict(configured)
+    weights = np.array([weight_of.get(name, 0.0) for name in names])
     if weights.sum() <= 0:
-        weights = np.ones(state.areas.n)
-    return weights / weights.sum()
+        weights = np.ones(len(names))
+    weights = weights / weights.sum()
+    weights.flags.writeable = False  # shared by every caller
+    return weights
 
 
 def aid_units(state: State, params: Aid) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +73,8 @@ def advance(state: State, params: Aid) -> None:
     state.forces.aid_transferred = transferred.sum(axis=1)
     nations = state.nations
     giving = nations.aid > 0
-    share_giving = float(giving[nations.spends].mean()) if nations.spends.any() else 0.0
+    spending = np.count_nonzero(nations.spends)
+    share_giving = np.count_nonzero(giving & nations.spends) / spending if spending else 0.0
     gain = params.trust_gain_coordination * share_giving
     nations.trust_allies = np.where(giving, 1.0 - (1.0 - nations.trust_allies) * (1.0 - gain),
                                     nations.trust_allies)

@@ -32,14 +32,13 @@ def line_weights(lines_up: np.ndarray, capacity: np.ndarray, exposure: np.ndarra
     return lines_up * (exists[..., None] * reach[:, None, None])
 
 
-def draw_attacks(rate: float, weights: np.ndarray, foiled_chance: np.ndarray,
+def draw_attacks(count: int, weights: np.ndarray, foiled_chance: np.ndarray,
                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices into ``weights[N, A, L]`` of the lines hit this quarter (may repeat),
-    and the nation of every foiled attack."""
-    count = rng.poisson(rate)
+    """Flat indices into ``weights[N, A, L]`` of the lines ``count`` attacks hit (may
+    repeat), and the nation of every foiled attack."""
     flat = weights.ravel()
     total = flat.sum()
-    if count == 0 or total <= 0:
+    if total <= 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     targets = rng.choice(flat.size, size=count, p=flat / total)
     nations = targets // (weights.shape[1] * weights.shape[2])
@@ -53,17 +52,20 @@ def advance(state: State, params: Industry, resilience: Resilience,
     t, industry, nations = state.step, state.industry, state.nations
     duration = params.attack_duration
     nations.protection = protection(nations.resilience, resilience)
-    weights = line_weights(industry.lines_up(t), industry.capacity, nations.exposure,
-                           params.attack_focus)
-    hit, foiled_on = draw_attacks(float(state.world.paths.attack_rate[t]), weights,
-                                  nations.protection, rng)
-    nation, area, line = np.unravel_index(hit, weights.shape)
-    # Down in quarters t .. t + duration - 1.
-    industry.line_down_until[nation, area, line] = np.maximum(
-        industry.line_down_until[nation, area, line], t + duration - 1)
-    industry.lines_hit = np.bincount(nation, minlength=state.n).astype(float)
-    industry.attacks_foiled = np.bincount(foiled_on, minlength=state.n).astype(float)
-    state.totals.attacks += hit.size
+    count = rng.poisson(float(state.world.paths.attack_rate[t]))
+    # Most quarters see no attack: then there are no targets to weigh.
+    industry.lines_hit, industry.attacks_foiled = np.zeros(state.n), np.zeros(state.n)
+    if count:
+        weights = line_weights(industry.lines_up(t), industry.capacity, nations.exposure,
+                               params.attack_focus)
+        hit, foiled_on = draw_attacks(count, weights, nations.protection, rng)
+        nation, area, line = np.unravel_index(hit, weights.shape)
+        # Down in quarters t .. t + duration - 1.
+        industry.line_down_until[nation, area, line] = np.maximum(
+            industry.line_down_until[nation, area, line], t + duration - 1)
+        industry.lines_hit = np.bincount(nation, minlength=state.n).astype(float)
+        industry.attacks_foiled = np.bincount(foiled_on, minlength=state.n).astype(float)
+        state.totals.attacks += hit.size
     for scripted in state.world.paths.node_attacks.get(t, []):
         areas = slice(None) if scripted.area is None else scripted.area
         until = t + (scripted.duration or duration) - 1

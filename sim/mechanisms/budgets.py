@@ -90,9 +90,9 @@ def pledge_path(start: np.ndarray, level: float, step: int, pledge: Pledge) -> n
     at least the level; NaN where the pledge is not yet made."""
     span = pledge.due_step - pledge.announced_step
     progress = 1.0 if span <= 0 else min(max((step - pledge.announced_step) / span, 0.0), 1.0)
-    target = np.where(start < level, start + pledge.compliance * (level - start) * progress,
-                      level)
-    return np.where(np.isfinite(start), target, np.nan)
+    # A NaN start fails the comparison, and the path from it stays NaN.
+    return np.where(start >= level, level,
+                    start + pledge.compliance * (level - start) * progress)
 
 
 def adjustment_lag(rate: float) -> int:
@@ -104,7 +104,7 @@ def adjustment_lag(rate: float) -> int:
 def pledge_floor(nations: NationState, pledges: list[Pledge], step: int,
                  resilience: bool = False) -> np.ndarray:
     """[N] the highest pledge path a nation follows this quarter (NaN: none)."""
-    floor = np.full(nations.n, np.nan)
+    floor = None
     for index, pledge in enumerate(pledges):
         level = pledge.resilience_pct_gdp if resilience else pledge.core_pct_gdp
         if level is None or step < pledge.announced_step:
@@ -112,22 +112,23 @@ def pledge_floor(nations: NationState, pledges: list[Pledge], step: int,
         start = (nations.pledge_resilience_start if resilience else nations.pledge_start)[index]
         path = pledge_path(start, level, step, pledge)
         path[nations.pledge_exempt[index]] = np.nan
-        floor = np.fmax(floor, path)
-    return floor
+        floor = path if floor is None else np.fmax(floor, path)
+    return np.full(nations.n, np.nan) if floor is None else floor
 
 
 def overdue_floor(state: State, pledges: list[Pledge], step: int) -> np.ndarray:
     """[N] the highest overdue pledge a nation has not declined and still falls short of
     (NaN: none)."""
     nations = state.nations
-    floor = np.full(state.n, np.nan)
+    floor = None
     for index, pledge in enumerate(pledges):
         if step < pledge.due_step:
             continue
         path = pledge_path(nations.pledge_start[index], pledge.core_pct_gdp, step, pledge)
         path[nations.pledge_exempt[index]] = np.nan
-        floor = np.fmax(floor, np.where(nations.share < path - 1e-12, path, np.nan))
-    return floor
+        owed = np.where(nations.share < path - 1e-12, path, np.nan)
+        floor = owed if floor is None else np.fmax(floor, owed)
+    return np.full(state.n, np.nan) if floor is None else floor
 
 
 def record_pledges(state: State, pledges: list[Pledge]) -> None:
@@ -162,7 +163,7 @@ def calibrate(state: State, scenario: Scenario) -> None:
 def adjust_share(share: np.ndarray, desired: np.ndarray, rate: np.ndarray | float,
                  floor: float, cap: float, spends: np.ndarray) -> np.ndarray:
     """Close part of the gap; nations without armed forces keep spending nothing."""
-    moved = share + rate * (np.clip(desired, floor, cap) - share)
+    moved = share + rate * (np.minimum(np.maximum(desired, floor), cap) - share)
     return np.where(spends, moved, 0.0)
 
 
@@ -176,13 +177,15 @@ def advance(state: State, params: Spending, pledges: list[Pledge], steps_per_yea
     owed = overdue_floor(state, pledges, state.step)
     adjusted = adjust_share(nations.share, choices.desired_share, params.adjustment_rate,
                             params.min_pct_gdp, params.max_pct_gdp, nations.spends)
+    # NaN where nothing is owed, and not used there.
     catch_up = nations.share + np.minimum(
         nations.pledge_shortfall.max(axis=0, initial=0.0) / params.overdue_catch_up,
-        np.nan_to_num(owed) - nations.share)
+        owed - nations.share)
     nations.share = np.where(np.isfinite(owed) & nations.spends,
                              np.maximum(adjusted, catch_up), adjusted)
     nations.resilience = nations.resilience + params.adjustment_rate * (
-        np.clip(choices.desired_resilience, 0.0, RESILIENCE_CAP) - nations.resilience)
+        np.minimum(np.maximum(choices.desired_resilience, 0.0), RESILIENCE_CAP)
+        - nations.resilience)
     nations.aid = np.where(nations.spends, np.maximum(choices.desired_aid, 0.0), 0.0)
     split_equipment_budget(state, steps_per_year)
 

@@ -27,9 +27,7 @@ from sim.state import State
 def expected_wait(state: State, kind: VentureKind, chance: float) -> np.ndarray:
     """[N, A] quarters a nation expects to wait before money can flow through a venture:
     none as a member of an active one, else the mean wait for agreement."""
-    wait = np.full((state.n, state.areas.n), 1.0 / max(chance, 1e-6))
-    wait[state.ventures.active_member(kind)] = 0.0
-    return wait
+    return np.where(state.ventures.active_member(kind), 0.0, 1.0 / max(chance, 1e-6))
 
 
 def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observation:
@@ -39,19 +37,21 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
     reference = standards.reference
     reference_price = prices.price(state, standards.cumulative[areas.ids, reference],
                                    areas.ids)
-    pooled_price = reference_price[None, :] * (1.0 - formation.pooling_discount) * (
-        1.0 + formation.adaptation_surcharge * (standards.standard != reference[None, :]))
+    # The surcharge factor is 1 + surcharge where a nation adapts, else exactly 1.
+    pooled_price = (reference_price * (1.0 - formation.pooling_discount))[None, :] * np.where(
+        standards.standard != reference[None, :], 1.0 + formation.adaptation_surcharge, 1.0)
     chance = expected_agreement_chance(state, alliance)
     national_price = prices.national_price(state)
     target = harmonisation_target(state, alliance.governance)
+    has_target = target >= 0
     target_cumulative = standards.cumulative[areas.grid, np.maximum(target, 0)]
-    target_price = np.where(target >= 0, prices.price(state, target_cumulative, areas.grid),
+    target_price = np.where(has_target, prices.price(state, target_cumulative, areas.grid),
                             national_price)
     towards_europe = owned_in_europe(state, target).astype(float) - \
         owned_in_europe(state, standards.standard)
     autonomy = autonomy_weight(state.nations.european, state.world.us_commitment,
                                alliance.decisions)
-    autonomy_gain = np.where(target >= 0, autonomy[:, None] * towards_europe, 0.0)
+    autonomy_gain = np.where(has_target, autonomy[:, None] * towards_europe, 0.0)
     return Observation(
         step=state.step, governance=alliance.governance, steps_per_year=steps_per_year,
         threat=state.world.threat, us_commitment=state.world.us_commitment,
@@ -89,6 +89,6 @@ def advance(state: State, alliance: Alliance, steps_per_year: int,
     state.choices.desired_share = decisions.desired_share
     state.choices.desired_resilience = decisions.desired_resilience
     state.choices.desired_aid = decisions.desired_aid
-    state.nations.exercise_share = np.clip(decisions.exercise_share, 0.0, 1.0)
+    state.nations.exercise_share = np.minimum(np.maximum(decisions.exercise_share, 0.0), 1.0)
     return decisions
 

@@ -173,12 +173,13 @@ def nation_path(scenario: Scenario, name: str, target: InjectTarget,
 def effective_sovereignty(sovereignty: np.ndarray, pressure: np.ndarray,
                           pressure_start: np.ndarray, from_pressure: float) -> np.ndarray:
     """Sovereignty preference raised by domestic pressure above its start."""
-    return np.clip(sovereignty + from_pressure * (pressure - pressure_start), 0.0, 1.0)
+    return np.minimum(np.maximum(sovereignty + from_pressure * (pressure - pressure_start), 0.0),
+                      1.0)
 
 
 def perceived_threat(threat: float, exposure: np.ndarray, shift: np.ndarray) -> np.ndarray:
     """[N] 0-1: the threat as each nation feels it."""
-    return np.clip(threat * exposure + shift, 0.0, 1.0)
+    return np.minimum(np.maximum(threat * exposure + shift, 0.0), 1.0)
 
 
 def advance(state: State, decisions: Decisions) -> None:

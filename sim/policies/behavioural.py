@@ -39,6 +39,17 @@ class BehaviouralPolicy:
 
     def __init__(self, alliance: Alliance) -> None:
         self.alliance = alliance
+        # Each pathway's fixed terms of utility, in Pathway order (national procurement is
+        # the reference: no appeal of its own, full control, no partners to trust).
+        pathways = alliance.pathways
+        cooperative = (pathways.standards, pathways.pooled, pathways.hubs)
+        self.appeal = np.array([0.0] + [p.attractiveness for p in cooperative])
+        self.decision_delay = np.array(
+            [float(p.decision_delay) for p in (pathways.national, *cooperative)])
+        self.sovereignty_cost = np.array([0.0] + [p.sovereignty_cost for p in cooperative])
+        self.cooperative = np.array([0.0, 1.0, 1.0, 1.0])
+        self.waits_for_lead_time = np.array([1.0, 0.0, 1.0, 0.0])
+        self.enabled = np.array([True] + [p.enabled for p in cooperative])
 
     def decide(self, observation: Observation, nations: np.ndarray,
                advice: Decisions | None = None) -> Decisions:
@@ -67,10 +78,13 @@ class BehaviouralPolicy:
         coalitions, a coalition's programme when its domestic politics turn against it."""
         formation, cohesion = self.alliance.formation, self.alliance.cohesion
         in_hub = observation.member_of[VentureKind.HUB] >= 0
-        in_programme = observation.member_of[VentureKind.PROGRAMME] >= 0
-        dissatisfied = observation.nations.pressure > cohesion.leave_pressure
-        coalitions = observation.governance is Governance.COALITIONS
-        return {VentureKind.PROGRAMME: in_programme & dissatisfied[:, None] & coalitions,
+        programme = observation.member_of[VentureKind.PROGRAMME]
+        if observation.governance is Governance.COALITIONS:
+            dissatisfied = observation.nations.pressure > cohesion.leave_pressure
+            quits = (programme >= 0) & dissatisfied[:, None]
+        else:  # a programme agreed by all is a contract to its end
+            quits = np.zeros(programme.shape, dtype=bool)
+        return {VentureKind.PROGRAMME: quits,
                 VentureKind.HUB: in_hub & (allocation[..., Pathway.HUBS]
                                            < formation.hub_leave_threshold)}
 
@@ -107,52 +121,62 @@ class BehaviouralPolicy:
         return np.fmax(desired, floor) + np.where(nations.spends, top_up, 0.0)
 
     def target_allocation(self, observation: Observation) -> np.ndarray:
-        """[N, A, P] desired budget shares from each pathway's utility."""
-        pathways, decisions = self.alliance.pathways, self.alliance.decisions
+        """[N, A, P] desired budget shares from each pathway's utility.
+
+        Every pathway's utility has the same terms - appeal, less speed times the quarters
+        to capability, plus cost times the saving, plus a pathway's own gain, less
+        sovereignty times its loss of control, plus trust for the cooperative ones - with
+        zero where a pathway lacks a term, so that all four are computed at once on
+        ``[N, A, P]`` arrays (adding or multiplying by an exact zero or one leaves every
+        figure as the pathway's own formula gives it)."""
+        decisions = self.alliance.decisions
         nations = observation.nations
         perception = nations.perceived
         us_doubt = np.where(nations.is_us, 0.0, 1.0 - observation.us_europe)
         speed = nations.w_speed * logit.urgency(perception, us_doubt,
                                                 decisions.urgency_from_threat,
                                                 decisions.urgency_from_us_doubt)
-        speed = speed[:, None] / logit.SPEED_SCALE
-        cost = nations.w_cost[:, None] * logit.COST_SCALE
-        sovereignty = nations.effective_sovereignty[:, None]
-        trust = decisions.trust_weight * (nations.trust_allies - 0.5)[:, None] + \
+        speed = speed[:, None, None] / logit.SPEED_SCALE
+        cost = nations.w_cost[:, None, None] * logit.COST_SCALE
+        sovereignty = nations.effective_sovereignty[:, None, None]
+        trust = decisions.trust_weight * (nations.trust_allies - 0.5)[:, None, None] + \
             self.alliance.cohesion.pooling_weight * (
                 observation.cohesion - self.alliance.cohesion.reference_cohesion)
-        lead = observation.lead_time[None, :]
         national_price = observation.national_price
-        wait = observation.expected_wait
+        shape = (*national_price.shape, len(Pathway))
 
-        national = (-speed * (pathways.national.decision_delay + lead)
-                    - cost * (national_price - 1.0))
-        pooled = (pathways.pooled.attractiveness
-                  - speed * (pathways.pooled.decision_delay + wait[VentureKind.PROGRAMME]
-                             + lead)
-                  - cost * (observation.pooled_price - 1.0)
-                  - sovereignty * pathways.pooled.sovereignty_cost + trust)
-        harmonisation_gain = np.maximum(national_price - observation.target_price, 0.0)
-        harmonise = (pathways.standards.attractiveness
-                     - speed * pathways.standards.decision_delay
-                     + cost * harmonisation_gain + observation.autonomy_gain
-                     - sovereignty * pathways.standards.sovereignty_cost + trust)
+        # Quarters to capability: decision delay, the wait for partners to agree (programmes
+        # and hubs) and the lead time of an order (national and pooled orders).
+        wait = np.zeros(shape)
+        wait[..., Pathway.POOLED] = observation.expected_wait[VentureKind.PROGRAMME]
+        wait[..., Pathway.HUBS] = observation.expected_wait[VentureKind.HUB]
+        quarters = (self.decision_delay + wait) + \
+            observation.lead_time[:, None] * self.waits_for_lead_time
+        # Relative saving on unit cost: cheaper than the reference price for national and
+        # pooled orders, cheaper than one's own standard for harmonising, readiness short
+        # of what a hub would bring.
+        saving = np.empty(shape)
+        np.subtract(1.0, national_price, out=saving[..., Pathway.NATIONAL])
+        np.maximum(national_price - observation.target_price, 0.0,
+                   out=saving[..., Pathway.STANDARDS])
+        np.subtract(1.0, observation.pooled_price, out=saving[..., Pathway.POOLED])
         hub_readiness = self.alliance.industry.hub_readiness
-        readiness_gain = (hub_readiness - observation.readiness) / hub_readiness
-        hubs = (pathways.hubs.attractiveness
-                - speed * (pathways.hubs.decision_delay + wait[VentureKind.HUB])
-                + cost * readiness_gain + perception[:, None]
-                - sovereignty * pathways.hubs.sovereignty_cost + trust)
-        utility = np.stack((national, harmonise, pooled, hubs), axis=-1)  # Pathway order
+        np.divide(hub_readiness - observation.readiness, hub_readiness,
+                  out=saving[..., Pathway.HUBS])
+        # A pathway's own gain: strategic autonomy from harmonising, protection from the
+        # perceived threat that hubs bring.
+        gain = np.zeros(shape)
+        gain[..., Pathway.STANDARDS] = observation.autonomy_gain
+        gain[..., Pathway.HUBS] = perception[:, None]
+        utility = ((((self.appeal - speed * quarters) + cost * saving) + gain)
+                   - sovereignty * self.sovereignty_cost) + trust * self.cooperative
 
         # National procurement is always open; a pathway switched off in the scenario,
         # harmonising where there is nothing to harmonise toward (no programme's standard
         # to adopt, no legacy fleet to retrofit), and any choice at all for a nation
         # without armed forces are not.
-        enabled = np.array([True, pathways.standards.enabled, pathways.pooled.enabled,
-                            pathways.hubs.enabled])
-        available = np.broadcast_to(enabled & nations.spends[:, None, None],
-                                    utility.shape).copy()
+        available = np.empty(shape, dtype=bool)
+        available[...] = self.enabled & nations.spends[:, None, None]
         available[..., Pathway.NATIONAL] = True
         available[..., Pathway.STANDARDS] &= observation.harmonisable
         return logit.softmax_shares(utility, available, decisions.temperature)
