@@ -131,7 +131,8 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
     """Each programme builds on its own line; members receive what is built in
     proportion to what they ordered and have not yet received."""
     t, forces, totals = state.step, state.forces, state.totals
-    growth = state.areas.capacity_growth * params.capacity_realisation
+    # Python floats: the per-programme arithmetic below stays on cheap scalars.
+    growth = (state.areas.capacity_growth * params.capacity_realisation).tolist()
     for venture in producing_programmes(state):
         venture.backlog += float(advance_pipeline(venture.pipeline))
         if venture.backlog <= 0:  # orders still in lead time: nothing to build or lose
