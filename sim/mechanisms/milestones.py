@@ -19,6 +19,8 @@ the output lost to attacks on the programme's line. Kept and broken promises mov
 
 from __future__ import annotations
 
+from itertools import takewhile
+
 import numpy as np
 
 from sim.enums import MilestoneStatus, Pathway
@@ -81,10 +83,15 @@ def assess(state: State, formation: Formation) -> None:
     kept = np.zeros(state.n)
     broken = np.zeros(state.n)
     for venture in state.ventures.live:
-        if venture.settled_milestones == len(venture.milestones):
+        # Milestones fall due in order: from the first pending one not yet due on, none
+        # is due or late, so only those before it are judged.
+        judged = list(takewhile(
+            lambda milestone: milestone.status is not MilestoneStatus.PENDING
+            or milestone.due_step <= t, venture.milestones[venture.settled_milestones:]))
+        if not judged:
             continue
         delivered = venture.delivered_total
-        for milestone in venture.milestones[venture.settled_milestones:]:
+        for milestone in judged:
             met = delivered >= milestone.promised_units * (1.0 - formation.milestone_tolerance)
             if milestone.status is MilestoneStatus.PENDING and milestone.due_step == t:
                 milestone.delivered_at_due = delivered

@@ -96,7 +96,7 @@ def advance(state: State, decisions: Decisions, alliance: Alliance,
     for proposal in decisions.proposals:  # coalitions a policy proposed to named partners
         propose_coalition(state, proposal.area, proposal.members, proposal.name)
     open_ventures = {(v.kind, v.area): v for v in ventures.live
-                     if v.open and v.alliance_wide}
+                     if v.alliance_wide and v.open}
     for kind in VentureKind:
         if not getattr(alliance.pathways, kind.pathway.label).enabled:
             continue

@@ -131,11 +131,14 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
     """Each programme builds on its own line; members receive what is built in
     proportion to what they ordered and have not yet received."""
     t, forces, totals = state.step, state.forces, state.totals
-    growth = state.areas.capacity_growth * params.capacity_realisation
+    # Python floats: the per-programme arithmetic below stays on cheap scalars.
+    growth = (state.areas.capacity_growth * params.capacity_realisation).tolist()
     for venture in producing_programmes(state):
         venture.backlog += float(advance_pipeline(venture.pipeline))
+        if venture.backlog <= 0:  # orders still in lead time: nothing to build or lose
+            continue
         area = venture.area
-        line_up = lines_up[venture.hosts, area, venture.line]
+        line_up = lines_up[:, area, venture.line][venture.hosts]
         available = venture.line_capacity * float(venture.work_share @ line_up)
         built = min(venture.backlog, available)
         venture.units_lost_to_attacks += min(venture.backlog, venture.line_capacity) - built
@@ -147,8 +150,9 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
         outstanding = np.maximum(venture.ordered - venture.delivered, 0.0)
         portion = built * outstanding / max(outstanding.sum(), 1e-12)
         venture.delivered += portion
-        delivered[venture.members, area] += portion  # members are distinct
-        forces.fleet[venture.members, area, venture.standard] += portion
+        # Members are distinct; indexing the area's column first is the cheaper way.
+        delivered[:, area][venture.members] += portion
+        forces.fleet[:, area, venture.standard][venture.members] += portion
         totals.joint_units += built
         if venture.first_delivery_step is None:
             venture.first_delivery_step = t

@@ -108,9 +108,9 @@ class VentureBook:
     """Every venture of a run, the ones still changing, and who is in which.
 
     ``member_of[kind][i, a]`` is the id of nation i's open (proposed or active) venture of
-    that kind in area a, or -1. The flags and standards arrays are indexed by venture id
-    with a trailing entry read by index -1 (no venture); they are refreshed after
-    negotiation, the only time ventures change state.
+    that kind in area a, or -1. The active flags are indexed by venture id with a trailing
+    entry read by index -1 (no venture); they are refreshed after negotiation, the only
+    time ventures change state.
     """
 
     member_of: dict[VentureKind, np.ndarray]  # kind -> [N, A] venture id or -1
@@ -119,7 +119,6 @@ class VentureBook:
     # run's cost stays linear in its steps as finished ones pile up.
     live: list[Venture] = field(default_factory=list)
     active_flags: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
-    standards: np.ndarray = field(default_factory=lambda: np.full(1, -1))
 
     @classmethod
     def empty(cls, n: int, n_areas: int) -> VentureBook:
@@ -131,10 +130,11 @@ class VentureBook:
         self.live.append(venture)
 
     def refresh(self) -> None:
-        """Recompute the per-venture arrays after ventures changed state."""
-        self.active_flags = np.array(
-            [venture.state is VentureState.ACTIVE for venture in self.ventures] + [False])
-        self.standards = np.array([v.standard for v in self.ventures] + [-1])
+        """Recompute the active flags after ventures changed state (only live ventures
+        can be active: the finished ones need not be looked at)."""
+        self.active_flags = np.zeros(len(self.ventures) + 1, dtype=bool)
+        self.active_flags[[venture.venture_id for venture in self.live
+                           if venture.state is VentureState.ACTIVE]] = True
 
     def drop_finished(self) -> None:
         self.live = [venture for venture in self.live if not venture.finished]
