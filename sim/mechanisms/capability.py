@@ -40,12 +40,23 @@ def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
     """[N, A] share of hub service delivered to each member (1 where no active hub);
     ``up`` is each node's share of working lines."""
     hub_up = np.ones((state.n, state.areas.n))
-    for venture in state.ventures.live:
-        if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
-            hub_up[state.ventures.current_members(venture), venture.area] = \
-                sustainment.hub_availability(
-                    float(up[venture.hosts, venture.area].sum()), venture.hosts.size,
-                    params.hub_surge)
+    # All hubs in a few array operations rather than a handful each: under coalitions a
+    # dozen or more are active. A hub without hosts delivers in full (the default), and
+    # no nation is in two hubs in one area, so the order of assignment does not matter.
+    hubs = [venture for venture in state.ventures.live
+            if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE
+            and venture.hosts.size]
+    if not hubs:
+        return hub_up
+    area = np.array([venture.area for venture in hubs])
+    hosts = [venture.hosts for venture in hubs]
+    n_hosts = np.array([each.size for each in hosts])
+    hosts_up = np.add.reduceat(up[np.concatenate(hosts), np.repeat(area, n_hosts)],
+                               np.cumsum(n_hosts) - n_hosts)
+    service = sustainment.hub_availability(hosts_up, n_hosts, params.hub_surge)
+    members = [state.ventures.current_members(venture) for venture in hubs]
+    n_members = np.array([each.size for each in members])
+    hub_up[np.concatenate(members), np.repeat(area, n_members)] = np.repeat(service, n_members)
     return hub_up
 
 

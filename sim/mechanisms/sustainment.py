@@ -38,10 +38,8 @@ def sustainment_availability(coverage: np.ndarray, hub_availability: np.ndarray,
     return coverage * hub_availability + (1.0 - coverage) * own_availability
 
 
-def hub_availability(hosts_up: float, hosts: int, surge: float) -> float:
-    """Share of a hub's service still delivered: working hosts (counted by their share of
-    lines up) take on up to ``surge`` more work, so one host down out of three costs
-    nothing at a surge of 0.5."""
-    if hosts == 0:
-        return 1.0
-    return min(1.0, hosts_up / hosts * (1.0 + surge))
+def hub_availability(hosts_up: np.ndarray, hosts: np.ndarray, surge: float) -> np.ndarray:
+    """Share of each hub's service still delivered: working hosts (counted by their share
+    of lines up) take on up to ``surge`` more work, so one host down out of three costs
+    nothing at a surge of 0.5 (``hosts`` at least 1)."""
+    return np.minimum(1.0, hosts_up / hosts * (1.0 + surge))
