@@ -43,9 +43,11 @@ def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
     # All hubs in a few array operations rather than a handful each: under coalitions a
     # dozen or more are active. A hub without hosts delivers in full (the default), and
     # no nation is in two hubs in one area, so the order of assignment does not matter.
+    # Enum members looked up once: on Python 3.11 each lookup such as VentureKind.HUB is
+    # slow enough that, in this loop over every live venture, it cost most of the time.
+    hub, active = VentureKind.HUB, VentureState.ACTIVE
     hubs = [venture for venture in state.ventures.live
-            if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE
-            and venture.hosts.size]
+            if venture.kind is hub and venture.state is active and venture.hosts.size]
     if not hubs:
         return hub_up
     area = np.array([venture.area for venture in hubs])
