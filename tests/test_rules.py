@@ -107,8 +107,8 @@ def test_national_orders_share_a_scarce_node_pro_rata():
 def test_hub_redundancy_absorbs_one_host_down():
     assert sustainment.hub_availability(2, 3, 0.5) == 1.0
     assert sustainment.hub_availability(1, 3, 0.5) == pytest.approx(0.5)
-    assert sustainment.readiness_target(np.array([1.0]), np.array([1.0]), 0.5, 0.8, 0.3)[0] \
-        == pytest.approx(0.8)
+    sustained = sustainment.sustained_readiness(np.array([1.0]), 0.5, 0.8)
+    assert sustainment.readiness_target(sustained, np.array([1.0]), 0.3)[0] == pytest.approx(0.8)
 
 
 def test_planned_deliveries_follow_the_line_ramp_up():

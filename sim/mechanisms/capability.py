@@ -40,24 +40,38 @@ def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
     """[N, A] share of hub service delivered to each member (1 where no active hub);
     ``up`` is each node's share of working lines."""
     hub_up = np.ones((state.n, state.areas.n))
-    for venture in state.ventures.live:
-        if venture.kind is VentureKind.HUB and venture.state is VentureState.ACTIVE:
-            hub_up[state.ventures.current_members(venture), venture.area] = \
-                sustainment.hub_availability(
-                    float(up[venture.hosts, venture.area].sum()), venture.hosts.size,
-                    params.hub_surge)
+    # All hubs in a few array operations rather than a handful each: under coalitions a
+    # dozen or more are active. A hub without hosts delivers in full (the default), and
+    # no nation is in two hubs in one area, so the order of assignment does not matter.
+    # Enum members looked up once: on Python 3.11 each lookup such as VentureKind.HUB is
+    # slow enough that, in this loop over every live venture, it cost most of the time.
+    hub, active = VentureKind.HUB, VentureState.ACTIVE
+    hubs = [venture for venture in state.ventures.live
+            if venture.kind is hub and venture.state is active and venture.hosts.size]
+    if not hubs:
+        return hub_up
+    area = np.array([venture.area for venture in hubs])
+    hosts = [venture.hosts for venture in hubs]
+    n_hosts = np.array([each.size for each in hosts])
+    hosts_up = np.add.reduceat(up[np.concatenate(hosts), np.repeat(area, n_hosts)],
+                               np.cumsum(n_hosts) - n_hosts)
+    service = sustainment.hub_availability(hosts_up, n_hosts, params.hub_surge)
+    members = [state.ventures.current_members(venture) for venture in hubs]
+    n_members = np.array([each.size for each in members])
+    hub_up[np.concatenate(members), np.repeat(area, n_members)] = np.repeat(service, n_members)
     return hub_up
 
 
-def capability_factors(stock: np.ndarray, capability: np.ndarray,
-                       interoperability: np.ndarray, floor: float) -> dict[str, np.ndarray]:
-    """Per area: the stock, its stock-weighted readiness and the interoperability factor,
-    whose product is the area's effective capability."""
-    total_stock = stock.sum(axis=0)
-    readiness = np.divide(capability.sum(axis=0), total_stock,
-                          out=np.zeros_like(total_stock), where=total_stock > 0)
-    return {"stock": total_stock, "readiness": readiness,
-            "interoperability": interoperability_factor(interoperability, floor)}
+def capability_factors(total_stock: np.ndarray, total_capability: np.ndarray,
+                       interoperability: np.ndarray) -> np.ndarray:
+    """[factor, A] per area, in the order of FACTORS: the stock, its stock-weighted
+    readiness and the interoperability factor, whose product is the area's effective
+    capability (``total_*`` summed over nations)."""
+    factors = np.zeros((len(FACTORS), total_stock.size))
+    factors[0] = total_stock
+    np.divide(total_capability, total_stock, out=factors[1], where=total_stock > 0)
+    factors[2] = interoperability
+    return factors
 
 
 def log_mean(after: np.ndarray, before: np.ndarray) -> np.ndarray:
@@ -67,27 +81,24 @@ def log_mean(after: np.ndarray, before: np.ndarray) -> np.ndarray:
     return np.divide(after - before, log_ratio, out=after.copy(), where=log_ratio != 0)
 
 
-def decompose(before: dict[str, np.ndarray], after: dict[str, np.ndarray]
-              ) -> dict[str, np.ndarray]:
-    """Split the change of the product of the factors into additive parts, one per
-    factor, that sum exactly to the change (LMDI-I)."""
-    product_before = np.prod([before[name] for name in FACTORS], axis=0)
-    product_after = np.prod([after[name] for name in FACTORS], axis=0)
-    weight = log_mean(product_after, product_before)
-    parts = {}
-    for name in FACTORS:
-        valid = (before[name] > 0) & (after[name] > 0)
-        parts[name] = np.where(valid, weight * np.log(np.where(
-            valid, after[name], 1.0) / np.where(valid, before[name], 1.0)), 0.0)
-    return parts
+def decompose(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
+    """Split the change of the product of the factors (``[factor, A]``) into additive
+    parts, one per factor, that sum exactly to the change (LMDI-I). All factors at once
+    as one array: a few operations on [3, A] rather than three times as many on [A]."""
+    weight = log_mean(after.prod(axis=0), before.prod(axis=0))
+    valid = (before > 0) & (after > 0)
+    parts = np.where(valid, weight * np.log(np.where(valid, after, 1.0)
+                                            / np.where(valid, before, 1.0)), 0.0)
+    return dict(zip(FACTORS, parts, strict=True))
 
 
 def withheld(state: State, attention: USAttention) -> np.ndarray:
     """[N, A] share of each stock withheld from Europe: US stocks in the areas the
     Indo-Pacific pulls, in proportion to the attention it pulls."""
-    areas = np.isin(state.areas.names, attention.pulled_areas)
+    # A membership test per area name: np.isin costs tens of microseconds on a few names.
+    areas = np.array([name in attention.pulled_areas for name in state.areas.names])
     share = attention.stock_pull * state.world.pacific_attention
-    return state.nations.is_us[:, None] * areas[None, :] * share
+    return (state.nations.is_us[:, None] & areas[None, :]) * share
 
 
 def advance(state: State, params: Industry, exercises_params: Exercises,
@@ -101,11 +112,10 @@ def advance(state: State, params: Industry, exercises_params: Exercises,
     own = up[state.industry.supplier, state.areas.grid]
     availability = sustainment.sustainment_availability(coverage, hub_service(state, up, params),
                                                         own)
-    target = sustainment.readiness_target(coverage, availability, params.base_readiness,
-                                          params.hub_readiness, params.disruption_sensitivity)
-    undisrupted = sustainment.readiness_target(coverage, 1.0, params.base_readiness,
-                                               params.hub_readiness,
-                                               params.disruption_sensitivity)
+    undisrupted = sustainment.sustained_readiness(coverage, params.base_readiness,
+                                                  params.hub_readiness)
+    target = sustainment.readiness_target(undisrupted, availability,
+                                          params.disruption_sensitivity)
     rate = params.readiness_adjustment
     forces.readiness += rate * (target - forces.readiness)
     forces.undisrupted_readiness += rate * (undisrupted - forces.undisrupted_readiness)
@@ -119,8 +129,9 @@ def advance(state: State, params: Industry, exercises_params: Exercises,
     buying = (nations.procurement > 0)[:, None] & (state.areas.share > 0)[None, :]
     forces.fragmentation = standards.fragmentation(state.standards.standard, buying,
                                                    state.standards.count)
-    forces.area_capability = forces.capability.sum(axis=0) * interoperability_factor(
-        forces.interoperability, params.interoperability_floor)
+    total_capability = forces.capability.sum(axis=0)
+    factor = interoperability_factor(forces.interoperability, params.interoperability_floor)
+    forces.area_capability = total_capability * factor
     forces.effective_capability = float(forces.area_capability.sum())
     forces.nation_capability = forces.capability.sum(axis=1)
     stock = forces.stock.sum(axis=1)
@@ -129,17 +140,16 @@ def advance(state: State, params: Industry, exercises_params: Exercises,
     lost = float((forces.stock * available
                   * (forces.undisrupted_readiness - forces.readiness)).sum())
     forces.capability_lost = max(lost, 0.0)
-    factors = capability_factors(forces.stock, forces.capability, forces.interoperability,
-                                 params.interoperability_floor)
-    forces.change_from = decompose(forces.factors, factors) if forces.factors else \
-        {name: np.zeros(state.areas.n) for name in FACTORS}
+    factors = capability_factors(forces.stock.sum(axis=0), total_capability, factor)
+    forces.change_from = decompose(forces.factors, factors) if forces.factors.size else \
+        dict(zip(FACTORS, np.zeros_like(factors), strict=True))
     forces.factors = factors
 
 
 def lines_disabled(state: State) -> int:
     """Production lines of existing nodes disabled this quarter."""
     exists = state.industry.capacity > 0
-    return int((~state.industry.lines_up(state.step) & exists[..., None]).sum())
+    return np.count_nonzero(~state.industry.lines_up(state.step) & exists[..., None])
 
 
 def tally_losses(state: State) -> None:

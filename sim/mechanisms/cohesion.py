@@ -16,6 +16,8 @@ sim.policies.behavioural).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.enums import Governance, VentureKind
@@ -24,11 +26,19 @@ from sim.state import State
 from sim.statistics import gini
 
 
-def alignment(values: np.ndarray) -> float:
+def spread(values: np.ndarray) -> tuple[float, np.ndarray, float]:
+    """Mean, deviations from the mean and standard deviation of ``values`` (non-empty),
+    equal bit for bit to numpy's ``mean`` and ``std``: ``measure`` needs all three of the
+    same values, so each is computed once, and on Python floats where numpy's per-call
+    overhead on a scalar would cost more than the arithmetic."""
+    mean = float(values.sum()) / values.size
+    deviation = values - mean
+    return mean, deviation, math.sqrt(float((deviation * deviation).sum()) / values.size)
+
+
+def alignment(std: float) -> float:
     """1 minus twice the standard deviation (values in [0, 1]), clipped to [0, 1]."""
-    # min/max rather than np.clip: the same value, without numpy's per-call overhead on a
-    # scalar (this runs twice a step).
-    return min(max(1.0 - 2.0 * float(values.std()), 0.0), 1.0) if values.size else 1.0
+    return min(max(1.0 - 2.0 * std, 0.0), 1.0)
 
 
 def update_trust(trust: np.ndarray, kept: np.ndarray, broken: np.ndarray,
@@ -52,7 +62,7 @@ def fairness(share: np.ndarray, mean_share: float) -> np.ndarray:
     burden, falling to 0 at twice the average."""
     if mean_share <= 0:
         return np.ones_like(share)
-    return np.clip(2.0 - share / mean_share, 0.0, 1.0)
+    return np.minimum(np.maximum(2.0 - share / mean_share, 0.0), 1.0)
 
 
 def weighted_mean(parts: dict[str, float | np.ndarray], weights: dict[str, float]
@@ -94,32 +104,33 @@ def update_trust_of(state: State, params: Cohesion, exercise_trust_gain: float) 
                                                       - nations.trust_us)
 
 
-def dispersion(values: np.ndarray) -> float:
+def dispersion(std: float, mean: float) -> float:
     """Spread of values relative to their mean (coefficient of variation, the mean held
     above 0.05), so that a common rise does not count as divergence."""
-    return float(values.std()) / max(float(values.mean()), 0.05) if values.size else 0.0
+    return std / max(mean, 0.05)
 
 
 def measure(state: State, params: Cohesion) -> None:
     """The cohesion index, its parts, and each nation's satisfaction."""
     nations, record = state.nations, state.cohesion
-    left_out_share = record.left_out.mean(axis=1)
+    left_out_share = record.left_out.sum(axis=1) / record.left_out.shape[1]
     spenders = nations.spends
-    perceived = nations.perceived
     share = nations.share[spenders]
-    mean_share = float(share.mean()) if share.size else 0.0
-    mean_perceived = max(float(perceived.mean()), 0.05)
-    others = ~nations.is_us
+    mean_share = float(share.sum()) / share.size if share.size else 0.0
+    perceived = nations.perceived
+    mean_perceived, perceived_deviation, perceived_std = spread(perceived)
+    mean_pressure, pressure_deviation, pressure_std = spread(nations.pressure)
+    us_trust = nations.trust_us[~nations.is_us]
     record.burden_gini = gini(share)
     record.parts = {
-        "common_threat": float(perceived.mean()),
-        "threat_alignment": max(1.0 - dispersion(perceived), 0.0),
-        "political_alignment": alignment(nations.pressure),
-        "solidarity": 1.0 - float(nations.pressure.mean()),
+        "common_threat": mean_perceived,
+        "threat_alignment": max(1.0 - dispersion(perceived_std, mean_perceived), 0.0),
+        "political_alignment": alignment(pressure_std),
+        "solidarity": 1.0 - mean_pressure,
         "fairness": 1.0 - record.burden_gini,
-        "trust": float(nations.trust_allies.mean()),
-        "inclusion": 1.0 - float(left_out_share.mean()),
-        "transatlantic": float(nations.trust_us[others].mean()) if others.any() else 1.0,
+        "trust": float(nations.trust_allies.sum()) / state.n,
+        "inclusion": 1.0 - float(left_out_share.sum()) / state.n,
+        "transatlantic": float(us_trust.sum()) / us_trust.size if us_trust.size else 1.0,
     }
     weights = {
         "common_threat": params.weight_common_threat,
@@ -133,18 +144,19 @@ def measure(state: State, params: Cohesion) -> None:
     }
     record.cohesion = float(weighted_mean(record.parts, weights))
     nation_fairness = np.where(spenders, fairness(nations.share, mean_share), 1.0)
+    threat_alignment = 1.0 - np.abs(perceived_deviation) / max(mean_perceived, 0.05)
     nation_parts = {
         "common_threat": perceived,
-        "threat_alignment": np.clip(1.0 - np.abs(perceived - perceived.mean())
-                                    / mean_perceived, 0.0, 1.0),
-        "political_alignment": 1.0 - np.abs(nations.pressure - nations.pressure.mean()),
+        "threat_alignment": np.minimum(np.maximum(threat_alignment, 0.0), 1.0),
+        "political_alignment": 1.0 - np.abs(pressure_deviation),
         "solidarity": 1.0 - nations.pressure,
         "fairness": nation_fairness,
         "trust": nations.trust_allies,
         "inclusion": 1.0 - left_out_share,
         "transatlantic": np.where(nations.is_us, 1.0, nations.trust_us),
     }
-    record.satisfaction = np.clip(weighted_mean(nation_parts, weights), 0.0, 1.0)
+    record.satisfaction = np.minimum(np.maximum(weighted_mean(nation_parts, weights), 0.0),
+                                     1.0)
 
 
 def cohesion_factor(cohesion: float, params: Cohesion) -> float:

@@ -55,8 +55,10 @@ def interoperability(fleet_capability: np.ndarray) -> np.ndarray:
     nation_total = fleet_capability.sum(axis=2)  # [N, A]
     same = (per_standard**2 - own_per_standard).sum(axis=1)
     all_pairs = nation_total.sum(axis=0) ** 2 - (nation_total**2).sum(axis=0)
-    share = np.where(all_pairs > 0, same / np.where(all_pairs > 0, all_pairs, 1.0), 1.0)
-    return np.clip(share, 0.0, 1.0)  # rounding can stray a hair outside [0, 1]
+    share = np.divide(same, all_pairs, out=np.ones_like(same), where=all_pairs > 0)
+    # Rounding can stray a hair outside [0, 1]; minimum/maximum in place are np.clip's
+    # values with less call overhead.
+    return np.minimum(np.maximum(share, 0.0, out=share), 1.0, out=share)
 
 
 def fragmentation(standard: np.ndarray, buying: np.ndarray, n_standards: int) -> np.ndarray:

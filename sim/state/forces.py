@@ -28,8 +28,8 @@ class ForcesState:
     # the parts due to the equipment stock, its readiness and interoperability (additive,
     # log-mean Divisia), and the three factors it was split on, for next quarter.
     change_from: dict[str, np.ndarray]  # part -> [A] capability units this quarter
-    factors: dict[str, np.ndarray]  # part -> [A] stock, stock-weighted readiness,
-    #                                 interoperability factor
+    factors: np.ndarray  # [part, A] stock, stock-weighted readiness, interoperability
+    #                      factor (sim.mechanisms.capability.FACTORS; no rows at set-up)
     delivered: np.ndarray  # [N, A] units delivered this quarter
     joint_delivered: np.ndarray  # [N, A] of which from pooled programmes
     aid_transferred: np.ndarray  # [N] units given to Ukraine from stocks this quarter
