@@ -6,8 +6,11 @@ Usage: python benchmarks/bench_experiments.py [--replications 2000] [--pairs 2]
 Alternately, ``--pairs`` times each (so that a busy machine slows both alike):
 1. ``run.py run`` of the baseline with N replications on W workers (a subprocess; every
    table written as Parquet, every step of every nation included): wall time,
-   replications per second, and the resident memory of the whole process tree, sampled
-   every 0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming);
+   replications per second, and the memory of the whole process tree, sampled every
+   0.5 s (peak, and at 25/50/75/100 % of the run - flat means streaming), as the sum of
+   resident sizes (RSS, which counts the pages forked workers share with their parent
+   once per process) and of proportional sizes (PSS, which counts them once: what the
+   tree really holds);
 2. the same model driven by Mesa's ``batch_run`` (number_processes=W, its defaults: the
    model's figures of the last step only): wall time and peak memory. Mesa 3.4+ takes
    the seeds as ``rng=``, Mesa 3.3 as a parameter.
@@ -37,22 +40,28 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_replication import machine  # noqa: E402
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    total, stack = 0, [pid]
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Memory of a process and all its descendants, in MB: the sum of their resident
+    sizes (RSS: pages shared between a parent and its forked workers count once per
+    process) and of their proportional sizes (PSS: each shared page split between the
+    processes sharing it, so the sum is what the tree really holds)."""
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as handle:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     stack.extend(int(child) for child in handle.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def gathering(folder: Path | None) -> bool:
@@ -61,24 +70,27 @@ def gathering(folder: Path | None) -> bool:
                                    or any(folder.glob(".*.gathering")))
 
 
-def sample(pid: int, samples: list[tuple[float, float]], stop: threading.Event,
+Sample = tuple[float, float, float]  # seconds since the start, RSS MB, PSS MB
+
+
+def sample(pid: int, samples: list[Sample], stop: threading.Event,
            folder: Path | None, gathered: list[float]) -> None:
     started = time.perf_counter()
     while not stop.is_set():
-        rss = tree_rss_mb(pid)
+        rss, pss = tree_memory_mb(pid)
         if rss > 0:  # 0: the process has ended
-            samples.append((time.perf_counter() - started, rss))
+            samples.append((time.perf_counter() - started, rss, pss))
         if samples and not gathered and gathering(folder):
             gathered.append(samples[-1][0])
         stop.wait(0.5)
 
 
 def measure(command: list[str], folder: Path | None = None
-            ) -> tuple[float, list[tuple[float, float]], int, float | None]:
+            ) -> tuple[float, list[Sample], int, float | None]:
     """Run ``command``, sampling the memory of its process tree every 0.5 s: the wall
-    time, the samples (seconds, MB), the exit status, and when the run folder
+    time, the samples (seconds, RSS MB, PSS MB), the exit status, and when the run folder
     ``folder`` began gathering its tables (None: not seen)."""
-    samples: list[tuple[float, float]] = []
+    samples: list[Sample] = []
     gathered: list[float] = []
     stop = threading.Event()
     started = time.perf_counter()
@@ -109,31 +121,33 @@ print(len(results), "rows", file=sys.stderr)
 """
 
 
-def growth(samples: list[tuple[float, float]], end: float) -> float:
+def growth(samples: list[Sample], end: float) -> float:
     """Per cent growth of the process tree's memory over the replications (which end at
     ``end`` seconds): its highest sample in their last quarter against its highest in
     their second. Highest, because each worker's memory rises and falls with every chunk
     of replications it holds before writing them (a sawtooth of up to 50 replications'
     tables); a leak lifts the peaks."""
     def peak(low: float, high: float) -> float:
-        return max((rss for at, rss in samples if low * end <= at <= high * end),
+        return max((rss for at, rss, _ in samples if low * end <= at <= high * end),
                    default=float("nan"))
     return (peak(0.75, 1.0) / peak(0.25, 0.5) - 1) * 100
 
 
 def report(label: str, replications: int, seconds: float,
-           samples: list[tuple[float, float]]) -> float:
-    peak = max((rss for _, rss in samples), default=0.0)
+           samples: list[Sample]) -> tuple[float, float]:
+    """Print a run's figures; return its peak RSS and peak PSS (process tree, MB)."""
+    peak = max((rss for _, rss, _ in samples), default=0.0)
+    peak_pss = max((pss for _, _, pss in samples), default=0.0)
     print(f"{label}: {replications} replications in {seconds:.1f} s = "
-          f"{replications / seconds:.1f} replications/s; peak RSS (process tree) "
-          f"{peak:.0f} MB")
+          f"{replications / seconds:.1f} replications/s; peak memory of the process tree: "
+          f"RSS {peak:.0f} MB, PSS {peak_pss:.0f} MB")
     if samples:
         marks = []
         for share in (0.25, 0.5, 0.75, 1.0):
             at = min(samples, key=lambda item: abs(item[0] - share * seconds))
             marks.append(f"{int(share * 100)} %: {at[1]:.0f} MB")
         print("    RSS over the run - " + ", ".join(marks))
-    return peak
+    return peak, peak_pss
 
 
 def main() -> None:
@@ -149,8 +163,8 @@ def main() -> None:
     scenario = str(ROOT / "scenarios" / "baseline.yaml")
     count, workers = args.replications, str(args.workers)
     print(f"machine: {machine()}")
-    ours: list[tuple[float, float, float]] = []  # seconds, peak MB, growth %
-    theirs: list[tuple[float, float]] = []
+    ours: list[tuple[float, float, float, float]] = []  # seconds, RSS, PSS, growth %
+    theirs: list[tuple[float, float, float]] = []  # seconds, RSS, PSS
     with tempfile.TemporaryDirectory() as folder:
         for pair in range(max(args.pairs, 1)):
             out = Path(folder) / f"run-{pair}"
@@ -160,14 +174,14 @@ def main() -> None:
             if code != 0:
                 sys.exit(f"run.py failed with exit status {code}")
             size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
-            peak = report(f"run.py run (--workers {workers}; {size:.0f} MB of Parquet)",
-                          count, seconds, samples)
+            peaks = report(f"run.py run (--workers {workers}; {size:.0f} MB of Parquet)",
+                           count, seconds, samples)
             replicated = gathered if gathered is not None else seconds
-            ours.append((seconds, peak, growth(samples, replicated)))
-            after = max((rss for at, rss in samples if at >= replicated), default=0.0)
+            ours.append((seconds, *peaks, growth(samples, replicated)))
+            after = max((rss for at, rss, _ in samples if at >= replicated), default=0.0)
             print(f"    replications over at {replicated:.1f} s; memory growth over them "
                   f"(peak of the last quarter against peak of the second): "
-                  f"{ours[-1][2]:+.1f} %; peak while gathering the tables, summary and "
+                  f"{ours[-1][3]:+.1f} %; peak RSS while gathering the tables, summary and "
                   f"dashboard: {after:.0f} MB")
             if not args.pairs:
                 break
@@ -175,22 +189,25 @@ def main() -> None:
                                                  scenario, str(count), workers])
             if code != 0:
                 sys.exit(f"batch_run failed with exit status {code}")
-            theirs.append((seconds, report(
+            theirs.append((seconds, *report(
                 f"mesa.batch_run (number_processes={workers}, Mesa {mesa.__version__})",
                 count, seconds, samples)))
-    our_seconds = statistics.median(run[0] for run in ours)
-    our_peak = statistics.median(run[1] for run in ours)
-    print(f"ours, median of {len(ours)}: {count / our_seconds:.1f} replications/s, peak "
-          f"{our_peak:.0f} MB, memory growth over the replications "
-          f"{statistics.median(run[2] for run in ours):+.1f} % (aim: under 10 %)")
+
+    def median(runs: list[tuple[float, ...]], column: int) -> float:
+        return statistics.median(run[column] for run in runs)
+
+    print(f"ours, median of {len(ours)}: {count / median(ours, 0):.1f} replications/s, "
+          f"peak RSS {median(ours, 1):.0f} MB, PSS {median(ours, 2):.0f} MB, memory growth "
+          f"over the replications {median(ours, 3):+.1f} % (aim: under 10 %)")
     if theirs:
-        their_seconds = statistics.median(run[0] for run in theirs)
-        their_peak = statistics.median(run[1] for run in theirs)
-        print(f"batch_run, median of {len(theirs)}: {count / their_seconds:.1f} "
-              f"replications/s, peak {their_peak:.0f} MB")
-        print(f"throughput ours / batch_run: {their_seconds / our_seconds:.2f}x (aim: 3x); "
-              f"peak memory ours / batch_run: {our_peak / their_peak:.2f} (aim: 1/3 or "
-              "less)")
+        print(f"batch_run, median of {len(theirs)}: {count / median(theirs, 0):.1f} "
+              f"replications/s, peak RSS {median(theirs, 1):.0f} MB, PSS "
+              f"{median(theirs, 2):.0f} MB")
+        print(f"throughput ours / batch_run: {median(theirs, 0) / median(ours, 0):.2f}x "
+              f"(aim: 3x); peak memory ours / batch_run: RSS "
+              f"{median(ours, 1) / median(theirs, 1):.2f}, PSS "
+              f"{median(ours, 2) / median(theirs, 2):.2f} (aim: 1/3 or less)")
+
 
 if __name__ == "__main__":
     main()
