@@ -6,9 +6,18 @@ import numpy as np
 import pytest
 
 from sim import statistics
-from sim.mechanisms import budgets, cohesion, negotiation, production, standards, sustainment
+from sim.mechanisms import (
+    budgets,
+    cohesion,
+    drivers,
+    negotiation,
+    production,
+    standards,
+    sustainment,
+)
 from sim.mechanisms.prices import price_factor
 from sim.policies import logit
+from sim.schema.alliance import Pledge
 
 
 def test_learning_curve_falls_by_the_learning_rate_per_doubling():
@@ -23,6 +32,24 @@ def test_free_riding_is_strongest_for_small_allies():
     pure = budgets.public_good_factor(free_riding, 0.0, np.ones(2))
     private = budgets.public_good_factor(free_riding, 1.0, np.ones(2))
     assert pure[0] < pure[1] and private.tolist() == [1.0, 1.0]
+
+
+def test_pledge_path_is_nan_before_the_pledge_and_keeps_those_above_at_the_level():
+    pledge = Pledge(name="test", core_pct_gdp=2.0, announced_step=0, due_step=4,
+                    compliance=0.5)
+    path = budgets.pledge_path(np.array([np.nan, 1.0, 3.0]), 2.0, 2, pledge)
+    assert np.isnan(path[0])
+    assert path[1:].tolist() == [1.0 + 0.5 * 1.0 * 0.5, 2.0]
+
+
+def test_fading_sum_of_one_series_is_the_same_as_among_many():
+    shocks = np.random.default_rng(0).normal(size=(41, 3))
+    together = drivers.fading_sum(shocks, 0.9)
+    for column in range(3):  # a single series takes the Python-float path
+        assert drivers.fading_sum(shocks[:, column], 0.9).tolist() == \
+            together[:, column].tolist()
+    assert together[0].tolist() == [0.0, 0.0, 0.0]
+    assert together[2, 0] == 0.9 * shocks[1, 0] + shocks[2, 0]
 
 
 def test_softmax_gives_zero_to_unavailable_options_and_sums_to_one():

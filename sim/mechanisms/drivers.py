@@ -26,12 +26,22 @@ def trajectory_path(trajectory: Trajectory, steps: int) -> np.ndarray:
 def ar1_noise(rng: np.random.Generator, sd: float, persistence: float,
               shape: tuple[int, ...]) -> np.ndarray:
     """AR(1) noise along axis 0 with stationary standard deviation ``sd``, starting at 0."""
-    noise = np.zeros(shape)
     # Draw even when sd is 0, so that a noise setting never shifts later draws.
     shocks = rng.standard_normal(size=shape) * (sd * np.sqrt(1 - persistence**2))
-    for t in range(1, shape[0]):
-        noise[t] = persistence * noise[t - 1] + shocks[t]
-    return noise
+    return fading_sum(shocks, persistence)
+
+
+def fading_sum(shocks: np.ndarray, persistence: float) -> np.ndarray:
+    """Along axis 0: 0 at first, then ``persistence`` of the last value plus this
+    step's shock (the first shock is not used)."""
+    total = np.zeros(shocks.shape)
+    # A recurrence, step by step; a single series in Python floats (the same arithmetic
+    # as numpy's scalars, at a fraction of their overhead).
+    level, steps = (0.0, shocks.tolist()) if shocks.ndim == 1 else (total[0], shocks)
+    for t in range(1, shocks.shape[0]):
+        level = persistence * level + steps[t]
+        total[t] = level
+    return total
 
 
 def apply_inject(path: np.ndarray, inject: Inject, columns: np.ndarray | None = None) -> None:
@@ -110,9 +120,7 @@ def draw_driver_paths(scenario: Scenario, drivers_rng: np.random.Generator,
     for inject in within:
         if inject.target is InjectTarget.ELECTION:
             shocks[inject.step, columns(inject)] += inject.value
-    election_effect = np.zeros_like(shocks)
-    for t in range(1, steps + 1):
-        election_effect[t] = drivers.pressure_persistence * election_effect[t - 1] + shocks[t]
+    election_effect = fading_sum(shocks, drivers.pressure_persistence)
     base_pressure = np.array([nation.political_pressure for nation in nations])
     pressure = base_pressure[None, :] + drivers.migration_weight * salience + election_effect
     for inject in scenario.injects:

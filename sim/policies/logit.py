@@ -20,7 +20,12 @@ def softmax_shares(utilities: np.ndarray, available: np.ndarray, temperature: fl
                    ) -> np.ndarray:
     """Shares over the last axis; unavailable options get exactly zero."""
     scaled = np.where(available, utilities / temperature, -np.inf)
-    scaled -= scaled.max(axis=-1, keepdims=True)
+    # The best option, one option at a time: numpy's max over a short last axis costs a
+    # call per row, and a maximum is the same in any order.
+    best = scaled[..., 0]
+    for option in range(1, scaled.shape[-1]):
+        best = np.maximum(best, scaled[..., option])
+    scaled -= best[..., None]
     weights = np.exp(scaled)
     return weights / weights.sum(axis=-1, keepdims=True)
 
