@@ -21,14 +21,13 @@ surge premium (sim.mechanisms.orders): the buyers pay for the expansion.
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 import numpy as np
 
 from sim.enums import VentureKind, VentureState
 from sim.mechanisms.capability import interoperability_factor
 from sim.schema.alliance import Industry
 from sim.state import State, Venture
+from sim.state.ventures import members_end_to_end
 
 
 def advance_pipeline(pipeline: np.ndarray) -> np.ndarray:
@@ -170,9 +169,7 @@ def share_out(programmes: list[Venture], built: list[float], delivered: np.ndarr
     it. The programmes' members are laid end to end, so that each step takes a few array
     operations whatever the number of programmes (each programme's total is still summed
     on its own, as a single programme's would be)."""
-    sizes = [venture.members.size for venture in programmes]
-    spans = [slice(end - size, end)
-             for size, end in zip(sizes, accumulate(sizes), strict=True)]
+    members, sizes, spans = members_end_to_end(programmes)
     outstanding = np.maximum(np.concatenate([venture.ordered for venture in programmes])
                              - np.concatenate([venture.delivered for venture in programmes]),
                              0.0)
@@ -180,7 +177,6 @@ def share_out(programmes: list[Venture], built: list[float], delivered: np.ndarr
     portion = np.repeat(built, sizes) * outstanding / np.repeat(owed, sizes)
     for venture, span in zip(programmes, spans, strict=True):
         venture.delivered += portion[span]
-    members = np.concatenate([venture.members for venture in programmes])
     areas = np.repeat([venture.area for venture in programmes], sizes)
     standards = np.repeat([venture.standard for venture in programmes], sizes)
     # Unbuffered, in programme order: a nation in two programmes of an area gets both.

@@ -12,6 +12,7 @@ remain; it pays for shared sustainment at its hosts' nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
@@ -155,3 +156,12 @@ class VentureBook:
     def active_member(self, kind: VentureKind) -> np.ndarray:
         """[N, A] bool: the nation is in an active venture of this kind in the area."""
         return self.active_flags[self.member_of[kind]]
+
+
+def members_end_to_end(ventures: list[Venture]) -> tuple[np.ndarray, list[int], list[slice]]:
+    """The listed members of ``ventures`` laid end to end, how many each venture has, and
+    each venture's span: per-member figures of many ventures in one array operation."""
+    sizes = [venture.members.size for venture in ventures]
+    spans = [slice(end - size, end)
+             for size, end in zip(sizes, accumulate(sizes), strict=True)]
+    return np.concatenate([venture.members for venture in ventures]), sizes, spans
