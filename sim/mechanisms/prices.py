@@ -61,6 +61,7 @@ def standard_price(state: State, area: int, standard: int) -> float:
 def pooled_price(state: State, venture: Venture, formation: Formation) -> np.ndarray:
     """[members] unit cost factor of a programme's orders: its standard's price less the
     pooling discount, plus a surcharge for members adapting from another standard."""
-    base = standard_price(state, venture.area, venture.standard)
-    return base * (1.0 - formation.pooling_discount) * (
-        1.0 + formation.adaptation_surcharge * venture.adapting)
+    pooled = standard_price(state, venture.area, venture.standard) * (
+        1.0 - formation.pooling_discount)
+    # One array operation: the surcharge factor is 1 + surcharge or exactly 1.
+    return np.where(venture.adapting, pooled * (1.0 + formation.adaptation_surcharge), pooled)
