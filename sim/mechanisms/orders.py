@@ -52,8 +52,9 @@ def venture_money(state: State, spend: np.ndarray, active: list[Venture]
     if not active:
         return np.zeros(0), []
     members, sizes, spans = members_end_to_end(active)
+    pathway = {kind: int(kind.pathway) for kind in VentureKind}  # looked up once, not per venture
     money = spend[members, np.repeat([venture.area for venture in active], sizes),
-                  np.repeat([venture.kind.pathway for venture in active], sizes)]
+                  np.repeat([pathway[venture.kind] for venture in active], sizes)]
     for venture, span in zip(active, spans, strict=True):
         if venture.members_left:
             money[span] *= state.ventures.paying(venture)
@@ -81,13 +82,14 @@ def advance(state: State, alliance: Alliance) -> None:
     acquisition_money = float(spend[..., Pathway.NATIONAL].sum())
     acquisition_units = float(units.sum())
 
-    active = [venture for venture in ventures.live if venture.state is VentureState.ACTIVE]
+    active_state, hub = VentureState.ACTIVE, VentureKind.HUB  # enum lookups once, not per venture
+    active = [venture for venture in ventures.live if venture.state is active_state]
     money, spans = venture_money(state, spend, active)
     for venture, span in zip(active, spans, strict=True):
         money_in = money[span]
         paid = float(money_in.sum())
         venture.paid += paid
-        if venture.kind is VentureKind.HUB:
+        if venture.kind is hub:
             continue
         bought = money_in / prices.pooled_price(state, venture, formation)
         units_bought = float(bought.sum())

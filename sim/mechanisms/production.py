@@ -122,8 +122,9 @@ def planned_deliveries(order_rate: float, quarters: int, line_start: float, grow
 
 def producing_programmes(state: State) -> list[Venture]:
     """Programmes with orders in their pipeline or backlog."""
-    return [v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
-            and v.state in (VentureState.ACTIVE, VentureState.COMPLETED)
+    # Enum members looked up once, not for every venture (a lookup costs about 0.1 us).
+    programme, producing = VentureKind.PROGRAMME, (VentureState.ACTIVE, VentureState.COMPLETED)
+    return [v for v in state.ventures.live if v.kind is programme and v.state in producing
             and (v.backlog > 0 or v.pipeline.any())]
 
 
