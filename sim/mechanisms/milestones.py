@@ -82,12 +82,13 @@ def assess(state: State, formation: Formation) -> None:
     t, totals = state.step, state.totals
     kept = np.zeros(state.n)
     broken = np.zeros(state.n)
+    pending = MilestoneStatus.PENDING  # enum lookup once, not per milestone
     for venture in state.ventures.live:
         # Milestones fall due in order: from the first pending one not yet due on, none
         # is due or late, so only those before it are judged.
         judged = list(takewhile(
-            lambda milestone: milestone.status is not MilestoneStatus.PENDING
-            or milestone.due_step <= t, venture.milestones[venture.settled_milestones:]))
+            lambda milestone: milestone.status is not pending or milestone.due_step <= t,
+            venture.milestones[venture.settled_milestones:]))
         if not judged:
             continue
         delivered = venture.delivered_total

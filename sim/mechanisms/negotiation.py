@@ -105,10 +105,11 @@ def advance(state: State, decisions: Decisions, alliance: Alliance,
         for area in np.flatnonzero(free.any(axis=0)):
             propose(state, kind, int(area), np.flatnonzero(free[:, area]),
                     open_ventures.get((kind, int(area))), alliance, rng)
+    proposed, active = VentureState.PROPOSED, VentureState.ACTIVE  # enum lookups once
     for venture in ventures.live:
-        if venture.state is VentureState.PROPOSED:
+        if venture.state is proposed:
             advance_negotiation(state, venture, alliance, rng)
-        elif venture.state is VentureState.ACTIVE and venture.end_step is not None and \
+        elif venture.state is active and venture.end_step is not None and \
                 t >= venture.end_step:
             venture.state = VentureState.COMPLETED
             release_members(state, venture)

@@ -28,8 +28,10 @@ def price_factor(cumulative: np.ndarray, reference: np.ndarray | float,
 
 def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
     """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``."""
-    ratio = np.clip(cumulative / state.standards.reference_output[area],
-                    *LEARNING_RATIO_BOUNDS)
+    low, high = LEARNING_RATIO_BOUNDS
+    # np.minimum(np.maximum()) is np.clip without its wrapper's overhead.
+    ratio = np.minimum(np.maximum(cumulative / state.standards.reference_output[area], low),
+                       high)
     return price_factor(ratio, 1.0, state.areas.learning_rate[area])
 
 
@@ -50,13 +52,16 @@ def order_price(state: State) -> np.ndarray:
 def standard_price(state: State, area: int, standard: int) -> float:
     """Unit cost factor of one standard (scalar version of :func:`price`)."""
     low, high = LEARNING_RATIO_BOUNDS
-    ratio = state.standards.cumulative[area, standard] / state.standards.reference_output[area]
-    return float(min(max(ratio, low), high) ** state.areas.log2_learning[area])
+    # Python floats: the same IEEE operations without numpy scalar overhead.
+    ratio = float(state.standards.cumulative[area, standard]) / \
+        float(state.standards.reference_output[area])
+    return min(max(ratio, low), high) ** float(state.areas.log2_learning[area])
 
 
 def pooled_price(state: State, venture: Venture, formation: Formation) -> np.ndarray:
     """[members] unit cost factor of a programme's orders: its standard's price less the
     pooling discount, plus a surcharge for members adapting from another standard."""
-    base = standard_price(state, venture.area, venture.standard)
-    return base * (1.0 - formation.pooling_discount) * (
-        1.0 + formation.adaptation_surcharge * venture.adapting)
+    pooled = standard_price(state, venture.area, venture.standard) * (
+        1.0 - formation.pooling_discount)
+    # One array operation: the surcharge factor is 1 + surcharge or exactly 1.
+    return np.where(venture.adapting, pooled * (1.0 + formation.adaptation_surcharge), pooled)

@@ -12,10 +12,15 @@ remain; it pays for shared sustainment at its hosts' nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
 from sim.enums import MilestoneStatus, VentureKind, VentureState
+
+# A stalled or closed venture has nothing left to do (a module constant: enum lookups
+# are slow).
+ENDED = (VentureState.STALLED, VentureState.CLOSED)
 
 
 @dataclass
@@ -77,7 +82,7 @@ class Venture:
     def finished(self) -> bool:
         """Nothing about it can change any more: stalled, or completed with every order
         built and every milestone settled."""
-        if self.state in (VentureState.STALLED, VentureState.CLOSED):
+        if self.state in ENDED:
             return True
         return self.state is VentureState.COMPLETED and self.backlog <= 0 and \
             not self.pipeline.any() and self.settled_milestones == len(self.milestones)
@@ -132,9 +137,10 @@ class VentureBook:
     def refresh(self) -> None:
         """Recompute the active flags after ventures changed state (only live ventures
         can be active: the finished ones need not be looked at)."""
+        active = VentureState.ACTIVE  # enum lookup once, not per venture
         self.active_flags = np.zeros(len(self.ventures) + 1, dtype=bool)
         self.active_flags[[venture.venture_id for venture in self.live
-                           if venture.state is VentureState.ACTIVE]] = True
+                           if venture.state is active]] = True
 
     def drop_finished(self) -> None:
         self.live = [venture for venture in self.live if not venture.finished]
@@ -155,3 +161,12 @@ class VentureBook:
     def active_member(self, kind: VentureKind) -> np.ndarray:
         """[N, A] bool: the nation is in an active venture of this kind in the area."""
         return self.active_flags[self.member_of[kind]]
+
+
+def members_end_to_end(ventures: list[Venture]) -> tuple[np.ndarray, list[int], list[slice]]:
+    """The listed members of ``ventures`` laid end to end, how many each venture has, and
+    each venture's span: per-member figures of many ventures in one array operation."""
+    sizes = [venture.members.size for venture in ventures]
+    spans = [slice(end - size, end)
+             for size, end in zip(sizes, accumulate(sizes), strict=True)]
+    return np.concatenate([venture.members for venture in ventures]), sizes, spans
