@@ -49,15 +49,17 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
     spenders, allies = nations.spends, ~nations.is_us
     n_spenders = int(np.count_nonzero(spenders))
     capability = float(forces.capability.sum())
-    programmes = hubs = proposed = 0
-    for venture in state.ventures.live:  # finished: neither
-        if venture.state is VentureState.ACTIVE:
-            if venture.kind is VentureKind.PROGRAMME:
-                programmes += 1
-            else:
-                hubs += 1
-        elif venture.state is VentureState.PROPOSED:
+    # One pass over the live ventures (finished ones count nowhere) serves every figure.
+    programmes: list[Venture] = []  # agreed: active, or completed and still delivering
+    hubs = proposed = 0
+    for venture in state.ventures.live:
+        if venture.state is VentureState.PROPOSED:
             proposed += 1
+        elif venture.kind is VentureKind.PROGRAMME:
+            programmes.append(venture)
+        elif venture.state is VentureState.ACTIVE:
+            hubs += 1
+    active = [v for v in programmes if v.state is VentureState.ACTIVE]
     figures: dict[str, float] = {
         "effective_capability": forces.effective_capability,
         "readiness": _share(capability, float(forces.stock.sum())),
@@ -75,7 +77,7 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "burden_gini": record.burden_gini,
         "burden_spearman": spearman(nations.gdp[spenders], nations.share[spenders]),
         "mean_defence_pct_gdp": _mean(nations.share[spenders]),
-        "active_programmes": float(programmes),
+        "active_programmes": float(len(active)),
         "active_hubs": float(hubs),
         "proposed_ventures": float(proposed),
         "milestones_due": float(totals.milestones_due),
@@ -111,9 +113,9 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "mean_trust_allies": _mean(nations.trust_allies),
         "mean_trust_us": _mean(nations.trust_us[allies]),
     }
-    industry = industry_by_area(state)
+    industry = industry_by_area(state, programmes)
     figures.update({name: float(values.sum()) for name, values in industry.items()})
-    figures.update(european_figures(state))
+    figures.update(european_figures(state, active))
     figures.update({f"capability_from_{part}": float(change.sum())
                     for part, change in forces.change_from.items()})
     if per_area:
@@ -127,17 +129,17 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
     return figures
 
 
-def industry_by_area(state: State) -> dict[str, np.ndarray]:
+def industry_by_area(state: State, programmes: list[Venture]) -> dict[str, np.ndarray]:
     """[A] per area: units delivered this quarter to the allies' forces (all, and from
     pooled programmes), units waiting for production and the order book (orders in lead
     time and waiting; both with equipment ordered for Ukraine), production capacity (node
-    capacity and programme lines) and capacity being built."""
+    capacity and programme lines) and capacity being built. ``programmes``: the agreed
+    programmes still live, in the book's order."""
     industry, forces = state.industry, state.forces
     # Grouped by area, keeping their order within an area: bincount adds each area's values
     # in the same order as over the unsorted list, and an area's pipelines all have its
     # lead time as length, so they stack into one array whose row sums are their sums.
-    programmes = sorted((v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
-                         and v.state is not VentureState.PROPOSED), key=attrgetter("area"))
+    programmes = sorted(programmes, key=attrgetter("area"))
     areas = np.array([v.area for v in programmes], dtype=int)
     backlogs = np.array([v.backlog for v in programmes], dtype=float)
     pipelines, running = np.zeros(len(programmes)), np.zeros(len(programmes), dtype=bool)
@@ -165,11 +167,12 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     }
 
 
-def european_figures(state: State) -> dict[str, float]:
+def european_figures(state: State, active: list[Venture]) -> dict[str, float]:
     """Europe's dependency - the share of European allies' capability on standards owned
     outside Europe -, the interoperability among European allies alone, and Europe's
     industrial share of this quarter's European equipment money (national and pooled)
-    spent with European producers."""
+    spent with European producers. ``active``: the active programmes, in the book's
+    order."""
     nations, standards, forces = state.nations, state.standards, state.forces
     europe = nations.european & nations.spends
     owner = standards.owner
@@ -184,8 +187,6 @@ def european_figures(state: State) -> dict[str, float]:
     european_supplier = nations.european[state.industry.supplier]
     money = float(national[europe].sum())
     at_home = float((national * european_supplier)[europe].sum())
-    active = [v for v in state.ventures.live
-              if v.kind is VentureKind.PROGRAMME and v.state is VentureState.ACTIVE]
     for venture, paid in zip(active, _pooled_paid(active, spend, europe), strict=True):
         money += paid
         at_home += paid * float(venture.work_share @ nations.european[venture.hosts])
@@ -200,8 +201,9 @@ def _pooled_paid(programmes: list[Venture], spend: np.ndarray, payers: np.ndarra
     Programmes with as many members stack into one array, whose row sums are each
     programme's sum: a few numpy calls a step rather than a few per programme."""
     paid = np.zeros(len(programmes))
-    by_size = sorted(range(len(programmes)), key=lambda i: programmes[i].members.size)
-    for _, group in groupby(by_size, key=lambda i: programmes[i].members.size):
+    sizes = [v.members.size for v in programmes]
+    by_size = sorted(range(len(programmes)), key=sizes.__getitem__)
+    for _, group in groupby(by_size, key=sizes.__getitem__):
         rows = list(group)
         members = np.array([programmes[i].members for i in rows])  # [programmes, members]
         areas = np.array([programmes[i].area for i in rows])
