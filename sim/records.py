@@ -118,16 +118,18 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "mean_trust_us": LATER,
     }
     industry = industry_by_area(state, programmes)
-    figures.update({name: float(values.sum()) for name, values in industry.items()})
+    sources = {f"capability_from_{part}": change for part, change in forces.change_from.items()}
+    # Each [A] array's total at once: the rows of one stacked array sum as each array does.
+    total = dict(zip([*industry, *sources],
+                     np.array([*industry.values(), *sources.values()]).sum(axis=1).tolist(),
+                     strict=True))
+    figures.update((name, total[name]) for name in industry)
     figures.update(european_figures(state, active))
-    figures.update({f"capability_from_{part}": float(change.sum())
-                    for part, change in forces.change_from.items()})
+    figures.update((name, total[name]) for name in sources)
     if per_area:
         by_area = {"capability": forces.area_capability,
                    "interoperability": forces.interoperability,
-                   "fragmentation": forces.fragmentation, **industry,
-                   **{f"capability_from_{part}": change
-                      for part, change in forces.change_from.items()}}
+                   "fragmentation": forces.fragmentation, **industry, **sources}
         for prefix, values in by_area.items():
             figures.update(zip(state.areas.columns[prefix], values.tolist(), strict=True))
     return figures
@@ -230,7 +232,8 @@ def nation_figures(state: State) -> np.ndarray:
     """One row per nation (fields in NATION_FIELDS order), computed for all at once."""
     nations, forces, record = state.nations, state.forces, state.cohesion
     spend = state.choices.pathway_spend.sum(axis=1)
-    return np.column_stack([
+    # Stacked field by field (one call) and seen row by row.
+    return np.array([
         nations.gdp, nations.share, nations.spending, nations.procurement,
         *(spend[:, pathway] for pathway in Pathway),
         forces.nation_capability, forces.nation_readiness, record.satisfaction,
@@ -239,7 +242,7 @@ def nation_figures(state: State) -> np.ndarray:
         (state.industry.capacity > 0).sum(axis=1) * state.industry.line_down_until.shape[2],
         state.industry.lines_hit, state.industry.attacks_foiled, nations.perceived,
         nations.aid, forces.aid_transferred, nations.practice,
-    ])
+    ], dtype=float).T
 
 
 
