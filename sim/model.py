@@ -13,6 +13,7 @@ docs/MODEL.md describes every mechanism.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import mesa
@@ -76,10 +77,18 @@ class AllianceModel(mesa.Model):
         forget_agent_ids(self)
         # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
         # The recorder keeps Mesa's attribute name: batch_run reads `model.datacollector`.
-        self.figures = records.model_figures(self.state, scenario.outputs.per_area)
-        self.datacollector = StepRecorder(list(self.figures), self.state.n,
-                                          len(records.NATION_FIELDS), self.horizon)
-        self.datacollector.record(self.figures, records.nation_figures(self.state))
+        figures = records.model_figures(self.state, scenario.outputs.per_area)
+        nations = self.state.nations
+        self.datacollector = StepRecorder(
+            list(figures), self.state.n, len(records.NATION_FIELDS), self.horizon,
+            partial(records.nation_row_figures, spends=nations.spends, is_us=nations.is_us,
+                    steps_per_year=scenario.simulation.steps_per_year))
+        self.datacollector.record(figures, records.nation_figures(self.state))
+
+    @property
+    def figures(self) -> dict[str, float]:
+        """The model figures of the step last played (sim.records), by name."""
+        return self.datacollector.latest()
 
     @property
     def nation_rows(self) -> np.ndarray:
@@ -143,8 +152,8 @@ class AllianceModel(mesa.Model):
         ``[N, F]`` (sim.records.NATION_FIELDS) - a DataCollector agent reporter would cost
         a Python call per nation and step, a model reporter a call and a deep copy per
         figure."""
-        self.figures = records.model_figures(self.state, self.config.outputs.per_area)
-        self.datacollector.record(self.figures, records.nation_figures(self.state))
+        self.datacollector.record(records.model_figures(self.state, self.config.outputs.per_area),
+                                  records.nation_figures(self.state))
 
     def kpis(self) -> dict[str, float]:
         """End-of-run key performance indicators (sim/outputs.py, docs/OUTPUTS.md)."""

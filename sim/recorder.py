@@ -3,15 +3,16 @@ arrays.
 
 Mesa's DataCollector calls one reporter per figure per step and deep-copies each value
 (55 calls and copies a step here); the figures are computed together anyway
-(sim.records.model_figures), so they are written as one row of an array instead. The
-recorder answers what Mesa's ``batch_run`` asks of a ``datacollector`` (``model_vars``,
-the steps recorded, no agent records; Mesa 3.3 to 3.5), so ``batch_run`` still drives
-the model.
+(sim.records.model_figures), so they are written as one row of an array instead; those
+that reduce the nation rows are filled in when read, for every step recorded since at
+once (sim.records.nation_row_figures). The recorder answers what Mesa's ``batch_run``
+asks of a ``datacollector`` (``model_vars``, the steps recorded, no agent records; Mesa
+3.3 to 3.5), so ``batch_run`` still drives the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -31,8 +32,12 @@ class StepRecorder:
     agenttype_reporters: ClassVar[dict] = {}
     _agenttype_records: ClassVar[dict] = {}
 
-    def __init__(self, names: list[str], nations: int, nation_fields: int,
-                 steps: int) -> None:
+    def __init__(self, names: list[str], nations: int, nation_fields: int, steps: int,
+                 from_nation_rows: Callable[[np.ndarray], Mapping[str, np.ndarray]]
+                 ) -> None:
+        """``from_nation_rows`` gives, from the nation rows of some steps, the figures
+        recorded as placeholders: they are filled in when figures are read, for all the
+        steps recorded since at once."""
         self.names = names
         self._column = {name: column for column, name in enumerate(names)}
         # Figure-major, so that each figure's series is one contiguous array.
@@ -41,6 +46,8 @@ class StepRecorder:
         self.count = 0
         self.integral: list[str] = []  # figures given as whole numbers: kept as such
         self._lists: tuple[int, dict[str, list[float]]] = (-1, {})
+        self._from_nation_rows = from_nation_rows
+        self._filled = 0  # steps whose figures from the nation rows are filled in
 
     def record(self, figures: Mapping[str, float], nation_row: np.ndarray) -> None:
         """Keep one step: the model figures (in ``names`` order) and the nation rows."""
@@ -53,8 +60,18 @@ class StepRecorder:
         self._nations[self.count] = nation_row
         self.count += 1
 
+    def _fill(self) -> None:
+        """Fill in the figures from the nation rows for the steps recorded since."""
+        if self._filled == self.count:
+            return
+        steps = slice(self._filled, self.count)
+        for name, values in self._from_nation_rows(self._nations[steps]).items():
+            self._figures[self._column[name], steps] = values
+        self._filled = self.count
+
     def series(self, name: str) -> np.ndarray:
         """One figure over the recorded steps, step 0 first."""
+        self._fill()
         values = self._figures[self._column[name], :self.count]
         return values.astype(np.int64) if name in self.integral else values
 
@@ -62,6 +79,13 @@ class StepRecorder:
     def figures(self) -> dict[str, np.ndarray]:
         """Every figure's series by name."""
         return {name: self.series(name) for name in self.names}
+
+    def latest(self) -> dict[str, float]:
+        """The last recorded step's figures by name."""
+        self._fill()
+        return {name: int(value) if name in self.integral else value
+                for name, value in zip(self.names, self._figures[:, self.count - 1].tolist(),
+                                       strict=True)}
 
     @property
     def nation_rows(self) -> np.ndarray:

@@ -17,7 +17,7 @@ from sim.enums import Pathway, VentureKind, VentureState
 from sim.mechanisms.capability import lines_disabled
 from sim.mechanisms.standards import interoperability as standards_interoperability
 from sim.state import State, Venture
-from sim.statistics import spearman
+from sim.statistics import spearman_rows
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -37,27 +37,34 @@ def _share(part: float, whole: float) -> float:
 
 def _mean(values: np.ndarray) -> float:
     """The mean, 0 over nothing: ``sum / n`` is what ``ndarray.mean`` computes, without its
-    Python-level overhead (a step's figures take a dozen means)."""
+    Python-level overhead."""
     return float(values.sum()) / values.size if values.size else 0.0
 
 
+# The place of a figure that is a reduction of the nation rows (NATION_FIELDS):
+# nation_row_figures computes those for every recorded step at once, rather than each
+# quarter (the recorder fills them in when they are read).
+LATER = float("nan")
+
+
 def model_figures(state: State, per_area: bool) -> dict[str, float]:
-    """Model-level figures of the current step."""
+    """Model-level figures of the current step, in their order; those that
+    nation_row_figures gives from the nation rows are LATER here."""
     totals, nations, forces, record = state.totals, state.nations, state.forces, state.cohesion
     spend = state.choices.pathway_spend.sum(axis=(0, 1))
     procurement = float(nations.procurement.sum())
-    spenders, allies = nations.spends, ~nations.is_us
-    n_spenders = int(np.count_nonzero(spenders))
     capability = float(forces.capability.sum())
-    programmes = hubs = proposed = 0
-    for venture in state.ventures.live:  # finished: neither
-        if venture.state is VentureState.ACTIVE:
-            if venture.kind is VentureKind.PROGRAMME:
-                programmes += 1
-            else:
-                hubs += 1
-        elif venture.state is VentureState.PROPOSED:
+    # One pass over the live ventures (finished ones count nowhere) serves every figure.
+    programmes: list[Venture] = []  # agreed: active, or completed and still delivering
+    hubs = proposed = 0
+    for venture in state.ventures.live:
+        if venture.state is VentureState.PROPOSED:
             proposed += 1
+        elif venture.kind is VentureKind.PROGRAMME:
+            programmes.append(venture)
+        elif venture.state is VentureState.ACTIVE:
+            hubs += 1
+    active = [v for v in programmes if v.state is VentureState.ACTIVE]
     figures: dict[str, float] = {
         "effective_capability": forces.effective_capability,
         "readiness": _share(capability, float(forces.stock.sum())),
@@ -66,16 +73,16 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "fragmentation": _mean(forces.fragmentation),
         "cohesion": record.cohesion,
         **{f"cohesion_{name}": value for name, value in record.parts.items()},
-        "defence_spending": float(nations.spending.sum()),
-        "europe_canada_spending": float(nations.spending[allies].sum()),
+        "defence_spending": LATER,
+        "europe_canada_spending": LATER,
         "procurement_spending": procurement,
         **{f"spend_{pathway.label}": float(spend[pathway]) for pathway in Pathway},
         "collaborative_share": _share(float(spend[Pathway.STANDARDS:].sum()), procurement),
         "pooled_share": _share(float(spend[Pathway.POOLED]), procurement),
         "burden_gini": record.burden_gini,
-        "burden_spearman": spearman(nations.gdp[spenders], nations.share[spenders]),
-        "mean_defence_pct_gdp": _mean(nations.share[spenders]),
-        "active_programmes": float(programmes),
+        "burden_spearman": LATER,
+        "mean_defence_pct_gdp": LATER,
+        "active_programmes": float(len(active)),
         "active_hubs": float(hubs),
         "proposed_ventures": float(proposed),
         "milestones_due": float(totals.milestones_due),
@@ -88,56 +95,57 @@ def model_figures(state: State, per_area: bool) -> dict[str, float]:
         "attacks": float(totals.attacks - totals.step_attacks_start),
         "hub_money_returned": state.choices.hub_money_returned,
         "surge_premium_paid": state.choices.surge_premium_paid,
-        "attacks_foiled": float(state.industry.attacks_foiled.sum()),
+        "attacks_foiled": LATER,
         "lines_disabled": float(lines_disabled(state)),
         "capability_lost_to_attacks": forces.capability_lost,
-        "resilience_spending": float((nations.resilience / 100.0 * nations.gdp).sum()
-                                     / state.steps_per_year),
-        "mean_resilience_pct_gdp": _mean(nations.resilience[spenders]),
+        "resilience_spending": LATER,
+        "mean_resilience_pct_gdp": LATER,
         "threat": state.world.threat,
-        "mean_perceived_threat": _mean(nations.perceived),
+        "mean_perceived_threat": LATER,
         "us_commitment": state.world.us_commitment,
         "us_pacific_attention": state.world.pacific_attention,
         "us_commitment_to_europe": state.world.us_europe,
         "ukraine_aid": float(nations.aid_money.sum()),
-        "aid_from_stocks": float(forces.aid_transferred.sum()),
+        "aid_from_stocks": LATER,
         "aid_built_new": float(forces.aid_built.sum()),
-        "aid_givers": _share(float(np.count_nonzero(nations.aid[spenders] > 0)), n_spenders),
+        "aid_givers": LATER,
         "exercise_spending": float((nations.exercise_share * nations.spending).sum()),
-        "mean_practice": _mean(nations.practice[spenders]),
+        "mean_practice": LATER,
         "blocks": float(totals.blocks),
         "negotiating": float(state.step >= state.world.paths.negotiation_step),
-        "mean_political_pressure": _mean(nations.pressure),
-        "mean_trust_allies": _mean(nations.trust_allies),
-        "mean_trust_us": _mean(nations.trust_us[allies]),
+        "mean_political_pressure": LATER,
+        "mean_trust_allies": LATER,
+        "mean_trust_us": LATER,
     }
-    industry = industry_by_area(state)
-    figures.update({name: float(values.sum()) for name, values in industry.items()})
-    figures.update(european_figures(state))
-    figures.update({f"capability_from_{part}": float(change.sum())
-                    for part, change in forces.change_from.items()})
+    industry = industry_by_area(state, programmes)
+    sources = {f"capability_from_{part}": change for part, change in forces.change_from.items()}
+    # Each [A] array's total at once: the rows of one stacked array sum as each array does.
+    total = dict(zip([*industry, *sources],
+                     np.array([*industry.values(), *sources.values()]).sum(axis=1).tolist(),
+                     strict=True))
+    figures.update((name, total[name]) for name in industry)
+    figures.update(european_figures(state, active))
+    figures.update((name, total[name]) for name in sources)
     if per_area:
         by_area = {"capability": forces.area_capability,
                    "interoperability": forces.interoperability,
-                   "fragmentation": forces.fragmentation, **industry,
-                   **{f"capability_from_{part}": change
-                      for part, change in forces.change_from.items()}}
+                   "fragmentation": forces.fragmentation, **industry, **sources}
         for prefix, values in by_area.items():
             figures.update(zip(state.areas.columns[prefix], values.tolist(), strict=True))
     return figures
 
 
-def industry_by_area(state: State) -> dict[str, np.ndarray]:
+def industry_by_area(state: State, programmes: list[Venture]) -> dict[str, np.ndarray]:
     """[A] per area: units delivered this quarter to the allies' forces (all, and from
     pooled programmes), units waiting for production and the order book (orders in lead
     time and waiting; both with equipment ordered for Ukraine), production capacity (node
-    capacity and programme lines) and capacity being built."""
+    capacity and programme lines) and capacity being built. ``programmes``: the agreed
+    programmes still live, in the book's order."""
     industry, forces = state.industry, state.forces
     # Grouped by area, keeping their order within an area: bincount adds each area's values
     # in the same order as over the unsorted list, and an area's pipelines all have its
     # lead time as length, so they stack into one array whose row sums are their sums.
-    programmes = sorted((v for v in state.ventures.live if v.kind is VentureKind.PROGRAMME
-                         and v.state is not VentureState.PROPOSED), key=attrgetter("area"))
+    programmes = sorted(programmes, key=attrgetter("area"))
     areas = np.array([v.area for v in programmes], dtype=int)
     backlogs = np.array([v.backlog for v in programmes], dtype=float)
     pipelines, running = np.zeros(len(programmes)), np.zeros(len(programmes), dtype=bool)
@@ -165,11 +173,12 @@ def industry_by_area(state: State) -> dict[str, np.ndarray]:
     }
 
 
-def european_figures(state: State) -> dict[str, float]:
+def european_figures(state: State, active: list[Venture]) -> dict[str, float]:
     """Europe's dependency - the share of European allies' capability on standards owned
     outside Europe -, the interoperability among European allies alone, and Europe's
     industrial share of this quarter's European equipment money (national and pooled)
-    spent with European producers."""
+    spent with European producers. ``active``: the active programmes, in the book's
+    order."""
     nations, standards, forces = state.nations, state.standards, state.forces
     europe = nations.european & nations.spends
     owner = standards.owner
@@ -184,8 +193,6 @@ def european_figures(state: State) -> dict[str, float]:
     european_supplier = nations.european[state.industry.supplier]
     money = float(national[europe].sum())
     at_home = float((national * european_supplier)[europe].sum())
-    active = [v for v in state.ventures.live
-              if v.kind is VentureKind.PROGRAMME and v.state is VentureState.ACTIVE]
     for venture, paid in zip(active, _pooled_paid(active, spend, europe), strict=True):
         money += paid
         at_home += paid * float(venture.work_share @ nations.european[venture.hosts])
@@ -200,8 +207,9 @@ def _pooled_paid(programmes: list[Venture], spend: np.ndarray, payers: np.ndarra
     Programmes with as many members stack into one array, whose row sums are each
     programme's sum: a few numpy calls a step rather than a few per programme."""
     paid = np.zeros(len(programmes))
-    by_size = sorted(range(len(programmes)), key=lambda i: programmes[i].members.size)
-    for _, group in groupby(by_size, key=lambda i: programmes[i].members.size):
+    sizes = [v.members.size for v in programmes]
+    by_size = sorted(range(len(programmes)), key=sizes.__getitem__)
+    for _, group in groupby(by_size, key=sizes.__getitem__):
         rows = list(group)
         members = np.array([programmes[i].members for i in rows])  # [programmes, members]
         areas = np.array([programmes[i].area for i in rows])
@@ -224,7 +232,8 @@ def nation_figures(state: State) -> np.ndarray:
     """One row per nation (fields in NATION_FIELDS order), computed for all at once."""
     nations, forces, record = state.nations, state.forces, state.cohesion
     spend = state.choices.pathway_spend.sum(axis=1)
-    return np.column_stack([
+    # Stacked field by field (one call) and seen row by row.
+    return np.array([
         nations.gdp, nations.share, nations.spending, nations.procurement,
         *(spend[:, pathway] for pathway in Pathway),
         forces.nation_capability, forces.nation_readiness, record.satisfaction,
@@ -233,8 +242,48 @@ def nation_figures(state: State) -> np.ndarray:
         (state.industry.capacity > 0).sum(axis=1) * state.industry.line_down_until.shape[2],
         state.industry.lines_hit, state.industry.attacks_foiled, nations.perceived,
         nations.aid, forces.aid_transferred, nations.practice,
-    ])
+    ], dtype=float).T
 
+
+
+def nation_row_figures(rows: np.ndarray, spends: np.ndarray, is_us: np.ndarray,
+                       steps_per_year: int) -> dict[str, np.ndarray]:
+    """The model figures that reduce the nation rows ``rows[steps, N, F]`` (NATION_FIELDS
+    order), one value a step, for all the steps at once. ``spends`` and ``is_us`` are the
+    nations' fixed traits. Each field's rows are made contiguous, so that a step's sum
+    adds the same values in the same order as the sum of the nation array it copies
+    (``compress`` keeps a selection of nations contiguous; indexing by mask does not)."""
+    fields = np.ascontiguousarray(np.moveaxis(rows, 2, 0))  # [F, steps, N]
+    field = dict(zip(NATION_FIELDS, fields, strict=True))
+    allies = ~is_us
+    steps = rows.shape[0]
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        """[steps, n] -> [steps]; 0 over nothing."""
+        n = values.shape[1]
+        return values.sum(axis=1) / n if n else np.zeros(steps)
+
+    spenders = int(np.count_nonzero(spends))
+    givers = np.count_nonzero(field["ukraine_aid_pct_gdp"].compress(spends, axis=1) > 0, axis=1)
+    gdp, share = field["gdp_usd_bn"], field["defence_pct_gdp"]
+    return {
+        "defence_spending": field["spending"].sum(axis=1),
+        "europe_canada_spending": field["spending"].compress(allies, axis=1).sum(axis=1),
+        "burden_spearman": spearman_rows(gdp.compress(spends, axis=1),
+                                         share.compress(spends, axis=1)),
+        "mean_defence_pct_gdp": mean(share.compress(spends, axis=1)),
+        "attacks_foiled": field["attacks_foiled"].sum(axis=1),
+        "resilience_spending": (field["resilience_pct_gdp"] / 100.0 * gdp).sum(axis=1)
+        / steps_per_year,
+        "mean_resilience_pct_gdp": mean(field["resilience_pct_gdp"].compress(spends, axis=1)),
+        "mean_perceived_threat": mean(field["perceived_threat"]),
+        "aid_from_stocks": field["aid_from_stocks"].sum(axis=1),
+        "aid_givers": givers / spenders if spenders else np.zeros(steps),
+        "mean_practice": mean(field["practice"].compress(spends, axis=1)),
+        "mean_political_pressure": mean(field["political_pressure"]),
+        "mean_trust_allies": mean(field["trust_allies"]),
+        "mean_trust_us": mean(field["trust_us"].compress(allies, axis=1)),
+    }
 
 def end_of_run_kpis(state: State, collected: Mapping[str, np.ndarray]
                     ) -> dict[str, float]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 
@@ -18,32 +16,47 @@ def gini(values: np.ndarray) -> float:
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
-    """Ranks starting at 1, ties sharing their average rank."""
-    n = values.size
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts_group = np.ones(n, dtype=bool)
-    starts_group[1:] = ordered[1:] != ordered[:-1]
-    ranks = np.empty(n)
+    """Ranks starting at 1 along the last axis (each row of a 2-D array ranked on its
+    own), ties sharing their average rank."""
+    if values.size == 0:
+        return np.empty(values.shape)
+    rows = values.reshape(-1, values.shape[-1])
+    count, n = rows.shape
+    order = np.argsort(rows, axis=1, kind="stable")
+    ordered = np.take_along_axis(rows, order, axis=1)
+    starts_group = np.ones((count, n), dtype=bool)
+    starts_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ranks = np.empty((count, n))
     if starts_group.all():  # no ties (the usual case): the same ranks, computed directly
-        ranks[order] = np.arange(1.0, n + 1.0)
-        return ranks
+        np.put_along_axis(ranks, order, np.arange(1.0, n + 1.0)[None, :], axis=1)
+        return ranks.reshape(values.shape)
+    # Tie groups numbered over all rows in sorted order (each row starts one): a group in
+    # sorted positions start..end-1 of its row holds ranks start+1..end: mean below.
     starts = np.flatnonzero(starts_group)
-    ends = np.append(starts[1:], n)
-    # A tie group in sorted positions start..end-1 holds ranks start+1..end: mean below.
-    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(starts_group) - 1]
-    return ranks
+    ends = np.append(starts[1:], count * n)
+    row_start = starts - starts % n
+    mean = ((starts - row_start) + (ends - row_start) + 1) / 2.0
+    sorted_ranks = mean[np.cumsum(starts_group) - 1].reshape(count, n)
+    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
+    return ranks.reshape(values.shape)
+
+
+def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """[R]: the Spearman rank correlation of each row of ``x[R, n]`` with the same row of
+    ``y``; 0 where either is constant."""
+    count, n = x.shape
+    if n < 2:
+        return np.zeros(count)
+    # Ranks (ties averaged) always sum to n(n+1)/2, so their mean needs no pass over them.
+    # Centred, they are whole or half numbers: their products add up exactly in any order.
+    centre = n * (n + 1) / 2 / n
+    rx, ry = average_ranks(x) - centre, average_ranks(y) - centre
+    denominator = np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+    covariance = (rx * ry).sum(axis=1)
+    return np.where(denominator > 0,
+                    covariance / np.where(denominator > 0, denominator, 1.0), 0.0)
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation; 0 when either variable is constant."""
-    n = x.size
-    if n < 2:
-        return 0.0
-    # Ranks (ties averaged) always sum to n(n+1)/2, so their mean needs no pass over them.
-    # Centred, they are whole or half numbers: their products add up exactly in any
-    # order, so dot products give the same sums as elementwise ones, at less cost.
-    centre = n * (n + 1) / 2 / n
-    rx, ry = average_ranks(x) - centre, average_ranks(y) - centre
-    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
-    return float(rx @ ry) / denominator if denominator > 0 else 0.0
+    return float(spearman_rows(x[None, :], y[None, :])[0])

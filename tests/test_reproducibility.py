@@ -49,3 +49,24 @@ def test_overrides_as_keyword_arguments_reach_the_model(baseline):
                                              "simulation.steps": 6})
     assert model.governance.value == "coalitions"
     assert model.horizon == 6
+
+
+def test_figures_read_each_quarter_are_those_of_a_run_read_only_at_its_end(baseline):
+    """The figures that reduce the nation rows are filled in when read, for the quarters
+    recorded since: read every quarter (the play app, batch_run) or once at the end, a
+    run records the same values, and none is left a placeholder."""
+    read_each_quarter = AllianceModel(baseline, rng=4, **{"simulation.steps": 6})
+    read_at_end = AllianceModel(baseline, rng=4, **{"simulation.steps": 6})
+    seen = [read_each_quarter.figures]
+    for _ in range(6):
+        read_each_quarter.step()
+        read_at_end.step()
+        seen.append(read_each_quarter.figures)
+    series = read_each_quarter.datacollector.figures
+    np.testing.assert_equal(series, read_at_end.datacollector.figures)
+    for step, figures in enumerate(seen):
+        assert list(figures) == read_each_quarter.datacollector.names
+        np.testing.assert_equal(figures, {name: values[step] for name, values in series.items()})
+        assert figures["defence_spending"] > 0
+        assert 0 < figures["mean_trust_allies"] < 1
+        assert not np.isnan(figures["burden_spearman"])

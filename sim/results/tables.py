@@ -54,8 +54,9 @@ def nation_table(model: AllianceModel) -> pd.DataFrame:
 
 
 def kpi_table(model: AllianceModel) -> pd.DataFrame:
-    """One row of end-of-run KPIs."""
-    return pd.DataFrame([model.kpis()])
+    """One row of end-of-run KPIs (every one a float: one block of floats)."""
+    kpis = model.kpis()
+    return pd.DataFrame(np.array([list(kpis.values())], dtype=float), columns=list(kpis))
 
 
 def programme_table(model: AllianceModel) -> pd.DataFrame:
