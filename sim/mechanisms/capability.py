@@ -87,8 +87,8 @@ def decompose(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
     as one array: a few operations on [3, A] rather than three times as many on [A]."""
     weight = log_mean(after.prod(axis=0), before.prod(axis=0))
     valid = (before > 0) & (after > 0)
-    parts = np.where(valid, weight * np.log(np.where(valid, after, 1.0)
-                                            / np.where(valid, before, 1.0)), 0.0)
+    ratio = np.divide(after, before, out=np.ones_like(after), where=valid)
+    parts = np.where(valid, weight * np.log(ratio), 0.0)
     return dict(zip(FACTORS, parts, strict=True))
 
 
