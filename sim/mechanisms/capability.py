@@ -53,12 +53,12 @@ def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
     area = np.array([venture.area for venture in hubs])
     n_hosts = np.array([venture.hosts.size for venture in hubs])
     hosts_up = np.empty(len(hubs))
-    for size in np.unique(n_hosts):
+    for size in set(n_hosts.tolist()):  # a set of a few ints: np.unique costs more here
         # Hubs with as many hosts as each other as the rows of one matrix: a row sum adds
         # in numpy's order for one hub's hosts, which np.add.reduceat (left to right) does
         # not from three hosts up.
         same = np.flatnonzero(n_hosts == size)
-        hosts = np.array([hubs[index].hosts for index in same])
+        hosts = np.concatenate([hubs[index].hosts for index in same]).reshape(same.size, size)
         hosts_up[same] = up[hosts, area[same, None]].sum(axis=1)
     service = sustainment.hub_availability(hosts_up, n_hosts, params.hub_surge)
     members = [state.ventures.current_members(venture) for venture in hubs]
