@@ -51,10 +51,15 @@ def hub_service(state: State, up: np.ndarray, params: Industry) -> np.ndarray:
     if not hubs:
         return hub_up
     area = np.array([venture.area for venture in hubs])
-    hosts = [venture.hosts for venture in hubs]
-    n_hosts = np.array([each.size for each in hosts])
-    hosts_up = np.add.reduceat(up[np.concatenate(hosts), np.repeat(area, n_hosts)],
-                               np.cumsum(n_hosts) - n_hosts)
+    n_hosts = np.array([venture.hosts.size for venture in hubs])
+    hosts_up = np.empty(len(hubs))
+    for size in set(n_hosts.tolist()):  # a set of a few ints: np.unique costs more here
+        # Hubs with as many hosts as each other as the rows of one matrix: a row sum adds
+        # in numpy's order for one hub's hosts, which np.add.reduceat (left to right) does
+        # not from three hosts up.
+        same = np.flatnonzero(n_hosts == size)
+        hosts = np.concatenate([hubs[index].hosts for index in same]).reshape(same.size, size)
+        hosts_up[same] = up[hosts, area[same, None]].sum(axis=1)
     service = sustainment.hub_availability(hosts_up, n_hosts, params.hub_surge)
     members = [state.ventures.current_members(venture) for venture in hubs]
     n_members = np.array([each.size for each in members])
@@ -87,8 +92,8 @@ def decompose(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
     as one array: a few operations on [3, A] rather than three times as many on [A]."""
     weight = log_mean(after.prod(axis=0), before.prod(axis=0))
     valid = (before > 0) & (after > 0)
-    parts = np.where(valid, weight * np.log(np.where(valid, after, 1.0)
-                                            / np.where(valid, before, 1.0)), 0.0)
+    ratio = np.divide(after, before, out=np.ones_like(after), where=valid)
+    parts = np.where(valid, weight * np.log(ratio), 0.0)
     return dict(zip(FACTORS, parts, strict=True))
 
 
