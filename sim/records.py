@@ -195,7 +195,7 @@ def european_figures(state: State, active: list[Venture]) -> dict[str, float]:
     at_home = float((national * european_supplier)[europe].sum())
     for venture, paid in zip(active, _pooled_paid(active, spend, europe), strict=True):
         money += paid
-        at_home += paid * float(venture.work_share @ nations.european[venture.hosts])
+        at_home += paid * venture.european_work_share
     return {"european_dependency": dependency, "european_interoperability": interoperable,
             "european_industrial_share": _share(at_home, money)}
 

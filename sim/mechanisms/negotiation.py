@@ -293,6 +293,8 @@ def agree(state: State, venture: Venture, alliance: Alliance,
     host_capacity = industry.capacity[venture.hosts, area]
     venture.work_share = host_capacity / host_capacity.sum() if host_capacity.sum() > 0 \
         else np.full(venture.hosts.size, 1.0 / venture.hosts.size)
+    venture.european_work_share = float(venture.work_share
+                                        @ state.nations.european[venture.hosts])
     venture.line = venture.venture_id % alliance.industry.lines_per_node
     venture.pipeline = np.zeros(int(state.areas.lead_time[area]))
     state.standards.target[members, area] = venture.standard

@@ -65,6 +65,9 @@ class Venture:
     # (line index ``line`` of the area's node), its output shared by work share.
     line: int = 0
     work_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [hosts], sums to 1
+    # Share of the line's work at European hosts: fixed at agreement (hosts, work shares
+    # and who is European never change), so records need not recompute it each quarter.
+    european_work_share: float = 0.0
     line_capacity: float = 0.0  # units per quarter the programme's line builds when up
     planned_orders: float = 0.0  # units per quarter the plan expected members to order
     order_history: list[float] = field(default_factory=list)  # units ordered each quarter
