@@ -82,30 +82,35 @@ def assess(state: State, formation: Formation) -> None:
     t, totals = state.step, state.totals
     kept = np.zeros(state.n)
     broken = np.zeros(state.n)
-    pending = MilestoneStatus.PENDING  # enum lookup once, not per milestone
+    # Enum members read for every milestone looked up once (a lookup costs ~0.1 us).
+    pending, late = MilestoneStatus.PENDING, MilestoneStatus.LATE
     for venture in state.ventures.live:
         # Milestones fall due in order: from the first pending one not yet due on, none
-        # is due or late, so only those before it are judged.
+        # is due or late, so only those before it are judged. Most quarters the first
+        # unsettled one is pending and not due: that is told without building a list.
+        first = venture.settled_milestones
+        if first == len(venture.milestones) or (
+                venture.milestones[first].status is pending
+                and venture.milestones[first].due_step > t):
+            continue
         judged = list(takewhile(
             lambda milestone: milestone.status is not pending or milestone.due_step <= t,
-            venture.milestones[venture.settled_milestones:]))
-        if not judged:
-            continue
+            venture.milestones[first:]))
         delivered = venture.delivered_total
         for milestone in judged:
             met = delivered >= milestone.promised_units * (1.0 - formation.milestone_tolerance)
-            if milestone.status is MilestoneStatus.PENDING and milestone.due_step == t:
+            if milestone.status is pending and milestone.due_step == t:
                 milestone.delivered_at_due = delivered
                 milestone.assessed_step = t
                 quarters = milestone.due_step - venture.agreed_step - \
                     int(state.areas.lead_time[venture.area]) + 1
                 milestone.order_shortfall_at_due = order_shortfall(venture, quarters)
                 milestone.lost_to_attacks_at_due = venture.units_lost_to_attacks
-                milestone.status = MilestoneStatus.ON_TIME if met else MilestoneStatus.LATE
+                milestone.status = MilestoneStatus.ON_TIME if met else late
                 (kept if met else broken)[venture.members] += 1.0
                 totals.milestones_due += 1
                 totals.milestones_on_time += int(met)
-            elif milestone.status is MilestoneStatus.LATE:
+            elif milestone.status is late:
                 if met:
                     milestone.status = MilestoneStatus.DELIVERED_LATE
                     milestone.assessed_step = t
