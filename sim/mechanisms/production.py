@@ -39,6 +39,15 @@ def advance_pipeline(pipeline: np.ndarray) -> np.ndarray:
     return ready
 
 
+def advance_programme_pipeline(pipeline: np.ndarray) -> float:
+    """:func:`advance_pipeline` for one programme's pipeline ``[L]``: what became ready as
+    a Python float (no copy of a one-element array)."""
+    ready = float(pipeline[0])
+    pipeline[:-1] = pipeline[1:]
+    pipeline[-1] = 0.0
+    return ready
+
+
 def place_orders(pipeline: np.ndarray, units: np.ndarray, lead_time: np.ndarray) -> None:
     """Add ``units[..., A]`` so that they become ready ``lead_time[A]`` quarters from now."""
     slots = lead_time - 1
@@ -140,11 +149,11 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
     building: list[Venture] = []
     built_units: list[float] = []
     for venture in producing_programmes(state):
-        venture.backlog += float(advance_pipeline(venture.pipeline))
+        venture.backlog += advance_programme_pipeline(venture.pipeline)
         if venture.backlog <= 0:  # orders still in lead time: nothing to build or lose
             continue
         area = venture.area
-        line_up = lines_working[:, area, venture.line][venture.hosts]
+        line_up = lines_working[venture.hosts, area, venture.line]
         available = venture.line_capacity * float(venture.work_share @ line_up)
         built = min(venture.backlog, available)
         venture.units_lost_to_attacks += min(venture.backlog, venture.line_capacity) - built
