@@ -86,18 +86,20 @@ def advance(state: State, alliance: Alliance) -> None:
     active_state, hub = VentureState.ACTIVE, VentureKind.HUB  # enum lookups once, not per venture
     active = [venture for venture in ventures.live if venture.state is active_state]
     money, spans = venture_money(state, spend, active)
+    cumulative = standards.cumulative
+    add_up = np.add.reduce  # what ndarray.sum calls, without its Python wrapper
     for venture, span in zip(active, spans, strict=True):
         money_in = money[span]
-        paid = float(money_in.sum())
+        paid = float(add_up(money_in))
         venture.paid += paid
         if venture.kind is hub:
             continue
         bought = money_in / prices.pooled_price(state, venture, formation)
-        units_bought = float(bought.sum())
+        units_bought = float(add_up(bought))
         venture.ordered += bought
         venture.order_history.append(units_bought)
         venture.pipeline[-1] += units_bought
-        standards.cumulative[venture.area, venture.standard] += units_bought
+        cumulative[venture.area, venture.standard] += units_bought
         acquisition_money += paid
         acquisition_units += units_bought
     state.totals.add_spending(float(state.nations.procurement.sum()), acquisition_money,
