@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.enums import Governance, VentureKind, VentureState
 from sim.mechanisms import milestones, standards
-from sim.mechanisms.cohesion import cohesion_factor
+from sim.mechanisms.cohesion import cohesion_factor, spread
 from sim.policies.base import Decisions
 from sim.schema.alliance import Alliance, Formation
 from sim.state import State, Venture
@@ -39,6 +39,12 @@ def agreement_probability(veto_players: int, preference_spread: float, base_rate
     extra_players = max(veto_players - 2, 0)
     return float(base_rate * np.exp(-veto_player_drag * extra_players
                                     - preference_drag * preference_spread))
+
+
+def preference_spread(sovereignty: np.ndarray) -> float:
+    """Standard deviation of the negotiators' effective sovereignty (non-empty): numpy's
+    ``std`` bit for bit, at a fraction of its per-call cost."""
+    return spread(sovereignty)[2]
 
 
 def coalition_affinity(candidate_preference: np.ndarray, lead_preference: float,
@@ -79,8 +85,8 @@ def expected_agreement_chance(state: State, alliance: Alliance) -> float:
     params, spends = alliance.formation, state.nations.spends
     veto = spends.sum() if alliance.governance is Governance.CONSENSUS else \
         params.max_coalition_size
-    spread = float(state.nations.effective_sovereignty[spends].std())
-    return agreement_probability(int(veto), spread, params.agreement_rate,
+    differences = preference_spread(state.nations.effective_sovereignty[spends])
+    return agreement_probability(int(veto), differences, params.agreement_rate,
                                  params.veto_player_drag, params.preference_drag) * \
         cohesion_factor(state.cohesion.cohesion, alliance.cohesion)
 
@@ -136,7 +142,7 @@ def propose_coalition(state: State, area: int, members: np.ndarray, name: str) -
     if free.size < 2:
         return
     open_venture(state, VentureKind.PROGRAMME, area, free, lead=int(free[0]),
-                 veto=free.size, spread=float(nations.effective_sovereignty[free].std()),
+                 veto=free.size, spread=preference_spread(nations.effective_sovereignty[free]),
                  alliance_wide=False, name=name)
 
 
@@ -172,7 +178,7 @@ def propose(state: State, kind: VentureKind, area: int, free: np.ndarray,
             return
         # Every ally is a veto player, whether it joins or not.
         groups = [(free, int(nations.spends.sum()),
-                   float(sovereignty[nations.spends].std()))]
+                   preference_spread(sovereignty[nations.spends]))]
     else:
         if free.size < params.min_members:
             return
@@ -181,14 +187,14 @@ def propose(state: State, kind: VentureKind, area: int, free: np.ndarray,
         coalitions = gather_coalitions(
             free, lead_weight, sovereignty, state.standards.standard[:, area],
             nations.trust_allies, params.min_members, params.max_coalition_size, rng)
-        groups = [(group, group.size, float(sovereignty[group].std()))
+        groups = [(group, group.size, preference_spread(sovereignty[group]))
                   for group in coalitions]
-    for group, veto, spread in groups:
+    for group, veto, differences in groups:
         # A coalition's lead is the nation that gathered it (listed first); the
         # alliance-wide venture's is its heaviest member.
         lead = int(group[np.argmax(nations.industrial_weight[group])]) if consensus \
             else int(group[0])
-        open_venture(state, kind, area, group, lead=lead, veto=veto, spread=spread,
+        open_venture(state, kind, area, group, lead=lead, veto=veto, spread=differences,
                      alliance_wide=consensus)
 
 
