@@ -116,9 +116,9 @@ class VentureBook:
     """Every venture of a run, the ones still changing, and who is in which.
 
     ``member_of[kind][i, a]`` is the id of nation i's open (proposed or active) venture of
-    that kind in area a, or -1. The active flags are indexed by venture id with a trailing
-    entry read by index -1 (no venture); they are refreshed after negotiation, the only
-    time ventures change state.
+    that kind in area a, or -1. Who is in an active venture is refreshed after
+    negotiation, the only time ventures change state or members (several mechanisms read
+    it each quarter).
     """
 
     member_of: dict[VentureKind, np.ndarray]  # kind -> [N, A] venture id or -1
@@ -126,24 +126,30 @@ class VentureBook:
     # The ventures that can still change: the per-quarter loops read these, so that a
     # run's cost stays linear in its steps as finished ones pile up.
     live: list[Venture] = field(default_factory=list)
-    active_flags: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
+    # kind -> [N, A] bool: the nation is in an active venture of that kind in the area.
+    active_in: dict[VentureKind, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, n: int, n_areas: int) -> VentureBook:
-        return cls(member_of={kind: np.full((n, n_areas), -1, dtype=int)
+        book = cls(member_of={kind: np.full((n, n_areas), -1, dtype=int)
                               for kind in VentureKind})
+        book.refresh()
+        return book
 
     def add(self, venture: Venture) -> None:
         self.ventures.append(venture)
         self.live.append(venture)
 
     def refresh(self) -> None:
-        """Recompute the active flags after ventures changed state (only live ventures
-        can be active: the finished ones need not be looked at)."""
+        """Recompute who is in an active venture after ventures changed state (only live
+        ventures can be active: the finished ones need not be looked at)."""
         active = VentureState.ACTIVE  # enum lookup once, not per venture
-        self.active_flags = np.zeros(len(self.ventures) + 1, dtype=bool)
-        self.active_flags[[venture.venture_id for venture in self.live
-                           if venture.state is active]] = True
+        # Indexed by venture id, with a trailing entry read by index -1 (no venture).
+        flags = np.zeros(len(self.ventures) + 1, dtype=bool)
+        flags[[venture.venture_id for venture in self.live if venture.state is active]] = True
+        self.active_in = {kind: flags[member_of] for kind, member_of in self.member_of.items()}
+        for in_active in self.active_in.values():
+            in_active.flags.writeable = False  # shared by every reader until the next refresh
 
     def drop_finished(self) -> None:
         self.live = [venture for venture in self.live if not venture.finished]
@@ -162,8 +168,9 @@ class VentureBook:
         return here == venture.venture_id
 
     def active_member(self, kind: VentureKind) -> np.ndarray:
-        """[N, A] bool: the nation is in an active venture of this kind in the area."""
-        return self.active_flags[self.member_of[kind]]
+        """[N, A] bool: the nation is in an active venture of this kind in the area (as of
+        the last refresh; read only)."""
+        return self.active_in[kind]
 
 
 def members_end_to_end(ventures: list[Venture]) -> tuple[np.ndarray, list[int], list[slice]]:
