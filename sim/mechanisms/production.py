@@ -231,7 +231,9 @@ def advance(state: State, params: Industry) -> None:
 
     industry.backlog += advance_pipeline(industry.pipeline)
     industry.ukraine_backlog += advance_pipeline(industry.ukraine_pipeline)
-    capacity_left = industry.capacity * lines_up.mean(axis=2)
+    # The share of lines up as ndarray.mean computes it (a float sum of the flags, exact in
+    # any order, over their number), without its Python-level overhead.
+    capacity_left = industry.capacity * (lines_up.sum(axis=2, dtype=float) / lines_up.shape[2])
     # National orders and equipment bought for Ukraine share each node pro rata.
     waiting = industry.backlog + industry.ukraine_backlog
     built = serve_national(waiting, industry.supplier, capacity_left)
