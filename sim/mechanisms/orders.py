@@ -21,6 +21,9 @@ from sim.schema.alliance import Alliance
 from sim.state import State, Venture
 from sim.state.ventures import members_end_to_end
 
+# Each venture kind's pathway index, looked up once (enum properties are slow per venture).
+PATHWAY_OF = {kind: int(kind.pathway) for kind in VentureKind}
+
 
 def pathway_spending(state: State, alliance: Alliance) -> np.ndarray:
     """[N, A, P] USD bn this quarter: the intended allocation, where the pathway can
@@ -52,10 +55,9 @@ def venture_money(state: State, spend: np.ndarray, active: list[Venture]
     if not active:
         return np.zeros(0), []
     members, sizes, spans = members_end_to_end(active)
-    pathway = {kind: int(kind.pathway) for kind in VentureKind}  # looked up once, not per venture
     # The array method: np.repeat on lists costs several times as much.
     money = spend[members, np.array([venture.area for venture in active]).repeat(sizes),
-                  np.array([pathway[venture.kind] for venture in active]).repeat(sizes)]
+                  np.array([PATHWAY_OF[venture.kind] for venture in active]).repeat(sizes)]
     for venture, span in zip(active, spans, strict=True):
         if venture.members_left:
             money[span] *= state.ventures.paying(venture)
