@@ -301,6 +301,7 @@ def agree(state: State, venture: Venture, alliance: Alliance,
         else np.full(venture.hosts.size, 1.0 / venture.hosts.size)
     venture.european_work_share = float(venture.work_share
                                         @ state.nations.european[venture.hosts])
+    venture.work_share_all_up = float(venture.work_share @ np.ones(venture.hosts.size))
     venture.line = venture.venture_id % alliance.industry.lines_per_node
     venture.pipeline = np.zeros(int(state.areas.lead_time[area]))
     state.standards.target[members, area] = venture.standard

@@ -146,6 +146,9 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
     # 0/1 floats: the work share of those up is a dot product without a cast each time.
     growth = (state.areas.capacity_growth * params.capacity_realisation).tolist()
     lines_working = lines_up.astype(float)
+    # [A][L] the line is up at every node (most lines, most quarters): a programme on it
+    # then works at the work share it has with all hosts up, with no look-up of its hosts.
+    up_everywhere = lines_up.all(axis=0).tolist()
     building: list[Venture] = []
     built_units: list[float] = []
     for venture in producing_programmes(state):
@@ -153,8 +156,11 @@ def build_programmes(state: State, params: Industry, lines_up: np.ndarray,
         if venture.backlog <= 0:  # orders still in lead time: nothing to build or lose
             continue
         area = venture.area
-        line_up = lines_working[venture.hosts, area, venture.line]
-        available = venture.line_capacity * float(venture.work_share @ line_up)
+        if up_everywhere[area][venture.line]:
+            available = venture.line_capacity * venture.work_share_all_up
+        else:
+            line_up = lines_working[venture.hosts, area, venture.line]
+            available = venture.line_capacity * float(venture.work_share @ line_up)
         built = min(venture.backlog, available)
         venture.units_lost_to_attacks += min(venture.backlog, venture.line_capacity) - built
         if venture.backlog > venture.line_capacity:  # orders wait: the line ramps up

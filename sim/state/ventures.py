@@ -68,6 +68,9 @@ class Venture:
     # Share of the line's work at European hosts: fixed at agreement (hosts, work shares
     # and who is European never change), so records need not recompute it each quarter.
     european_work_share: float = 0.0
+    # The work share working when every host's line is up, summed as production sums the
+    # share of lines up (a dot product with ones; not always exactly 1): fixed at agreement.
+    work_share_all_up: float = 0.0
     line_capacity: float = 0.0  # units per quarter the programme's line builds when up
     planned_orders: float = 0.0  # units per quarter the plan expected members to order
     order_history: list[float] = field(default_factory=list)  # units ordered each quarter
