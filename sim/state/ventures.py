@@ -18,9 +18,11 @@ import numpy as np
 
 from sim.enums import MilestoneStatus, VentureKind, VentureState
 
-# A stalled or closed venture has nothing left to do (a module constant: enum lookups
-# are slow).
+# Module constants: enum lookups are slow, and these are read for every venture each
+# quarter. A stalled or closed venture has nothing left to do.
+OPEN = (VentureState.PROPOSED, VentureState.ACTIVE)
 ENDED = (VentureState.STALLED, VentureState.CLOSED)
+COMPLETED = VentureState.COMPLETED
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Venture:
 
     @property
     def open(self) -> bool:
-        return self.state in (VentureState.PROPOSED, VentureState.ACTIVE)
+        return self.state in OPEN
 
     @property
     def finished(self) -> bool:
@@ -90,7 +92,7 @@ class Venture:
         built and every milestone settled."""
         if self.state in ENDED:
             return True
-        return self.state is VentureState.COMPLETED and self.backlog <= 0 and \
+        return self.state is COMPLETED and self.backlog <= 0 and \
             not self.pipeline.any() and self.settled_milestones == len(self.milestones)
 
     @property
