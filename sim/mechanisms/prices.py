@@ -42,11 +42,12 @@ def national_price(state: State) -> np.ndarray:
 
 
 def order_price(state: State) -> np.ndarray:
-    """[N, A] unit cost factor of a new national order: the national price plus the
-    surge premium of the supplier node (sim.mechanisms.production)."""
+    """[N, A] unit cost factor of a new national order: this quarter's national price
+    (computed once, at decisions) plus the surge premium of the supplier node
+    (sim.mechanisms.production)."""
     industry = state.industry
-    return national_price(state) * (1.0 + industry.premium[industry.supplier,
-                                                           state.areas.grid])
+    return state.standards.national_price * (1.0 + industry.premium[industry.supplier,
+                                                                    state.areas.grid])
 
 
 def standard_price(state: State, area: int, standard: int) -> float:

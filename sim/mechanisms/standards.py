@@ -85,7 +85,7 @@ def autonomy_weight(european: np.ndarray, us_commitment: float, params: Decision
 
 
 def owned_in_europe(state: State, standard: np.ndarray) -> np.ndarray:
-    """[N, A] bool: ``standard[N, A]`` (-1: none) is owned by a European ally."""
+    """[..., N, A] bool: ``standard[..., N, A]`` (-1: none) is owned by a European ally."""
     owner = state.standards.owner[state.areas.grid, np.maximum(standard, 0)]
     return (standard >= 0) & state.nations.european[np.maximum(owner, 0)]
 
@@ -132,8 +132,13 @@ def harmonisation_need(state: State, params: Decisions, governance: Governance
     """[N, A] USD bn harmonisation money can still use: what remains of the cost of
     switching to the target standard, or, once switched, of retrofitting the legacy
     fleet (none where there is no target, or the legacy fleet is too small to bother)."""
+    return need_toward(state, params, harmonisation_target(state, governance))
+
+
+def need_toward(state: State, params: Decisions, target: np.ndarray) -> np.ndarray:
+    """:func:`harmonisation_need` toward ``target[N, A]`` (from
+    :func:`harmonisation_target`, when the caller has it already)."""
     forces, standards = state.forces, state.standards
-    target = harmonisation_target(state, governance)
     on_target = forces.fleet[np.arange(state.n)[:, None], state.areas.grid,
                              np.maximum(target, 0)]
     legacy = forces.stock - on_target
