@@ -19,20 +19,20 @@ from sim.state import State, Venture
 LEARNING_RATIO_BOUNDS = (0.25, 4.0)
 
 
-def price_factor(cumulative: np.ndarray, reference: np.ndarray | float,
-                 learning_rate: np.ndarray | float) -> np.ndarray:
-    """Unit cost relative to the reference cost, for cumulative output ``cumulative``."""
-    ratio = np.maximum(cumulative, 1e-9) / reference
-    return ratio ** np.log2(learning_rate)
+def price_factor(ratio: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """Unit cost relative to the reference cost at ``ratio`` times the reference
+    cumulative output (positive), on a curve of exponent log2(learning rate)."""
+    return ratio ** exponent
 
 
 def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
     """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``."""
     low, high = LEARNING_RATIO_BOUNDS
-    # np.minimum(np.maximum()) is np.clip without its wrapper's overhead.
+    # np.minimum(np.maximum()) is np.clip without its wrapper's overhead; the exponent is
+    # computed once in set-up.
     ratio = np.minimum(np.maximum(cumulative / state.standards.reference_output[area], low),
                        high)
-    return price_factor(ratio, 1.0, state.areas.learning_rate[area])
+    return price_factor(ratio, state.areas.log2_learning[area])
 
 
 def national_price(state: State) -> np.ndarray:
