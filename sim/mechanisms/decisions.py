@@ -49,7 +49,7 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
     target = harmonisation_target(state, alliance.governance)
     has_target = target >= 0
     target_cumulative = standards.cumulative[areas.grid, np.maximum(target, 0)]
-    target_price = np.where(has_target, prices.price(state, target_cumulative, areas.grid),
+    target_price = np.where(has_target, prices.price(state, target_cumulative, areas.ids),
                             national_price)
     # Target and current standard in one call: [2, N, A].
     european = owned_in_europe(state, np.stack((target, standards.standard)))

@@ -26,7 +26,8 @@ def price_factor(ratio: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
 
 
 def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
-    """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``."""
+    """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``
+    (an area index, or indices that broadcast against ``cumulative``)."""
     low, high = LEARNING_RATIO_BOUNDS
     # np.minimum(np.maximum()) is np.clip without its wrapper's overhead; the exponent is
     # computed once in set-up.
@@ -37,8 +38,11 @@ def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.nd
 
 def national_price(state: State) -> np.ndarray:
     """[N, A] unit cost factor of each nation's national orders on its own standard."""
-    grid = state.areas.grid
-    return price(state, state.standards.cumulative[grid, state.standards.standard], grid)
+    areas = state.areas
+    # The area's parameters per area ([A]), broadcast over nations: the same figures as
+    # gathering them per cell of the grid, at a fraction of the cost.
+    return price(state, state.standards.cumulative[areas.grid, state.standards.standard],
+                 areas.ids)
 
 
 def order_price(state: State) -> np.ndarray:
