@@ -136,14 +136,14 @@ def advance(state: State, params: Industry, exercises_params: Exercises,
     forces.hub_coverage = coverage
     available = 1.0 - withheld(state, attention)
     forces.capability = forces.stock * forces.readiness * available
+    total_capability = forces.capability.sum(axis=0)
     forces.interoperability = exercises.with_practice(
         standards.interoperability(forces.fleet * (forces.readiness * available)[..., None]),
-        exercises.practised_pairs(forces.capability, nations.practice),
+        exercises.practised_pairs(forces.capability, total_capability, nations.practice),
         exercises_params.interoperability_weight)
     buying = (nations.procurement > 0)[:, None] & (state.areas.share > 0)[None, :]
     forces.fragmentation = standards.fragmentation(state.standards.standard, buying,
                                                    state.standards.count)
-    total_capability = forces.capability.sum(axis=0)
     factor = interoperability_factor(forces.interoperability, params.interoperability_floor)
     forces.area_capability = total_capability * factor
     forces.effective_capability = float(forces.area_capability.sum())
