@@ -71,7 +71,8 @@ def initial_state(scenario: Scenario, streams: RandomStreams,
                                  reference=np.zeros(areas.n, dtype=int),
                                  target=np.full((n, areas.n), -1),
                                  alliance=np.full(areas.n, -1),
-                                 harmonisation=zeros.copy()),
+                                 harmonisation=zeros.copy(),
+                                 national_price=np.ones((n, areas.n))),
         industry=IndustryState(
             producers=np.zeros(0, dtype=int), is_producer=np.zeros(n, dtype=bool),
             supplier=np.zeros((n, areas.n), dtype=int), capacity=zeros.copy(),
@@ -155,7 +156,8 @@ def _steady_industrial_base(state: State, scenario: Scenario, rng: np.random.Gen
     used = cumulative > 0
     state.standards.reference_output = np.array([
         cumulative[a, used[a]].mean() if used[a].any() else 1.0 for a in range(areas.n)])
-    steady_units = area_budget / prices.national_price(state)
+    state.standards.national_price = prices.national_price(state)
+    steady_units = area_budget / state.standards.national_price
     forces.stock = steady_units / areas.wear[None, :]
     # Aid at its starting level: what is taken from stocks each quarter is re-ordered, and
     # new builds for Ukraine keep their own pipeline full.

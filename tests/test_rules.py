@@ -21,8 +21,9 @@ from sim.schema.alliance import Pledge
 
 
 def test_learning_curve_falls_by_the_learning_rate_per_doubling():
-    assert price_factor(np.array([2.0]), 1.0, 0.85)[0] == pytest.approx(0.85)
-    assert price_factor(np.array([4.0]), 1.0, 0.85)[0] == pytest.approx(0.85**2)
+    exponent = np.log2(0.85)
+    assert price_factor(np.array([2.0]), exponent)[0] == pytest.approx(0.85)
+    assert price_factor(np.array([4.0]), exponent)[0] == pytest.approx(0.85**2)
 
 
 def test_free_riding_is_strongest_for_small_allies():

@@ -13,6 +13,8 @@ exactly into a part due to each (log-mean Divisia index; Ang 2004, Energy Policy
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.enums import VentureKind, VentureState
@@ -100,10 +102,17 @@ def decompose(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
 def withheld(state: State, attention: USAttention) -> np.ndarray:
     """[N, A] share of each stock withheld from Europe: US stocks in the areas the
     Indo-Pacific pulls, in proportion to the attention it pulls."""
-    # A membership test per area name: np.isin costs tens of microseconds on a few names.
-    areas = np.array([name in attention.pulled_areas for name in state.areas.names])
+    areas = _pulled(tuple(state.areas.names), tuple(attention.pulled_areas))
     share = attention.stock_pull * state.world.pacific_attention
     return (state.nations.is_us[:, None] & areas[None, :]) * share
+
+
+@functools.cache  # the same few settings every quarter of every run
+def _pulled(names: tuple[str, ...], pulled: tuple[str, ...]) -> np.ndarray:
+    """[A] bool: the area is pulled (np.isin costs tens of microseconds on a few names)."""
+    areas = np.array([name in pulled for name in names])
+    areas.flags.writeable = False  # shared by every caller
+    return areas
 
 
 def advance(state: State, params: Industry, exercises_params: Exercises,
@@ -127,14 +136,14 @@ def advance(state: State, params: Industry, exercises_params: Exercises,
     forces.hub_coverage = coverage
     available = 1.0 - withheld(state, attention)
     forces.capability = forces.stock * forces.readiness * available
+    total_capability = forces.capability.sum(axis=0)
     forces.interoperability = exercises.with_practice(
         standards.interoperability(forces.fleet * (forces.readiness * available)[..., None]),
-        exercises.practised_pairs(forces.capability, nations.practice),
+        exercises.practised_pairs(forces.capability, total_capability, nations.practice),
         exercises_params.interoperability_weight)
     buying = (nations.procurement > 0)[:, None] & (state.areas.share > 0)[None, :]
     forces.fragmentation = standards.fragmentation(state.standards.standard, buying,
                                                    state.standards.count)
-    total_capability = forces.capability.sum(axis=0)
     factor = interoperability_factor(forces.interoperability, params.interoperability_floor)
     forces.area_capability = total_capability * factor
     forces.effective_capability = float(forces.area_capability.sum())

@@ -15,13 +15,16 @@ from sim.mechanisms import prices
 from sim.mechanisms.negotiation import expected_agreement_chance
 from sim.mechanisms.standards import (
     autonomy_weight,
-    harmonisation_need,
     harmonisation_target,
+    need_toward,
     owned_in_europe,
 )
 from sim.policies import BehaviouralPolicy, Decisions, Observation, Policy
 from sim.schema.alliance import Alliance
 from sim.state import State
+
+# Iterating an Enum class is slow on Python 3.11; its members never change.
+VENTURE_KINDS = tuple(VentureKind)
 
 
 def expected_wait(state: State, kind: VentureKind, chance: float) -> np.ndarray:
@@ -41,14 +44,16 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
     pooled_price = (reference_price * (1.0 - formation.pooling_discount))[None, :] * np.where(
         standards.standard != reference[None, :], 1.0 + formation.adaptation_surcharge, 1.0)
     chance = expected_agreement_chance(state, alliance)
+    proposed = VentureState.PROPOSED  # looked up once, not per venture (slow on Python 3.11)
     national_price = prices.national_price(state)
     target = harmonisation_target(state, alliance.governance)
     has_target = target >= 0
     target_cumulative = standards.cumulative[areas.grid, np.maximum(target, 0)]
-    target_price = np.where(has_target, prices.price(state, target_cumulative, areas.grid),
+    target_price = np.where(has_target, prices.price(state, target_cumulative, areas.ids),
                             national_price)
-    towards_europe = owned_in_europe(state, target).astype(float) - \
-        owned_in_europe(state, standards.standard)
+    # Target and current standard in one call: [2, N, A].
+    european = owned_in_europe(state, np.stack((target, standards.standard)))
+    towards_europe = european[0].astype(float) - european[1]
     autonomy = autonomy_weight(state.nations.european, state.world.us_commitment,
                                alliance.decisions)
     autonomy_gain = np.where(has_target, autonomy[:, None] * towards_europe, 0.0)
@@ -61,13 +66,13 @@ def observe(state: State, alliance: Alliance, steps_per_year: int) -> Observatio
         nations=state.nations, lead_time=areas.lead_time,
         previous_allocation=state.choices.allocation, readiness=state.forces.readiness,
         standard=standards.standard, harmonisation_target=target,
-        harmonisable=harmonisation_need(state, alliance.decisions, alliance.governance) > 0,
+        harmonisable=need_toward(state, alliance.decisions, target) > 0,
         autonomy_gain=autonomy_gain,
         national_price=national_price, reference_price=reference_price,
         target_price=target_price,
         pooled_price=pooled_price, member_of=state.ventures.member_of,
-        expected_wait={kind: expected_wait(state, kind, chance) for kind in VentureKind},
-        proposals=[v for v in state.ventures.live if v.state is VentureState.PROPOSED])
+        expected_wait={kind: expected_wait(state, kind, chance) for kind in VENTURE_KINDS},
+        proposals=[v for v in state.ventures.live if v.state is proposed])
 
 
 def decide(observation: Observation, behavioural: BehaviouralPolicy,
@@ -84,7 +89,9 @@ def advance(state: State, alliance: Alliance, steps_per_year: int,
             behavioural: BehaviouralPolicy, others: list[tuple[Policy, np.ndarray]]
             ) -> Decisions:
     """Ask the policies and store what they decided."""
-    decisions = decide(observe(state, alliance, steps_per_year), behavioural, others)
+    observation = observe(state, alliance, steps_per_year)
+    state.standards.national_price = observation.national_price  # for aid and orders
+    decisions = decide(observation, behavioural, others)
     state.choices.allocation = decisions.allocation
     state.choices.desired_share = decisions.desired_share
     state.choices.desired_resilience = decisions.desired_resilience

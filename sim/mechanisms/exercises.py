@@ -22,11 +22,12 @@ def practice_target(exercise_share: np.ndarray, params: Exercises) -> np.ndarray
     return np.minimum(exercise_share / params.full_share, 1.0)
 
 
-def practised_pairs(capability: np.ndarray, practice: np.ndarray) -> np.ndarray:
+def practised_pairs(capability: np.ndarray, total: np.ndarray, practice: np.ndarray
+                    ) -> np.ndarray:
     """[A] the capability-weighted mean over pairs of nations of the product of their
-    practice: ``capability[N, A]``, ``practice[N]`` (from totals, like interoperability)."""
+    practice: ``capability[N, A]`` and its ``total`` over nations (which the caller has),
+    ``practice[N]`` (from totals, like interoperability)."""
     weighted = capability * practice[:, None]
-    total = capability.sum(axis=0)
     pairs = total**2 - (capability**2).sum(axis=0)
     practised = weighted.sum(axis=0) ** 2 - (weighted**2).sum(axis=0)
     return np.divide(practised, pairs, out=np.zeros_like(total), where=pairs > 0)

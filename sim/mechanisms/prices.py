@@ -19,34 +19,39 @@ from sim.state import State, Venture
 LEARNING_RATIO_BOUNDS = (0.25, 4.0)
 
 
-def price_factor(cumulative: np.ndarray, reference: np.ndarray | float,
-                 learning_rate: np.ndarray | float) -> np.ndarray:
-    """Unit cost relative to the reference cost, for cumulative output ``cumulative``."""
-    ratio = np.maximum(cumulative, 1e-9) / reference
-    return ratio ** np.log2(learning_rate)
+def price_factor(ratio: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """Unit cost relative to the reference cost at ``ratio`` times the reference
+    cumulative output (positive), on a curve of exponent log2(learning rate)."""
+    return ratio ** exponent
 
 
 def price(state: State, cumulative: np.ndarray, area: np.ndarray | int) -> np.ndarray:
-    """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``."""
+    """Unit cost factor at cumulative output ``cumulative`` on a standard of ``area``
+    (an area index, or indices that broadcast against ``cumulative``)."""
     low, high = LEARNING_RATIO_BOUNDS
-    # np.minimum(np.maximum()) is np.clip without its wrapper's overhead.
+    # np.minimum(np.maximum()) is np.clip without its wrapper's overhead; the exponent is
+    # computed once in set-up.
     ratio = np.minimum(np.maximum(cumulative / state.standards.reference_output[area], low),
                        high)
-    return price_factor(ratio, 1.0, state.areas.learning_rate[area])
+    return price_factor(ratio, state.areas.log2_learning[area])
 
 
 def national_price(state: State) -> np.ndarray:
     """[N, A] unit cost factor of each nation's national orders on its own standard."""
-    grid = state.areas.grid
-    return price(state, state.standards.cumulative[grid, state.standards.standard], grid)
+    areas = state.areas
+    # The area's parameters per area ([A]), broadcast over nations: the same figures as
+    # gathering them per cell of the grid, at a fraction of the cost.
+    return price(state, state.standards.cumulative[areas.grid, state.standards.standard],
+                 areas.ids)
 
 
 def order_price(state: State) -> np.ndarray:
-    """[N, A] unit cost factor of a new national order: the national price plus the
-    surge premium of the supplier node (sim.mechanisms.production)."""
+    """[N, A] unit cost factor of a new national order: this quarter's national price
+    (computed once, at decisions) plus the surge premium of the supplier node
+    (sim.mechanisms.production)."""
     industry = state.industry
-    return national_price(state) * (1.0 + industry.premium[industry.supplier,
-                                                           state.areas.grid])
+    return state.standards.national_price * (1.0 + industry.premium[industry.supplier,
+                                                                    state.areas.grid])
 
 
 def standard_price(state: State, area: int, standard: int) -> float:

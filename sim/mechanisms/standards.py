@@ -85,7 +85,7 @@ def autonomy_weight(european: np.ndarray, us_commitment: float, params: Decision
 
 
 def owned_in_europe(state: State, standard: np.ndarray) -> np.ndarray:
-    """[N, A] bool: ``standard[N, A]`` (-1: none) is owned by a European ally."""
+    """[..., N, A] bool: ``standard[..., N, A]`` (-1: none) is owned by a European ally."""
     owner = state.standards.owner[state.areas.grid, np.maximum(standard, 0)]
     return (standard >= 0) & state.nations.european[np.maximum(owner, 0)]
 
@@ -118,6 +118,14 @@ def choose_standard(state: State, members: np.ndarray, weights: np.ndarray, area
     return int(np.argmax(np.where(state.standards.owner[area] >= 0, score, -np.inf)))
 
 
+def on_standard(fleet: np.ndarray, standard: np.ndarray) -> np.ndarray:
+    """[N, A] each nation's ``fleet[N, A, S]`` on ``standard[N, A]``. Flat indices into
+    the fleet: a fraction of the cost of indexing its three axes at once."""
+    n_standards = fleet.shape[2]
+    cells = np.arange(0, fleet.size, n_standards).reshape(standard.shape)
+    return fleet.reshape(-1)[cells + standard]
+
+
 def harmonisation_target(state: State, governance: Governance) -> np.ndarray:
     """[N, A] the standard each nation harmonises toward (-1: none): that of its last
     programme in the area, else under consensus the alliance's standard."""
@@ -132,10 +140,14 @@ def harmonisation_need(state: State, params: Decisions, governance: Governance
     """[N, A] USD bn harmonisation money can still use: what remains of the cost of
     switching to the target standard, or, once switched, of retrofitting the legacy
     fleet (none where there is no target, or the legacy fleet is too small to bother)."""
+    return need_toward(state, params, harmonisation_target(state, governance))
+
+
+def need_toward(state: State, params: Decisions, target: np.ndarray) -> np.ndarray:
+    """:func:`harmonisation_need` toward ``target[N, A]`` (from
+    :func:`harmonisation_target`, when the caller has it already)."""
     forces, standards = state.forces, state.standards
-    target = harmonisation_target(state, governance)
-    on_target = forces.fleet[np.arange(state.n)[:, None], state.areas.grid,
-                             np.maximum(target, 0)]
+    on_target = on_standard(forces.fleet, np.maximum(target, 0))
     legacy = forces.stock - on_target
     retrofit_need = np.where(legacy > RETROFIT_FLOOR * forces.stock,
                              legacy * params.retrofit_cost, 0.0)
@@ -144,20 +156,22 @@ def harmonisation_need(state: State, params: Decisions, governance: Governance
     return np.where(target >= 0, np.maximum(cost - standards.harmonisation, 0.0), 0.0)
 
 
-def supplier_of(capacity: np.ndarray, owner: np.ndarray, nations: np.ndarray | int
-                ) -> np.ndarray | int:
+def supplier_of(capacity: np.ndarray, owner: np.ndarray, nations: np.ndarray
+                ) -> np.ndarray:
     """The node that builds a nation's national orders on a standard owned by ``owner``:
     its own, under licence, where it has a production node in the area; else the
     owner's."""
     return np.where(capacity > 0, nations, owner)
 
 
-def adopt(state: State, nations: np.ndarray | int, area: int, standard: int) -> None:
-    """Nations buy on a new standard from now on (from their own node under licence, or
-    from the owner's); the fleet in service stays on the standards it was built on."""
-    state.standards.standard[nations, area] = standard
-    state.industry.supplier[nations, area] = supplier_of(
-        state.industry.capacity[nations, area], state.standards.owner[area, standard],
+def adopt(state: State, nations: np.ndarray, areas: np.ndarray, standard: np.ndarray
+          ) -> None:
+    """Nations buy on a new standard in an area from now on (``[K]`` pairs of nation and
+    area, no pair twice; from their own node under licence, or from the owner's); the
+    fleet in service stays on the standards it was built on."""
+    state.standards.standard[nations, areas] = standard
+    state.industry.supplier[nations, areas] = supplier_of(
+        state.industry.capacity[nations, areas], state.standards.owner[areas, standard],
         nations)
 
 
@@ -166,16 +180,20 @@ def switch(state: State, params: Decisions, governance: Governance) -> None:
     cost a share of the area's stock value), then retrofits legacy fleet to it."""
     standards, forces = state.standards, state.forces
     target = harmonisation_target(state, governance)
+    has_target = target >= 0
     cost = params.standard_switch_cost * forces.stock
-    ready = (target >= 0) & (standards.standard != target) & \
+    ready = has_target & (standards.standard != target) & \
         (standards.harmonisation >= cost) & (forces.stock > 0)
-    for nation, area in zip(*np.nonzero(ready), strict=True):
-        adopt(state, int(nation), int(area), int(target[nation, area]))
-        standards.harmonisation[nation, area] -= cost[nation, area]
-    retrofitting = (target >= 0) & (standards.standard == target) & \
+    # All switches at once: each pair of nation and area is independent of the others.
+    nations, areas = np.nonzero(ready)
+    if nations.size:
+        adopt(state, nations, areas, target[nations, areas])
+        standards.harmonisation[nations, areas] -= cost[nations, areas]
+    retrofitting = has_target & (standards.standard == target) & \
         (standards.harmonisation > 0)
     nations, areas = np.nonzero(retrofitting)
-    retrofit(state, nations, areas, target[nations, areas], params)
+    if nations.size:  # none for the first years of a run
+        retrofit(state, nations, areas, target[nations, areas], params)
 
 
 def retrofit(state: State, nations: np.ndarray, areas: np.ndarray, standard: np.ndarray,
@@ -184,15 +202,18 @@ def retrofit(state: State, nations: np.ndarray, areas: np.ndarray, standard: np.
     ``retrofit_cost`` per unit, taking from every other standard pro rata (``[K]`` pairs of
     nation and area, each its own standard; no pair twice)."""
     fleet = state.forces.fleet[nations, areas]  # [K, S]
-    rows = np.arange(nations.size)
-    legacy = fleet.sum(axis=1) - fleet[rows, standard]
+    on_standard = fleet[np.arange(nations.size), standard]
+    legacy = fleet.sum(axis=1) - on_standard
     converting = legacy > 0
-    nations, areas, standard = nations[converting], areas[converting], standard[converting]
-    fleet, legacy, rows = fleet[converting], legacy[converting], rows[:converting.sum()]
+    if not converting.all():
+        nations, areas, standard = nations[converting], areas[converting], standard[converting]
+        fleet, legacy, on_standard = fleet[converting], legacy[converting], \
+            on_standard[converting]
     units = np.minimum(state.standards.harmonisation[nations, areas] / params.retrofit_cost,
                        legacy)
-    others = np.arange(fleet.shape[1])[None, :] != standard[:, None]
-    fleet = np.where(others, fleet - units[:, None] * fleet / legacy[:, None], fleet)
-    fleet[rows, standard] += units
-    state.forces.fleet[nations, areas] = fleet
+    # Every standard loses its share, then the target column is set to what it had plus
+    # the units converted: fewer operations than masking the other standards.
+    converted = fleet - units[:, None] * fleet / legacy[:, None]
+    converted[np.arange(nations.size), standard] = on_standard + units
+    state.forces.fleet[nations, areas] = converted
     state.standards.harmonisation[nations, areas] -= units * params.retrofit_cost

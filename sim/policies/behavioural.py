@@ -50,6 +50,9 @@ class BehaviouralPolicy:
         self.cooperative = np.array([0.0, 1.0, 1.0, 1.0])
         self.waits_for_lead_time = np.array([1.0, 0.0, 1.0, 0.0])
         self.enabled = np.array([True] + [p.enabled for p in cooperative])
+        # Each venture kind with its pathway's index, looked up once: iterating the enum
+        # and its ``pathway`` property cost microseconds every quarter on Python 3.11.
+        self.venture_pathways = [(kind, int(kind.pathway)) for kind in VentureKind]
 
     def decide(self, observation: Observation, nations: np.ndarray,
                advice: Decisions | None = None) -> Decisions:
@@ -67,9 +70,9 @@ class BehaviouralPolicy:
             desired_aid=np.where(spends, observation.aid_asked, 0.0),
             exercise_share=np.where(spends, self.alliance.exercises.share_of_spending, 0.0),
             allocation=allocation,
-            join={kind: (allocation[..., kind.pathway]
+            join={kind: (allocation[..., pathway]
                          >= self.alliance.formation.willingness_threshold) & spends[:, None]
-                  for kind in VentureKind},
+                  for kind, pathway in self.venture_pathways},
             leave=self.leave(observation, allocation))
 
     def leave(self, observation: Observation, allocation: np.ndarray

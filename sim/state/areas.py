@@ -22,8 +22,9 @@ class AreaState:
     share: np.ndarray  # [A] share of each procurement budget spent in the area (sums to 1)
     lead_time: np.ndarray  # [A] int, quarters from order to the earliest delivery
     wear: np.ndarray  # [A] 1/quarter: share of the stock worn out each quarter
-    learning_rate: np.ndarray  # [A] unit-cost multiplier per doubling of output
-    log2_learning: np.ndarray  # [A] log2(learning_rate), the learning-curve exponent
+    # [A] log2 of the learning rate (the unit-cost multiplier per doubling of output): the
+    # learning-curve exponent
+    log2_learning: np.ndarray
     standards_wanted: list[int]  # [A] distinct standards in use at the start
     capacity_growth: np.ndarray  # [A] 1/quarter: largest growth of a node's capacity
     capacity_ramp_delay: np.ndarray  # [A] int, quarters before new capacity produces
@@ -40,13 +41,12 @@ def initial_areas(scenario: Scenario, n_nations: int) -> AreaState:
     areas = scenario.alliance.areas
     names = [area.name for area in areas]
     shares = np.array([area.budget_share for area in areas])
-    learning_rate = np.array([area.learning_rate for area in areas])
     ids = np.arange(len(areas))
     return AreaState(
         names=names, share=shares / shares.sum(),
         lead_time=np.array([area.lead_time for area in areas], dtype=int),
-        wear=np.array([area.wear_rate for area in areas]), learning_rate=learning_rate,
-        log2_learning=np.log2(learning_rate),
+        wear=np.array([area.wear_rate for area in areas]),
+        log2_learning=np.log2(np.array([area.learning_rate for area in areas])),
         standards_wanted=[area.initial_standards for area in areas],
         capacity_growth=np.array([area.capacity_growth for area in areas]),
         capacity_ramp_delay=np.array([area.capacity_ramp_delay for area in areas], dtype=int),

@@ -22,6 +22,10 @@ class StandardsState:
     # the area, which nations with no programme of their own harmonise toward (-1: none).
     alliance: np.ndarray
     harmonisation: np.ndarray  # [N, A] USD bn saved up toward switching and retrofits
+    # [N, A] this quarter's unit cost factor of national orders (sim.mechanisms.prices),
+    # set once at decisions: no standard changes and no order moves a learning curve
+    # before orders are placed, so aid and orders price from it.
+    national_price: np.ndarray
 
     @property
     def count(self) -> int:
