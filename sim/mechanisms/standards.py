@@ -202,18 +202,18 @@ def retrofit(state: State, nations: np.ndarray, areas: np.ndarray, standard: np.
     ``retrofit_cost`` per unit, taking from every other standard pro rata (``[K]`` pairs of
     nation and area, each its own standard; no pair twice)."""
     fleet = state.forces.fleet[nations, areas]  # [K, S]
-    on_standard = fleet[np.arange(nations.size), standard]
-    legacy = fleet.sum(axis=1) - on_standard
+    on_target = fleet[np.arange(nations.size), standard]
+    legacy = fleet.sum(axis=1) - on_target
     converting = legacy > 0
     if not converting.all():
         nations, areas, standard = nations[converting], areas[converting], standard[converting]
-        fleet, legacy, on_standard = fleet[converting], legacy[converting], \
-            on_standard[converting]
+        fleet, legacy, on_target = fleet[converting], legacy[converting], \
+            on_target[converting]
     units = np.minimum(state.standards.harmonisation[nations, areas] / params.retrofit_cost,
                        legacy)
     # Every standard loses its share, then the target column is set to what it had plus
     # the units converted: fewer operations than masking the other standards.
     converted = fleet - units[:, None] * fleet / legacy[:, None]
-    converted[np.arange(nations.size), standard] = on_standard + units
+    converted[np.arange(nations.size), standard] = on_target + units
     state.forces.fleet[nations, areas] = converted
     state.standards.harmonisation[nations, areas] -= units * params.retrofit_cost
