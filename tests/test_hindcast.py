@@ -122,6 +122,9 @@ def test_a_missing_folder_or_bad_observed_file_is_refused(hindcast_run, tmp_path
     twice = tmp_path / "twice.csv"
     twice.write_text("code,defence_pct_gdp\nPOL,4.12\nPOL,3.0\nUSA,3.38\nDEU,2.1\n")
     assert "POL has more than one row" in _refused(folder, capsys, "--observed", str(twice))
+    a_folder = tmp_path / "a-folder.csv"
+    a_folder.mkdir()
+    assert "not a file" in _refused(folder, capsys, "--observed", str(a_folder))
 
 
 def test_hindcast_page_axes_have_units_and_time_runs_on_dates(hindcast_run, scored,

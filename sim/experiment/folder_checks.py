@@ -137,7 +137,8 @@ def read_parquet(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
 def read_csv(file: Path) -> pd.DataFrame:
     """A CSV written by sim.writers.write_csv, its neutralised cells restored."""
     if not file.is_file():
-        raise RunFolderError(f"{file}: missing")
+        raise RunFolderError(f"{file}: missing" if not file.exists() else
+                             f"{file}: not a file")
     try:
         return restore(pd.read_csv(file))
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,
