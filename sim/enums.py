@@ -43,6 +43,11 @@ class VentureKind(StrEnum):
         return Pathway.POOLED if self is VentureKind.PROGRAMME else Pathway.HUBS
 
 
+# Each venture kind's pathway as an index, looked up once: the property costs
+# microseconds, and the per-quarter loops over ventures and nations read it.
+PATHWAY_OF: dict[VentureKind, int] = {kind: int(kind.pathway) for kind in VentureKind}
+
+
 class VentureState(StrEnum):
     PROPOSED = "proposed"  # negotiating; veto players may still delay it
     ACTIVE = "active"  # agreed; members pay in, orders flow

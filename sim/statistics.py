@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -13,6 +15,16 @@ def gini(values: np.ndarray) -> float:
     n = ordered.size
     ranks = np.arange(1, n + 1)
     return float((2 * ranks - n - 1) @ ordered / (n * ordered.sum()))
+
+
+def spread(values: np.ndarray) -> tuple[float, np.ndarray, float]:
+    """Mean, deviations from the mean and standard deviation of ``values`` (non-empty),
+    equal bit for bit to numpy's ``mean`` and ``std``: cohesion's measure needs all three
+    of the same values, so each is computed once, and on Python floats where numpy's
+    per-call overhead on a scalar would cost more than the arithmetic."""
+    mean = float(values.sum()) / values.size
+    deviation = values - mean
+    return mean, deviation, math.sqrt(float((deviation * deviation).sum()) / values.size)
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
@@ -47,9 +59,10 @@ def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     count, n = x.shape
     if n < 2:
         return np.zeros(count)
-    # Ranks (ties averaged) always sum to n(n+1)/2, so their mean needs no pass over them.
-    # Centred, they are whole or half numbers: their products add up exactly in any order.
-    centre = n * (n + 1) / 2 / n
+    # Ranks (ties averaged) always sum to n(n+1)/2, so their mean, (n+1)/2, needs no pass
+    # over them. Centred, they are whole or half numbers: their products add up exactly in
+    # any order.
+    centre = (n + 1) / 2
     rx, ry = average_ranks(x) - centre, average_ranks(y) - centre
     denominator = np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
     covariance = (rx * ry).sum(axis=1)

@@ -16,24 +16,12 @@ sim.policies.behavioural).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from sim.enums import Governance, VentureKind
 from sim.schema.alliance import Cohesion
 from sim.state import State
-from sim.statistics import gini
-
-
-def spread(values: np.ndarray) -> tuple[float, np.ndarray, float]:
-    """Mean, deviations from the mean and standard deviation of ``values`` (non-empty),
-    equal bit for bit to numpy's ``mean`` and ``std``: ``measure`` needs all three of the
-    same values, so each is computed once, and on Python floats where numpy's per-call
-    overhead on a scalar would cost more than the arithmetic."""
-    mean = float(values.sum()) / values.size
-    deviation = values - mean
-    return mean, deviation, math.sqrt(float((deviation * deviation).sum()) / values.size)
+from sim.statistics import gini, spread
 
 
 def alignment(std: float) -> float:

@@ -24,10 +24,11 @@ import numpy as np
 
 from sim.enums import Governance, VentureKind, VentureState
 from sim.mechanisms import milestones, standards
-from sim.mechanisms.cohesion import cohesion_factor, spread
+from sim.mechanisms.cohesion import cohesion_factor
 from sim.policies.base import Decisions
 from sim.schema.alliance import Alliance, Formation
 from sim.state import State, Venture
+from sim.statistics import spread
 
 # A hub is joint while at least two nations fund it.
 MIN_HUB_MEMBERS = 2

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Pathway, VentureKind, VentureState
+from sim.enums import PATHWAY_OF, Pathway, VentureKind, VentureState
 from sim.mechanisms import prices
 from sim.mechanisms.production import place_orders
 from sim.mechanisms.standards import harmonisation_need
 from sim.schema.alliance import Alliance
 from sim.state import State, Venture
 from sim.state.ventures import members_end_to_end
-
-# Each venture kind's pathway index, looked up once (enum properties are slow per venture).
-PATHWAY_OF = {kind: int(kind.pathway) for kind in VentureKind}
 
 
 def pathway_spending(state: State, alliance: Alliance) -> np.ndarray:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Governance, Pathway, VentureKind
+from sim.enums import PATHWAY_OF, Governance, Pathway, VentureKind
 from sim.mechanisms import budgets
 from sim.policies import logit
 from sim.policies.base import Decisions, Observation
@@ -50,9 +50,6 @@ class BehaviouralPolicy:
         self.cooperative = np.array([0.0, 1.0, 1.0, 1.0])
         self.waits_for_lead_time = np.array([1.0, 0.0, 1.0, 0.0])
         self.enabled = np.array([True] + [p.enabled for p in cooperative])
-        # Each venture kind with its pathway's index, looked up once: iterating the enum
-        # and its ``pathway`` property cost microseconds every quarter on Python 3.11.
-        self.venture_pathways = [(kind, int(kind.pathway)) for kind in VentureKind]
 
     def decide(self, observation: Observation, nations: np.ndarray,
                advice: Decisions | None = None) -> Decisions:
@@ -72,7 +69,7 @@ class BehaviouralPolicy:
             allocation=allocation,
             join={kind: (allocation[..., pathway]
                          >= self.alliance.formation.willingness_threshold) & spends[:, None]
-                  for kind, pathway in self.venture_pathways},
+                  for kind, pathway in PATHWAY_OF.items()},
             leave=self.leave(observation, allocation))
 
     def leave(self, observation: Observation, allocation: np.ndarray
