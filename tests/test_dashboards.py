@@ -85,7 +85,7 @@ def open_page(browser, page_file: Path) -> dict:
                         .filter(k => /^[xy]axis[0-9]*$/.test(k))
                         .map(k => d._fullLayout[k])
                         .filter(a => a.visible && a.showticklabels)
-                        .map(a => ({name: a._name, type: a.type,
+                        .map(a => ({name: a._name, type: a.type, range: a.range,
                                     title: (a.title && a.title.text) || ''})),
                     dimensions: d.data.flatMap(t => t.dimensions || [])
                         .map(dim => dim.label),
@@ -192,6 +192,14 @@ def test_injects_and_attacks_are_marked_on_the_time_charts(browser, folders):
     rows = set(panels["panel-drivers"]["shapes"])
     assert len(rows) >= 3 and "paper" not in rows
     assert "hybrid attacks" in panels["panel-effective-capability"]["names"]
+    # The attack marks' size no longer widens the time axis past the run's last quarter
+    # (it showed a year, 2035, with no data); the axis spans the fan's quarters, as on
+    # every other time panel.
+    capability_x, cohesion_x = (next(axis for axis in panels[name]["axes"]
+                                     if axis["name"] == "xaxis")
+                                for name in ("panel-effective-capability", "panel-cohesion"))
+    assert [when[:10] for when in capability_x["range"]] == \
+        [when[:10] for when in cohesion_x["range"]]
     text = open_page(browser, folders["run"])["text"]
     assert "2026 Q4 (quarter 8): US commitment falls to 0.4" in text
 

@@ -138,6 +138,9 @@ def add_attack_marks(figure: go.Figure, run: RunResults) -> None:
     figure.update_layout({f"yaxis{MARK_AXIS[1:]}": {"overlaying": "y", "range": [0, 1],
                                                      "visible": False, "fixedrange": True}})
     calendar = run.calendar
+    # Markers widen plotly's autorange by their size, which showed a year past the run's
+    # end: the x axis keeps the span of the run's quarters.
+    figure.update_xaxes(range=steps_to_dates(calendar, [0, int(series["step"].max())]))
     figure.add_trace(go.Scatter(
         x=steps_to_dates(calendar, per_run.index), y=[0.025] * len(per_run), yaxis=MARK_AXIS,
         mode="markers", name="hybrid attacks",
