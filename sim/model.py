@@ -121,9 +121,13 @@ class AllianceModel(mesa.Model):
 
     def step(self) -> None:
         """One quarter, in the order of docs/MODEL.md, 1.3 ("Process overview")."""
+        if self.steps > self.horizon:  # Mesa counts the quarter before calling step()
+            # The drivers' paths and the recorder's rows are drawn to the horizon at set-up.
+            raise RuntimeError(f"the run has played all {self.horizon} of its steps "
+                               f"(simulation.steps); make a model with a later horizon")
         state, alliance = self.state, self.config.alliance
         steps_per_year = self.config.simulation.steps_per_year
-        state.step = self.steps  # Mesa counts the quarter before calling step()
+        state.step = self.steps
         state.totals.start_step()
         drivers.advance(state, alliance.decisions)
         attacks.advance(state, alliance.industry, alliance.resilience, self.streams.attacks)

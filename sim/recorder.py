@@ -23,7 +23,7 @@ class StepRecorder:
     """Figures by step: ``figures[name][step]`` and ``nation_rows[step]`` (``[N, F]``).
 
     Room for ``steps + 1`` rows (step 0 is the starting state) is taken at once: the
-    model's drivers are drawn to its horizon, so it never steps beyond.
+    model's drivers are drawn to its horizon, and its step() refuses to go beyond.
     """
 
     # batch_run reads agent (and, from Mesa 3.4, agent-type) records: there are none.

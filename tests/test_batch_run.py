@@ -38,6 +38,18 @@ def test_batch_run_drives_the_model_to_its_horizon(baseline):
         own.state.forces.effective_capability)
 
 
+def test_a_model_at_its_horizon_says_so_when_stepped_again(baseline):
+    """Its drivers and records are drawn to the horizon: a further step is refused in
+    words (it was an IndexError from deep in the drivers), and the run is left intact."""
+    model = AllianceModel(baseline, rng=3, **{"simulation.steps": 2})
+    model.step()
+    model.step()
+    assert not model.running
+    with pytest.raises(RuntimeError, match="played all 2 of its steps"):
+        model.step()
+    assert len(model.datacollector.get_model_vars_dataframe()) == 3
+
+
 def test_a_finished_model_is_not_kept_alive_by_mesa(baseline):
     """Mesa 3.3 counts agent ids per model in a class-level registry: a long run would
     keep every replication's model (and its state) in memory."""
