@@ -3,7 +3,11 @@
 Usage: python benchmarks/bench_experiments.py [--replications 2000] [--pairs 2]
        [--workers 2]
 
-Alternately, ``--pairs`` times each (so that a busy machine slows both alike):
+First, two bounds: the memory of a parent and W forked workers that hold nothing but the
+model (each has played one replication), and batch_run's own cost per replication beside
+the model's, one process (which bounds the throughput ratio of any runner that plays the
+model one replication at a time, as batch_run does). Then, alternately, ``--pairs``
+times each (so that a busy machine slows both alike):
 1. ``run.py run`` of the baseline with N replications on W workers (a subprocess; every
    table written as Parquet, every step of every nation included): wall time,
    replications per second, and the memory of the whole process tree, sampled every
@@ -120,6 +124,71 @@ results = mesa.batch_run(AllianceModel, parameters, number_processes=int(sys.arg
 print(len(results), "rows", file=sys.stderr)
 """
 
+# The least a parent and its forked workers can hold: each worker plays one replication
+# (so the model's code, Mesa and numpy are loaded and touched) and keeps nothing else.
+FLOOR = """
+import os, sys, time
+from sim.loader import load_scenario
+from sim.results.tables import run_replication
+scenario = load_scenario(sys.argv[1])
+for worker in range(int(sys.argv[2])):
+    if os.fork() == 0:
+        run_replication(scenario, worker)
+        time.sleep(2)
+        os._exit(0)
+time.sleep(4)
+"""
+
+# One process, no pool: the model stepped to its horizon directly, and by batch_run.
+# batch_run's own cost per replication bounds the throughput ratio of any runner that
+# plays this model one replication at a time (as batch_run does).
+OVERHEAD = """
+import inspect, sys, time
+import mesa
+from sim.loader import load_scenario
+from sim.model import AllianceModel
+scenario, count = load_scenario(sys.argv[1]), int(sys.argv[2])
+def direct():
+    for seed in range(count):
+        model = AllianceModel(scenario, rng=seed)
+        while model.running:
+            model.step()
+def driven():
+    parameters, options = {"scenario": [scenario]}, {}
+    if "rng" in inspect.signature(mesa.batch_run).parameters:  # Mesa 3.4+
+        options["rng"] = range(count)
+    else:
+        parameters["rng"] = range(count)
+    mesa.batch_run(AllianceModel, parameters, number_processes=1, max_steps=1000,
+                   display_progress=False, **options)
+timings = {direct: [], driven: []}
+for _ in range(3):
+    for way in timings:
+        started = time.process_time()
+        way()
+        timings[way].append((time.process_time() - started) / count * 1000)
+print(*(sorted(t)[1] for t in timings.values()))
+"""
+
+
+def bounds(scenario: str, workers: str) -> None:
+    """What no runner of this model can beat, printed before the runs: the memory of
+    the parent and workers holding nothing but the model, and batch_run's own cost per
+    replication beside the model's (CPU ms, median of 3 x 30 replications)."""
+    _, samples, code, _ = measure([sys.executable, "-c", FLOOR, scenario, workers])
+    if code != 0:
+        sys.exit(f"the memory floor failed with exit status {code}")
+    rss = max(sample[1] for sample in samples)
+    pss = max(sample[2] for sample in samples)
+    print(f"floor: a parent and {workers} forked workers that have each played one "
+          f"replication and hold nothing else: RSS {rss:.0f} MB, PSS {pss:.0f} MB")
+    done = subprocess.run([sys.executable, "-c", OVERHEAD, scenario, "30"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    model, driven = (float(value) for value in done.stdout.split())
+    print(f"one replication, one process (CPU): the model {model:.1f} ms, under batch_run "
+          f"{driven:.1f} ms - a runner that plays the model one replication at a time "
+          f"can be at most {driven / model:.2f}x batch_run's throughput")
+
 
 def growth(samples: list[Sample], end: float) -> float:
     """Per cent growth of the process tree's memory over the replications (which end at
@@ -163,6 +232,7 @@ def main() -> None:
     scenario = str(ROOT / "scenarios" / "baseline.yaml")
     count, workers = args.replications, str(args.workers)
     print(f"machine: {machine()}")
+    bounds(scenario, workers)
     ours: list[tuple[float, float, float, float]] = []  # seconds, RSS, PSS, growth %
     theirs: list[tuple[float, float, float]] = []  # seconds, RSS, PSS
     with tempfile.TemporaryDirectory() as folder:
