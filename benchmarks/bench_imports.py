@@ -3,10 +3,13 @@
 Usage: python benchmarks/bench_imports.py [--repeats 5]
 
 Each figure is the median wall time of ``--repeats`` fresh interpreters:
-1. ``run.py --help`` (argument parsing only: no model, plotting or statistics library);
+1. ``run.py --help`` (argument parsing only: no NumPy, pandas, pyarrow, pydantic, model,
+   plotting or statistics library);
 2. importing what ``run`` needs before its first replication: the command line, the run
-   command and the experiment runner (the model and Mesa with it; dashboards, SciPy's
-   statistics and the analyses are imported when the summary and dashboard are written);
+   command and the experiment runner (the scenario schema, the model and Mesa with it; the
+   same modules a real run has imported when it builds its first model, less a few of
+   multiprocessing's; dashboards, SciPy's statistics and the analyses are imported when the
+   summary and dashboard are written);
 3. a bare ``python -c pass``, for reference.
 Then the ten slowest packages imported by (2), from ``python -X importtime``. Prints the machine
 first. Aim (issue 16): importing what ``run`` needs in under 1 s.

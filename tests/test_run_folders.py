@@ -14,14 +14,18 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-import sim.cli.run_command
 import sim.experiment.backends
+import sim.loader
 from sim.cli import main
+from sim.discovery.cases import SweepFolderError
+from sim.experiment.backends import BackendError
 from sim.experiment.folder_checks import RunFolderError
 from sim.experiment.folder_lock import FolderLock
 from sim.experiment.runner import run_experiment
+from sim.experiment.sensitivity import AnalysisError
 from sim.results import load
 from tests.conftest import ROOT, SCENARIOS, TINY, stopped_before_gathering
 
@@ -324,8 +328,25 @@ def test_absurd_numbers_are_refused_before_anything_is_written(tmp_path, capsys,
 def test_a_bug_shows_its_traceback_and_asks_to_be_reported(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(sim.cli.run_command, "load_scenario", broken)
+    monkeypatch.setattr(sim.loader, "load_scenario", broken)
     assert main(["run", str(TINY), "--out", str(tmp_path / "run")]) == 1
     error = capsys.readouterr().err
     assert "Traceback" in error and "ZeroDivisionError: a bug" in error
     assert "please report it" in error
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (RunFolderError("a run folder is damaged"), "error: a run folder is damaged"),
+    (SweepFolderError("a sweep folder is damaged"), "error: a sweep folder is damaged"),
+    (AnalysisError("nothing to analyse"), "error: nothing to analyse"),
+    (BackendError("the workers were lost"), "error: the workers were lost"),
+    (pa.ArrowInvalid("a page is damaged"),
+     "error: cannot read or write a Parquet table: a page is damaged"),
+])
+def test_failures_of_input_or_machine_from_any_module_are_one_line(tmp_path, capsys,
+                                                                   monkeypatch, error, said):
+    def failing(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(sim.loader, "load_scenario", failing)
+    assert main(["run", str(TINY), "--out", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err.strip() == said

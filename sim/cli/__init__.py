@@ -18,8 +18,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pyarrow as pa
-
 from sim.cli import (
     compare_command,
     dashboard_command,
@@ -35,12 +33,9 @@ from sim.cli import (
 )
 from sim.cli.errors import UsageError, describe_os_error
 from sim.cli.invocation import SCRIPT, invocation, program_name, version
-from sim.discovery.cases import SweepFolderError
 from sim.experiment.backends import BackendError
-from sim.experiment.folder_checks import RunFolderError
 from sim.experiment.interrupts import signal_number, stop_signals_interrupt
-from sim.experiment.sensitivity import AnalysisError
-from sim.loader import ScenarioError, ScenarioWarning
+from sim.scenario_files.problems import ScenarioError, ScenarioWarning
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,
@@ -95,10 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Failures of input or of the machine, said in one line (exit status 2).
-ONE_LINE = (UsageError, RunFolderError, BackendError, SweepFolderError, AnalysisError)
+# Failures of input or of the machine, said in one line (exit status 2). The errors of
+# modules that import pandas or pyarrow are named by module, and looked up only when an
+# error is being handled (see raised_by_imported).
+ONE_LINE = (UsageError, BackendError)
+ONE_LINE_BY_MODULE = (("sim.experiment.folder_checks", "RunFolderError"),
+                      ("sim.discovery.cases", "SweepFolderError"),
+                      ("sim.experiment.sensitivity", "AnalysisError"))
+PARQUET = (("pyarrow", "ArrowException"),)
 REPORT_BUGS = "this is a bug in alliance-sim; please report it with the command line and " \
     "the traceback above"
+
+
+def raised_by_imported(errors: tuple[tuple[str, str], ...]) -> tuple[type[Exception], ...]:
+    """The error classes ``(module, class name)`` of the modules imported so far: a module
+    never imported cannot have raised its error, so the boundary needs none imported for
+    it (`--help` and a usage error import neither pandas nor pyarrow)."""
+    return tuple(getattr(sys.modules[module], name) for module, name in errors
+                 if module in sys.modules)
 
 
 def _scenario_warnings_in_one_line(show: Callable[..., None]) -> Callable[..., None]:
@@ -130,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:  # one line per problem: FILE:LINE:COL: path: message
         print(error, file=sys.stderr)
         return 2
-    except ONE_LINE as error:
+    except (*ONE_LINE, *raised_by_imported(ONE_LINE_BY_MODULE)) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
@@ -139,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"error: {describe_os_error(error)}", file=sys.stderr)
         return 2
-    except pa.ArrowException as error:
+    except raised_by_imported(PARQUET) as error:
         print(f"error: cannot read or write a Parquet table: {error}", file=sys.stderr)
         return 2
     except MemoryError:

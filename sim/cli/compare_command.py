@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.errors import UsageError
 from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp, unique_name
 from sim.cli.invocation import invocation
 from sim.cli.options import parse_policy_options, parse_set_options
-from sim.cli.report_tables import comparison_lines
 from sim.cli.resumable import resumable
 from sim.cli.run_command import (
     add_experiment_options,
@@ -20,10 +20,11 @@ from sim.cli.run_command import (
     report,
     show_progress,
 )
-from sim.experiment.comparison import Compared
-from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
-from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.comparison import Compared
+    from sim.schema import Scenario
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -51,7 +52,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.comparison import Compared
     from sim.experiment.runner import run_experiment
+    from sim.loader import load_scenario
     check_numbers(args)
     folders = [path.is_dir() for path in args.scenarios]
     if all(folders):
@@ -97,6 +100,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def compare_stored(args: argparse.Namespace) -> int:
     """Compare run folders as they are stored: nothing is re-run."""
+    from sim.experiment.comparison import Compared
     from sim.results.load import kind_of, load_run
     if args.set or args.policy or args.replications or args.seed is not None:
         raise UsageError("compare: run folders are compared as stored; give no --set, "
@@ -124,6 +128,7 @@ def compare_stored(args: argparse.Namespace) -> int:
 def finish(out: Path, compared: list[Compared], args: argparse.Namespace) -> None:
     """comparison.csv, the manifest and the dashboard; the headline KPIs on the terminal."""
     from sim.cli.dashboard_command import build as build_dashboard
+    from sim.cli.report_tables import comparison_lines
     from sim.experiment.comparison import method_text, write_comparison
     table = write_comparison(out, compared)
     dashboard = build_dashboard(out, args.png)

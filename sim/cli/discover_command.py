@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.discovery.cases import SweepFolderError, load_cases
-from sim.writers import write_csv
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -75,7 +73,9 @@ def check_numbers(args: argparse.Namespace) -> None:
 def handle(args: argparse.Namespace) -> int:
     from sim.dashboards.discovery import discovery_page
     from sim.discovery.analysis import discover
+    from sim.discovery.cases import SweepFolderError, load_cases
     from sim.discovery.report import text_report, trajectory_frame
+    from sim.writers import write_csv
     check_numbers(args)
     direction = "below" if args.below is not None else "above"
     threshold = args.below if direction == "below" else args.above

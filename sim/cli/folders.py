@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.experiment.store import holds_nothing
 
 DEFAULT_RESULTS = Path("results")
 NAME_LIMIT = 100  # characters of a folder name taken from a scenario or experiment name
@@ -37,6 +36,7 @@ def stamp() -> str:
 def fresh_output_folder(path: Path) -> Path:
     """A results folder that does not exist yet, or exists empty (but perhaps for what a
     run killed as it started left); never overwrite."""
+    from sim.experiment.store import holds_nothing
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {path}: exists and is not a folder")
     if path.is_dir() and not holds_nothing(path):

@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from sim.analysis.hindcast import (
-    GUIDELINE,
-    NATO_EUROPE_CANADA,
-    HindcastScores,
-    europe_canada_series,
-    score,
-)
 from sim.calendar import calendar_of
 from sim.cli.errors import UsageError
-from sim.experiment.folder_checks import read_csv, read_manifest
 from sim.outputs import HINDCAST
-from sim.results.columns import write_columns
-from sim.results.load import kind_of, load_run, require_tables
-from sim.writers import write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.analysis.hindcast import HindcastScores
 
 OBSERVED_FILE = "nato_defence_expenditure_2024.csv"
 START_FILE = "nato_defence_pct_gdp_2014.csv"
@@ -88,6 +81,9 @@ def find_data(folder: Path, manifest: dict, name: str) -> Path | None:
 
 def read_shares(path: Path) -> pd.Series:
     """Defence shares of GDP by ally code from a CSV file (code, defence_pct_gdp)."""
+    import pandas as pd
+
+    from sim.experiment.folder_checks import read_csv
     table = read_csv(path)
     missing = {"code", "defence_pct_gdp"} - set(table.columns)
     if missing:
@@ -113,6 +109,7 @@ def observed_shares(folder: Path, manifest: dict, given: Path | None) -> pd.Seri
 def check_start(folder: Path, manifest: dict) -> None:
     """Refuse a run whose allies do not start from NATO's 2014 shares (another scenario
     given a 2015 start); without the 2014 table at hand, the calendar check stands alone."""
+    import pandas as pd
     table = find_data(folder, manifest, START_FILE)
     if table is None:
         return
@@ -130,6 +127,7 @@ def check_start(folder: Path, manifest: dict) -> None:
 
 def score_lines(scores: HindcastScores, replications: int) -> list[tuple[str, str]]:
     """The scores, each with its unit, as (name, value) pairs."""
+    from sim.analysis.hindcast import GUIDELINE, NATO_EUROPE_CANADA
     model_at, observed_at, allies = scores.allies_at_guideline
     start, end, observed = scores.europe_canada
     largest = scores.allies.reindex(
@@ -166,6 +164,11 @@ def fitted_note(manifest: dict) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.analysis.hindcast import europe_canada_series, score
+    from sim.experiment.folder_checks import read_manifest
+    from sim.results.columns import write_columns
+    from sim.results.load import kind_of, load_run, require_tables
+    from sim.writers import write_csv
     folder = args.run_dir
     if kind_of(folder) != "run":
         what = kind_of(folder)

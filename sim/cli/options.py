@@ -6,14 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sim.cli.errors import UsageError
 
 
 def parse_set_options(pairs: list[str] | None) -> dict[str, Any]:
     """``["a.b=1", "c=x"]`` -> ``{"a.b": 1, "c": "x"}``; values read as YAML scalars, then
     typed and checked by the schema."""
+    import yaml
     overrides: dict[str, Any] = {}
     for pair in pairs or []:
         key, separator, raw = pair.partition("=")

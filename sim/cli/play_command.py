@@ -9,9 +9,7 @@ from pathlib import Path
 
 from sim.cli.errors import UsageError
 from sim.cli.folders import fresh_output_folder
-from sim.loader import load_scenario
 from sim.play.server import AppConfig
-from sim.writers import write_parquet
 
 PLAYS = Path("results") / "plays"
 
@@ -71,6 +69,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def app_config(args: argparse.Namespace) -> AppConfig:
+    from sim.loader import load_scenario
     if args.resume is not None:
         if args.scenario or args.nation:
             raise UsageError("play --resume takes the scenario and nation from the log")
@@ -100,6 +99,7 @@ def app_config(args: argparse.Namespace) -> AppConfig:
 def replay(path: Path, out: Path | None) -> int:
     from sim.play.log import replay as replay_log
     from sim.results.tables import result_tables
+    from sim.writers import write_parquet
 
     log, model = replay_log(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -8,7 +8,6 @@ import traceback
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.experiment.seeds import describe
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -25,6 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from sim.experiment.replay import replay_inputs
+    from sim.experiment.seeds import describe
     from sim.results.tables import run_replication
     try:
         scenario, seed = replay_inputs(args.run_dir, args.replication)

@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from sim.cli.errors import UsageError
 from sim.cli.folders import DEFAULT_RESULTS, fresh_output_folder, slug, stamp
 from sim.cli.invocation import invocation
@@ -19,18 +17,13 @@ from sim.cli.options import (
     parse_policy_options,
     parse_set_options,
 )
-from sim.cli.report_tables import summary_lines
 from sim.cli.resumable import resumable, stopped
 from sim.experiment.backends import Backend
-from sim.experiment.folder_checks import RunFolderError, read_manifest
-from sim.loader import load_scenario
 from sim.outputs import HEADLINE_KPIS
-from sim.schema import Scenario
-from sim.schema.reference import parameter
-from sim.writers import config_hash
 
 if TYPE_CHECKING:
     from sim.experiment.runner import Outcome
+    from sim.schema import Scenario
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -83,8 +76,11 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
 
 def check_range(option: str, value: int | None, declared: str) -> None:
     """A command-line number against the range the schema declares for ``declared``."""
+    if value is None:
+        return
+    from sim.schema.reference import parameter
     bounds = parameter(declared)
-    if value is not None and not bounds.minimum <= value <= bounds.maximum:
+    if not bounds.minimum <= value <= bounds.maximum:
         raise UsageError(f"--{option} {value}: expected {bounds.minimum:,} to "
                          f"{bounds.maximum:,} (as {declared})")
 
@@ -113,6 +109,7 @@ def backend_options(args: argparse.Namespace) -> dict:
 
 
 def default_folder(scenario: Scenario, seed: int, kind: str = "") -> Path:
+    from sim.writers import config_hash
     name = kind if kind else slug(scenario.metadata.name)
     return DEFAULT_RESULTS / name / f"{stamp()}-{config_hash(scenario)[:8]}-s{seed}"
 
@@ -125,6 +122,7 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
     """Write the dashboard and print the outcome; return the exit status (0 done,
     1 failures, 2 workers or storage failed, 128 + N stopped by signal N)."""
     from sim.cli.dashboard_command import build as build_dashboard
+    from sim.cli.report_tables import summary_lines
     from sim.results import load_run
     status = stopped(outcome, folder, "run", "replications")
     if status is not None:
@@ -154,12 +152,13 @@ def report(outcome: Outcome, folder: Path, quiet: bool, png: bool = False) -> in
 
 
 def handle(args: argparse.Namespace) -> int:
-    from sim.experiment.runner import run_experiment
     check_numbers(args)
     if args.resume is not None:
         return resume(args)
     if args.scenario is None:
         raise UsageError("run: give a scenario file, or --resume RUN_DIR")
+    from sim.experiment.runner import run_experiment
+    from sim.loader import load_scenario
     scenario = load_scenario(args.scenario, parse_set_options(args.set),
                              parse_policy_options(args.policy))
     seed = scenario.simulation.seed if args.seed is None else args.seed
@@ -172,7 +171,11 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def resume(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from sim.experiment.folder_checks import RunFolderError, read_manifest
     from sim.experiment.runner import run_experiment
+    from sim.schema import Scenario
     if args.scenario is not None or args.set or args.policy or args.replications \
             or args.seed is not None or args.out is not None:
         raise UsageError("--resume takes the scenario, seed and replications from the run "

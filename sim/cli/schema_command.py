@@ -7,10 +7,6 @@ import argparse
 from pathlib import Path
 
 from sim.cli.errors import UsageError
-from sim.experiment.spec import experiment_json_schema_text
-from sim.outputs import markdown_reference as outputs_reference
-from sim.schema.reference import json_schema_text, markdown_reference, update_parameter_tables
-from sim.writers import atomic_write_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,6 +37,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.spec import experiment_json_schema_text
+    from sim.outputs import markdown_reference as outputs_reference
+    from sim.schema.reference import (
+        json_schema_text,
+        markdown_reference,
+        update_parameter_tables,
+    )
+    from sim.writers import atomic_write_text
     if args.model_doc is not None:
         if not args.model_doc.is_file():
             raise UsageError(f"--model-doc {args.model_doc}: no such file")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sim.cli.errors import UsageError
 from sim.cli.folders import fresh_output_folder
-from sim.cli.report_tables import sensitivity_lines
 from sim.cli.resumable import resumable
 from sim.cli.run_command import add_execution_options, check_execution
 from sim.cli.sweep_command import (
@@ -21,10 +20,10 @@ from sim.cli.sweep_command import (
     sweep,
     write_dashboard,
 )
-from sim.experiment.folder_checks import read_manifest
-from sim.experiment.sensitivity import AnalysisError, analyse, left_out, stability_warnings
-from sim.experiment.spec import Method, load_experiment
-from sim.writers import write_csv
+
+# Method.SOBOL and Method.MORRIS of sim.experiment.spec, spelled out so that building the
+# arguments does not import the experiment spec (pydantic and the scenario schema).
+METHODS = ("sobol", "morris")
 
 EXAMPLES = """examples:
   python3 run.py sensitivity scenarios/experiments/cohesion_drivers.yaml --method morris
@@ -46,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("source", type=Path,
                         help="experiment YAML file, or a sweep folder made with a sobol or "
                         "morris design")
-    parser.add_argument("--method", choices=[Method.SOBOL.value, Method.MORRIS.value],
+    parser.add_argument("--method", choices=METHODS,
                         help="design and analysis (required with an experiment file)")
     add_design_options(parser)
     add_execution_options(parser)
@@ -54,7 +53,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def report(folder: Path, quiet: bool) -> None:
+    from sim.cli.report_tables import sensitivity_lines
     from sim.dashboards.sweep import sensitivity_dashboard
+    from sim.experiment.folder_checks import read_manifest
+    from sim.experiment.sensitivity import (
+        AnalysisError,
+        analyse,
+        left_out,
+        stability_warnings,
+    )
+    from sim.writers import write_csv
     try:
         method, indices = analyse(folder)
     except AnalysisError as error:
@@ -83,6 +91,7 @@ def report(folder: Path, quiet: bool) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.spec import Method, load_experiment
     check_execution(args)
     if args.source.is_dir():
         if args.method or args.out or any(getattr(args, option) is not None for option in

@@ -17,18 +17,10 @@ from sim.cli.run_command import (
     check_execution,
     show_progress,
 )
-from sim.experiment.folder_checks import read_manifest
-from sim.experiment.spec import (
-    REPLICATIONS,
-    SAMPLES,
-    Experiment,
-    Method,
-    load_experiment,
-)
-from sim.schema.reference import parameter
 
 if TYPE_CHECKING:
     from sim.experiment.runner import Outcome
+    from sim.experiment.spec import Experiment
 
 EXAMPLES = """examples:
   python3 run.py sweep scenarios/experiments/governance_and_trust.yaml
@@ -69,6 +61,8 @@ def add_design_options(parser: argparse.ArgumentParser) -> None:
 def _bounds(option: str) -> tuple[int, int]:
     """The range an option may take: as experiment files may give it (the seed: as the
     scenario schema declares it)."""
+    from sim.experiment.spec import REPLICATIONS, SAMPLES
+    from sim.schema.reference import parameter
     if option == "seed":
         declared = parameter("simulation.seed")
         return int(declared.minimum), int(declared.maximum)
@@ -142,6 +136,8 @@ def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
 def experiment_from_folder(folder: Path) -> Experiment:
     """The experiment a sweep folder was started with, its file read again (the resume
     checks it still describes the same sweep)."""
+    from sim.experiment.folder_checks import read_manifest
+    from sim.experiment.spec import Method, load_experiment
     manifest = read_manifest(folder)
     if manifest.get("kind") != "sweep":
         raise UsageError(f"--resume {folder}: not a sweep folder; use run --resume")
@@ -164,6 +160,7 @@ def experiment_from_folder(folder: Path) -> Experiment:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.experiment.spec import load_experiment
     check_execution(args)
     if args.resume is not None:
         if args.experiment is not None or args.out is not None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.options import add_set_option, parse_set_options
-from sim.loader import ScenarioError, load_scenario
+from sim.scenario_files.problems import ScenarioError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sim.loader import load_scenario
     overrides = parse_set_options(args.set)
     failed = False
     for path in args.scenarios:
