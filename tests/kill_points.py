@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import sim.cli.run_command
+import sim.cli.dashboard_command
 from sim.cli import main
 from sim.writers import atomic_write_text
 from tests.conftest import ROOT
@@ -75,7 +75,8 @@ def run_killed_at(k: int, arguments: list[str], count_file: Path | None = None) 
 
 
 def main_(out: Path) -> None:
-    sim.cli.run_command.build_dashboard = stub_dashboard
+    # The run command imports the dashboard builder when it reports, from this module.
+    sim.cli.dashboard_command.build = stub_dashboard
     out.mkdir(parents=True, exist_ok=True)
     count = out / "count"
     assert run_killed_at(-1, [*RUN, "--out", str(out / "reference")], count) == 0
