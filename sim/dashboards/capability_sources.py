@@ -113,8 +113,9 @@ def capability_sources_by_area_chart(run: RunResults) -> go.Figure | None:
     series = run.timeseries
     if not all(column in series.columns for names in columns.values() for column in names):
         return None
-    per_run = series[series["step"] > 0].groupby("replication")[
-        [column for names in columns.values() for column in names]].sum().mean()
+    wanted = [column for names in columns.values() for column in names]
+    series = series[["step", "replication", *wanted]]  # not every column of every row
+    per_run = series[series["step"] > 0].groupby("replication")[wanted].sum().mean()
     labels = [area.replace("_", " ") for area in areas]
     unit = TIMESERIES["capability_from_stock"].unit.shown
     figure = go.Figure()

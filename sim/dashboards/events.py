@@ -130,7 +130,7 @@ def add_attack_marks(figure: go.Figure, run: RunResults) -> None:
     """Hybrid attacks as marks along the bottom of the chart: one per quarter with any
     attack in any replication, larger where there were more per run; hover gives the
     mean number per run."""
-    series = run.timeseries
+    series = run.timeseries[["step", "attacks"]]  # not every column of every row
     per_run = series[series["step"] > 0].groupby("step")["attacks"].mean()
     per_run = per_run[per_run > 0]
     if per_run.empty:

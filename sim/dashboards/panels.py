@@ -104,7 +104,8 @@ def drivers_chart(runs: list[RunResults]) -> go.Figure:
         figure.update_yaxes(title={"text": output.unit.shown, "font": {"size": 11}},
                             rangemode="nonnegative", row=row, col=1)
     for run, hue in zip(runs, colours, strict=True):
-        attacks = run.timeseries[run.timeseries["step"] > 0].groupby("step")["attacks"].mean()
+        series = run.timeseries[["step", "attacks"]]  # not every column of every row
+        attacks = series[series["step"] > 0].groupby("step")["attacks"].mean()
         figure.add_trace(go.Bar(
             x=steps_to_dates(run.calendar, attacks.index), y=attacks,
             marker_color=hue if len(runs) > 1 else "#D55E00", name=_name(run),
@@ -201,8 +202,9 @@ def membership_heatmap(run: RunResults) -> go.Figure:
     if not programmes.empty:
         agreed = programmes[(programmes["kind"] == "programme")
                             & (programmes["agreed_step"] >= 0)]
-        # One row per (member, area) of every agreed programme, counted in one pass.
-        pairs = agreed.assign(code=agreed["members"].astype(str).str.split()) \
+        # One row per (member, area) of every agreed programme, counted in one pass
+        # (exploding only the area: every column would be copied once per member).
+        pairs = agreed[["area"]].assign(code=agreed["members"].astype(str).str.split()) \
             .explode("code")
         counts = pd.crosstab(pairs["code"], pairs["area"]).reindex(
             index=codes, columns=areas, fill_value=0).astype(float)

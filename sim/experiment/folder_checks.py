@@ -108,7 +108,9 @@ def fingerprint(manifest: dict[str, Any]) -> str:
 
 def stamped(frame: pd.DataFrame, mark: str) -> pa.Table:
     """A DataFrame as an Arrow table carrying the fingerprint ``mark``."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # One thread: with many columns pyarrow converts them on a pool of threads it starts
+    # and joins for every table, which cost more than converting.
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
     return table.replace_schema_metadata({**(table.schema.metadata or {}),
                                           FINGERPRINT_KEY: mark.encode("ascii")})
 

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -135,15 +136,23 @@ def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
                                     f"{type(error).__name__}: {error}"))
             continue
         for name in job.tables:
-            frame = tables[name]
-            frame.insert(0, job.key, index)
-            collected[name].append(frame)
+            collected[name].append(tables[name])
         done.append(index)
-    parts = {name: pd.concat(frames, ignore_index=True) if frames else
-             pd.DataFrame({job.key: pd.Series(dtype="int64")})
-             for name, frames in collected.items()}
+    parts = {name: _numbered(frames, done, job.key) for name, frames in collected.items()}
     RunFolder(folder, job.key, job.tables).write_part(indices[0], indices[-1], parts, mark)
     return done, failures
+
+
+def _numbered(frames: list[pd.DataFrame], jobs: list[int], key: str) -> pd.DataFrame:
+    """The jobs' tables as one, led by a ``key`` column giving each row's job: inserted
+    once into the whole, as inserting it into each job's table cost more than the rest
+    of the chunk's bookkeeping."""
+    if not frames:
+        return pd.DataFrame({key: pd.Series(dtype="int64")})
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, key, np.repeat(np.array(jobs, dtype="int64"),
+                                   [len(frame) for frame in frames]))
+    return table
 
 
 # ---------------------------------------------------------------------- driver

@@ -38,7 +38,7 @@ from sim.experiment.folder_checks import (
 )
 from sim.experiment.folder_lock import LOCK_NAME, FolderLock
 from sim.writers import write_arrow, write_manifest
-from sim.writers.atomic import replace_durably
+from sim.writers.atomic import parquet_options, replace_durably
 
 TABLES = ("timeseries", "nations", "kpis", "programmes", "milestones")
 PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet$")
@@ -200,11 +200,12 @@ class RunFolder:
                     if data.num_rows == 0:
                         continue
                     if writer is None:
-                        writer = pq.ParquetWriter(temporary, data.schema)
+                        writer = pq.ParquetWriter(temporary, data.schema,
+                                                  **parquet_options(data.schema))
                     writer.write_table(data.cast(writer.schema))
                 if writer is None:  # no rows at all: keep an empty table with its columns
-                    pq.write_table(self._read(parts[0]) if parts else pa.table({}),
-                                   temporary)
+                    empty = self._read(parts[0]) if parts else pa.table({})
+                    pq.write_table(empty, temporary, **parquet_options(empty.schema))
                 else:
                     writer.close()
                 replace_durably(temporary, target)

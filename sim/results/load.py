@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -153,9 +154,25 @@ def _read_tables(folder: Path, names: tuple[str, ...], wanted: tuple[str, ...]
         frame = read_parquet(file) if file.exists() and table in wanted else pd.DataFrame()
         keys = [key for key in SORT_KEYS[table] if key in frame.columns]
         if keys:
-            frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+            if not in_order(frame, keys):
+                frame = frame.sort_values(keys, kind="stable")
+            frame = frame.reset_index(drop=True)
         frames[table] = frame
     return frames
+
+
+def in_order(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether the rows are sorted by ``keys`` already, as a gathered table is: then a
+    stable sort would only copy the whole table (twice its memory at once)."""
+    if len(frame) < 2:
+        return True
+    tied = np.ones(len(frame) - 1, dtype=bool)  # rows equal on the keys so far
+    for key in keys:
+        values = frame[key].to_numpy()
+        if np.any(tied & (values[1:] < values[:-1])):
+            return False
+        tied &= values[1:] == values[:-1]
+    return True
 
 
 def load_sweep(path: str | Path, tables: tuple[str, ...] = ("timeseries", "kpis")
@@ -258,9 +275,26 @@ def _schema_names(path: Path) -> list[str]:
         raise RunFolderError(f"{path}: cannot read the table ({error})") from None
 
 
-def _batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
-    """A large table in batches; a damaged file is a RunFolderError naming it."""
+def _batches(path: Path, columns: list[str], size: int = 250_000) -> Iterator[pa.Table]:
+    """A large table in batches of ``size`` rows (the last one shorter), read one row
+    group at a time (``ParquetFile.iter_batches`` reads ahead), and handing the reader's
+    buffers back after each batch: Arrow's allocator keeps freed memory for reuse, and
+    the process grew by about 270 MB over the nations table of 2,000 replications.
+    (Batches, not row groups, so that sums over them add up in the same order whatever
+    the row groups.) A damaged file is a RunFolderError naming it."""
     try:
-        yield from pq.ParquetFile(path).iter_batches(columns=columns, batch_size=250_000)
+        file = pq.ParquetFile(path)
+        held: list[pa.Table] = []
+        rows = 0
+        for group in range(file.num_row_groups):
+            held.append(file.read_row_group(group, columns=columns, use_threads=False))
+            rows += held[-1].num_rows
+            while rows >= size:
+                joined = pa.concat_tables(held)
+                yield joined.slice(0, size)
+                held, rows = [joined.slice(size)], rows - size
+                pa.default_memory_pool().release_unused()
+        if rows:
+            yield pa.concat_tables(held)
     except (OSError, pa.ArrowException, KeyError) as error:
         raise RunFolderError(f"{path}: cannot read the table ({error})") from None

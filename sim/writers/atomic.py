@@ -76,6 +76,16 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
                                                                  engine="pyarrow"))
 
 
+def parquet_options(schema: pa.Schema) -> dict[str, object]:
+    """How tables are encoded: dictionary pages only for columns that are not floats.
+    A model's float figures almost never repeat, so a dictionary of them is dropped for
+    plain encoding after being built - which made writing three times slower and reading
+    half again slower, for a larger file."""
+    return {"use_dictionary": [field.name for field in schema
+                               if not pa.types.is_floating(field.type)]}
+
+
 def write_arrow(path: Path, table: pa.Table) -> None:
     """Write an Arrow table (with its schema metadata) as Parquet, atomically."""
-    _replace_from_temp(path, lambda temporary: pq.write_table(table, temporary))
+    _replace_from_temp(path, lambda temporary: pq.write_table(
+        table, temporary, **parquet_options(table.schema)))
