@@ -81,8 +81,7 @@ class StepRecorder:
             self._integral = [name for name, values in figures.items()
                               if np.issubdtype(values.dtype, np.integer)]
             self._figures = np.empty((len(self._names), self._steps + 1))
-        for row, values in enumerate(figures.values()):
-            self._figures[row, steps] = values
+        self._figures[:, steps] = list(figures.values())
         self._filled = self.count
 
     @property

@@ -62,19 +62,19 @@ QUANTITIES = (
     "europe_money_at_home",
 )
 
-# The industry's per-area figures (industry_by_area), whose totals are figures too.
+# The industry's per-area figures, whose totals are figures too.
 INDUSTRY = ("deliveries", "joint_deliveries", "backlog", "order_book", "capacity",
             "capacity_building")
 SOURCES = tuple(f"capability_from_{part}" for part in FACTORS)
-# A step's per-area quantities ([A] each), in the order step_quantities measures them: the
-# per-area figures first, by their prefix in state.areas.columns (fragmentation is a
-# count), then what the interoperability figures weigh.
+# The per-area quantities the industry's figures are made of (industry_quantities).
+INDUSTRY_QUANTITIES = ("deliveries", "joint_deliveries", "national_backlog",
+                       "national_order_book", "node_capacity", "capacity_building",
+                       "programme_backlog", "programme_pipelines", "programme_lines")
+# A step's per-area quantities ([A] each), in the order step_quantities measures them.
 AREA_QUANTITIES = (
-    "capability", "interoperability", "fragmentation", *INDUSTRY, *SOURCES,
+    "capability", "interoperability", "fragmentation", *INDUSTRY_QUANTITIES, *SOURCES,
     "allied_capability", "europe_interoperability", "europe_capability",
 )
-_AREA_FIGURES = AREA_QUANTITIES[:AREA_QUANTITIES.index("allied_capability")]
-_TOTALLED = slice(AREA_QUANTITIES.index(INDUSTRY[0]), AREA_QUANTITIES.index(SOURCES[-1]) + 1)
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,14 @@ class Europe:
     and standards' owners are set up once)."""
 
     allies: np.ndarray  # [N] bool: the European allies that spend
+    rows: np.ndarray  # their rows (taking them costs less than a boolean index)
     foreign: np.ndarray  # [1, A, S] bool: standards owned outside Europe
 
     @classmethod
     def of(cls, state: State) -> Europe:
         european, owner = state.nations.european, state.standards.owner
-        return cls(allies=european & state.nations.spends,
+        allies = european & state.nations.spends
+        return cls(allies=allies, rows=np.flatnonzero(allies),
                    foreign=((owner >= 0) & ~european[np.maximum(owner, 0)])[None])
 
 
@@ -129,7 +131,7 @@ def step_quantities(state: State, europe: Europe) -> tuple[list[float], list[np.
         state.step >= world.paths.negotiation_step, *european, *record.parts.values(),
     ]
     by_area = [forces.area_capability, forces.interoperability, forces.fragmentation,
-               *industry_by_area(state, programmes).values(), *forces.change_from.values(),
+               *industry_quantities(state, programmes), *forces.change_from.values(),
                capability.sum(axis=0), *european_by_area]
     return quantities, by_area
 
@@ -148,9 +150,24 @@ def step_figures(quantities: np.ndarray, by_area: np.ndarray, nation_rows: np.nd
     area = dict(zip(AREA_QUANTITIES, np.moveaxis(by_area, 1, 0), strict=True))  # [steps, A]
     later = nation_row_figures(nation_rows, spends, is_us, steps_per_year)
     spend, procurement = [value[name] for name in SPEND_FIGURES], value["procurement"]
-    # Rows of a step's array, each summed as that array was.
-    total = dict(zip(AREA_QUANTITIES[_TOTALLED], by_area[:, _TOTALLED].sum(axis=2).T,
-                     strict=True))
+    programme_backlog = area["programme_backlog"]
+    by_prefix = {  # [steps, A] each: the per-area figures, by prefix in state.areas.columns
+        "capability": area["capability"],
+        "interoperability": area["interoperability"],
+        "fragmentation": area["fragmentation"],
+        "deliveries": area["deliveries"],
+        "joint_deliveries": area["joint_deliveries"],
+        "backlog": area["national_backlog"] + programme_backlog,
+        "order_book": area["national_order_book"]
+        + (programme_backlog + area["programme_pipelines"]),
+        "capacity": area["node_capacity"] + area["programme_lines"],
+        "capacity_building": area["capacity_building"],
+        **{name: area[name] for name in SOURCES},
+    }
+    totalled = (*INDUSTRY, *SOURCES)
+    # Stacked as rows of one contiguous array: each row sums as a step's own array did.
+    total = dict(zip(totalled, np.stack([by_prefix[name] for name in totalled], axis=1)
+                     .sum(axis=2).T, strict=True))
     figures = {
         "effective_capability": value["effective_capability"],
         "readiness": _shares(value["capability"], value["stock"]),
@@ -208,21 +225,32 @@ def step_figures(quantities: np.ndarray, by_area: np.ndarray, nation_rows: np.nd
         **{name: total[name] for name in SOURCES},
     }
     if area_columns is not None:
-        for prefix in _AREA_FIGURES:
-            values = area[prefix].T  # [A, steps]
+        for prefix, values in by_prefix.items():
+            values = values.T  # [A, steps]
             if prefix == "fragmentation":  # a count of standards
                 values = values.astype(np.int64)
             figures.update(zip(area_columns[prefix], values, strict=True))
     return figures
 
 
-def industry_by_area(state: State, programmes: list[Venture]) -> dict[str, np.ndarray]:
-    """[A] per area: units delivered this quarter to the allies' forces (all, and from
-    pooled programmes), units waiting for production and the order book (orders in lead
-    time and waiting; both with equipment ordered for Ukraine), production capacity (node
-    capacity and programme lines) and capacity being built. ``programmes``: the agreed
+def industry_quantities(state: State, programmes: list[Venture]) -> list[np.ndarray]:
+    """[A] per area (INDUSTRY_QUANTITIES): units delivered this quarter to the allies'
+    forces (all, and from pooled programmes); national orders waiting for production and
+    the national order book (in lead time and waiting; both with equipment ordered for
+    Ukraine); node capacity; capacity being built; the agreed programmes' units waiting,
+    units in lead time and production lines running. ``programmes``: the agreed
     programmes still live, in the book's order."""
     industry, forces = state.industry, state.forces
+    national = [
+        forces.delivered.sum(axis=0), forces.joint_delivered.sum(axis=0),
+        (industry.backlog + industry.ukraine_backlog).sum(axis=0),
+        (industry.backlog + industry.pipeline.sum(axis=2) + industry.ukraine_backlog
+         + industry.ukraine_pipeline.sum(axis=2)).sum(axis=0),
+        industry.capacity.sum(axis=0), industry.building.sum(axis=(0, 2)),
+    ]
+    count = state.areas.n
+    if not programmes:  # what bincount gives over none
+        return [*national, *np.zeros((3, count))]
     # Grouped by area, keeping their order within an area: bincount adds each area's values
     # in the same order as over the unsorted list, and an area's pipelines all have its
     # lead time as length, so they stack into one array whose row sums are their sums.
@@ -237,21 +265,9 @@ def industry_by_area(state: State, programmes: list[Venture]) -> dict[str, np.nd
         pipelines[start:end], running[start:end] = block.sum(axis=1), block.any(axis=1)
         start = end
     lines = np.where((backlogs > 0) | running, [v.line_capacity for v in programmes], 0.0)
-    count = state.areas.n
-    programme_backlog = np.bincount(areas, weights=backlogs, minlength=count)
-    programme_book = programme_backlog + np.bincount(areas, weights=pipelines, minlength=count)
-    programme_lines = np.bincount(areas, weights=lines, minlength=count)
-    return {
-        "deliveries": forces.delivered.sum(axis=0),
-        "joint_deliveries": forces.joint_delivered.sum(axis=0),
-        "backlog": (industry.backlog + industry.ukraine_backlog).sum(axis=0)
-        + programme_backlog,
-        "order_book": (industry.backlog + industry.pipeline.sum(axis=2)
-                       + industry.ukraine_backlog
-                       + industry.ukraine_pipeline.sum(axis=2)).sum(axis=0) + programme_book,
-        "capacity": industry.capacity.sum(axis=0) + programme_lines,
-        "capacity_building": industry.building.sum(axis=(0, 2)),
-    }
+    return [*national, np.bincount(areas, weights=backlogs, minlength=count),
+            np.bincount(areas, weights=pipelines, minlength=count),
+            np.bincount(areas, weights=lines, minlength=count)]
 
 
 def european_quantities(state: State, europe: Europe, active: list[Venture]
@@ -261,14 +277,14 @@ def european_quantities(state: State, europe: Europe, active: list[Venture]
     themselves per area with the capability it weighs; this quarter's European equipment
     money (national and pooled), all and spent with European producers (Europe's
     industrial share). ``active``: the active programmes, in the book's order."""
-    nations, forces, allies = state.nations, state.forces, europe.allies
-    capability = forces.fleet[allies] * forces.readiness[allies][..., None]
+    nations, forces, rows = state.nations, state.forces, europe.rows
+    capability = forces.fleet.take(rows, axis=0) * forces.readiness.take(rows, axis=0)[..., None]
     spend = state.choices.pathway_spend
     national = spend[..., Pathway.NATIONAL]
     european_supplier = nations.european[state.industry.supplier]
-    money = float(national[allies].sum())
-    at_home = float((national * european_supplier)[allies].sum())
-    for venture, paid in zip(active, _pooled_paid(active, spend, allies), strict=True):
+    money = float(national.take(rows, axis=0).sum())
+    at_home = float((national * european_supplier).take(rows, axis=0).sum())
+    for venture, paid in zip(active, _pooled_paid(active, spend, europe.allies), strict=True):
         money += paid
         at_home += paid * venture.european_work_share
     return ([capability.sum(), (capability * europe.foreign).sum(), money, at_home],
@@ -310,8 +326,7 @@ def nation_figures(state: State) -> list[np.ndarray]:
     spend = state.choices.pathway_spend.sum(axis=1)
     return [
         nations.gdp, nations.share, nations.spending, nations.procurement,
-        *(spend[:, pathway] for pathway in Pathway),
-        forces.nation_capability, forces.nation_readiness, record.satisfaction,
+        *spend.T, forces.nation_capability, forces.nation_readiness, record.satisfaction,
         nations.trust_allies, nations.trust_us, nations.pressure, record.memberships,
         nations.resilience, forces.delivered.sum(axis=1),
         (state.industry.capacity > 0).sum(axis=1) * state.industry.line_down_until.shape[2],
