@@ -115,19 +115,22 @@ def step_quantities(state: State, europe: Europe) -> tuple[list[float], list[np.
     active = [v for v in programmes if v.state is active_state]
     capability = forces.capability
     european, european_by_area = european_quantities(state, europe, active)
+    # Arrays of a shape summed in one call: each row of a stacked array sums as the array.
+    capability_total, stock = np.array([capability, forces.stock]).reshape(2, -1).sum(axis=1)
+    procurement, aid, aid_built, exercises = np.array([
+        nations.procurement, nations.aid_money, forces.aid_built,
+        nations.exercise_share * nations.spending]).sum(axis=1)
     # numpy scalars as they come: the recorder's row holds them as float64 either way.
     quantities = [
-        forces.effective_capability, capability.sum(), forces.stock.sum(), record.cohesion,
-        record.burden_gini, nations.procurement.sum(),
-        *choices.pathway_spend.sum(axis=(0, 1)).tolist(),
+        forces.effective_capability, capability_total, stock, record.cohesion,
+        record.burden_gini, procurement, *choices.pathway_spend.sum(axis=(0, 1)).tolist(),
         len(active), hubs, proposed,
         totals.milestones_due, totals.milestones_on_time, totals.acquisition_money,
         totals.acquisition_units, totals.procurement, totals.effective_units_delivered,
         totals.units_delivered, totals.joint_units, totals.attacks - totals.step_attacks_start,
         choices.hub_money_returned, choices.surge_premium_paid, lines_disabled(state),
         forces.capability_lost, world.threat, world.us_commitment, world.pacific_attention,
-        world.us_europe, nations.aid_money.sum(), forces.aid_built.sum(),
-        (nations.exercise_share * nations.spending).sum(), totals.blocks,
+        world.us_europe, aid, aid_built, exercises, totals.blocks,
         state.step >= world.paths.negotiation_step, *european, *record.parts.values(),
     ]
     by_area = [forces.area_capability, forces.interoperability, forces.fragmentation,
@@ -241,13 +244,14 @@ def industry_quantities(state: State, programmes: list[Venture]) -> list[np.ndar
     units in lead time and production lines running. ``programmes``: the agreed
     programmes still live, in the book's order."""
     industry, forces = state.industry, state.forces
-    national = [
-        forces.delivered.sum(axis=0), forces.joint_delivered.sum(axis=0),
-        (industry.backlog + industry.ukraine_backlog).sum(axis=0),
-        (industry.backlog + industry.pipeline.sum(axis=2) + industry.ukraine_backlog
-         + industry.ukraine_pipeline.sum(axis=2)).sum(axis=0),
-        industry.capacity.sum(axis=0), industry.building.sum(axis=(0, 2)),
-    ]
+    # The [N, A] arrays summed over nations in one call: the blocks of one stacked array
+    # add nation by nation, as each array's own sum does.
+    national = [*np.array([
+        forces.delivered, forces.joint_delivered, industry.backlog + industry.ukraine_backlog,
+        industry.backlog + industry.pipeline.sum(axis=2) + industry.ukraine_backlog
+        + industry.ukraine_pipeline.sum(axis=2),
+        industry.capacity,
+    ]).sum(axis=1), industry.building.sum(axis=(0, 2))]
     count = state.areas.n
     if not programmes:  # what bincount gives over none
         return [*national, *np.zeros((3, count))]
