@@ -77,13 +77,18 @@ class AllianceModel(mesa.Model):
         forget_agent_ids(self)
         # Collect the starting state as step 0, as Mesa's conventions (and batch_run) expect.
         # The recorder keeps Mesa's attribute name: batch_run reads `model.datacollector`.
-        figures = records.model_figures(self.state, scenario.outputs.per_area)
+        self._europe = records.Europe.of(self.state)
+        quantities, by_area = records.step_quantities(self.state, self._europe)
         nations = self.state.nations
         self.datacollector = StepRecorder(
-            list(figures), self.state.n, len(records.NATION_FIELDS), self.horizon,
-            partial(records.nation_row_figures, spends=nations.spends, is_us=nations.is_us,
+            len(quantities), (len(by_area), self.state.areas.n), self.state.n,
+            len(records.NATION_FIELDS), self.horizon,
+            partial(records.step_figures, parts=tuple(self.state.cohesion.parts),
+                    area_columns=self.state.areas.columns if scenario.outputs.per_area
+                    else None,
+                    spends=nations.spends, is_us=nations.is_us,
                     steps_per_year=scenario.simulation.steps_per_year))
-        self.datacollector.record(figures, records.nation_figures(self.state))
+        self.datacollector.record(quantities, by_area, records.nation_figures(self.state))
 
     @property
     def figures(self) -> dict[str, float]:
@@ -152,11 +157,11 @@ class AllianceModel(mesa.Model):
         self.running = self.steps < self.horizon  # lets Mesa's batch_run stop at the horizon
 
     def _collect(self) -> None:
-        """Record this step: the model figures and the nations' figures as one array
-        ``[N, F]`` (sim.records.NATION_FIELDS) - a DataCollector agent reporter would cost
-        a Python call per nation and step, a model reporter a call and a deep copy per
-        figure."""
-        self.datacollector.record(records.model_figures(self.state, self.config.outputs.per_area),
+        """Record this step: what the model figures are made of (sim.records
+        step_quantities; the figures are computed when read) and the nations' figures
+        - a DataCollector agent reporter would cost a Python call per nation and step, a
+        model reporter a call and a deep copy per figure."""
+        self.datacollector.record(*records.step_quantities(self.state, self._europe),
                                   records.nation_figures(self.state))
 
     def kpis(self) -> dict[str, float]:

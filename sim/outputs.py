@@ -6,10 +6,12 @@ terminal, the CSV files (``summary.csv``, ``comparison.csv``, ``columns.csv``), 
 card and hover of the dashboards and the generated reference ``docs/OUTPUTS.md`` read it.
 ``tests/test_outputs.py`` fails when a column the model writes has no entry here.
 
-To add a figure: compute it in ``sim/records.py`` and add one ``Output(...)`` line to the
-table it lands in below (``TIMESERIES``, ``NATIONS``, ``KPIS``, ...), with a unit from
-``UNITS``; then ``python3 run.py schema --outputs > docs/OUTPUTS.md``. A timeseries
-figure with ``group=DRIVER`` is drawn in the dashboards' drivers panel.
+To add a figure: compute it in ``sim/records.py`` (what it is made of each step in
+``step_quantities``, its values over the steps in ``step_figures``) and add one
+``Output(...)`` line to the table it lands in below (``TIMESERIES``, ``NATIONS``,
+``KPIS``, ...), with a unit from ``UNITS``; then
+``python3 run.py schema --outputs > docs/OUTPUTS.md``. A timeseries figure with
+``group=DRIVER`` is drawn in the dashboards' drivers panel.
 """
 
 from __future__ import annotations

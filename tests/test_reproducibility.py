@@ -52,9 +52,9 @@ def test_overrides_as_keyword_arguments_reach_the_model(baseline):
 
 
 def test_figures_read_each_quarter_are_those_of_a_run_read_only_at_its_end(baseline):
-    """The figures that reduce the nation rows are filled in when read, for the quarters
-    recorded since: read every quarter (the play app, batch_run) or once at the end, a
-    run records the same values, and none is left a placeholder."""
+    """The figures are computed when read, for the quarters recorded since: read every
+    quarter (the play app, batch_run) or once at the end, a run records the same values,
+    and none is left unset."""
     read_each_quarter = AllianceModel(baseline, rng=4, **{"simulation.steps": 6})
     read_at_end = AllianceModel(baseline, rng=4, **{"simulation.steps": 6})
     seen = [read_each_quarter.figures]
