@@ -60,6 +60,48 @@ def test_a_folder_in_use_by_another_run_is_refused_in_one_line(tmp_path, capsys)
         other.release()
 
 
+def test_a_resume_waits_out_the_workers_of_a_killed_run_then_takes_the_folder(tmp_path):
+    """A killed run's forked workers share its lock and die a moment after it: a resume
+    started at once waits for them (it called the folder in use by the dead run), while a
+    live run's folder is still refused at once."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # a process id no process has any more: the killed run
+    (folder / ".lock").write_text(f"{finished.pid}\n")
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time\n"
+         "handle = os.open(sys.argv[1], os.O_RDWR)\n"
+         "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+         "print('held', flush=True)\n"
+         "time.sleep(1)", str(folder / ".lock")], stdout=subprocess.PIPE, text=True)
+    assert worker.stdout.readline() == "held\n"
+    lock = FolderLock(folder)
+    lock.acquire()  # waits for the worker to exit
+    try:
+        assert worker.poll() is not None
+        assert (folder / ".lock").read_text() == f"{os.getpid()}\n"
+    finally:
+        lock.release()
+        worker.wait()
+        worker.stdout.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\n"
+         "from pathlib import Path\n"
+         "from sim.experiment.folder_lock import FolderLock\n"
+         "FolderLock(Path(sys.argv[1])).acquire()\n"
+         "print('held', flush=True)\n"
+         "sys.stdin.read()", str(folder)], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(RunFolderError, match=f"in use by another run \\(process "
+                                                 f"{holder.pid}\\)"):
+            FolderLock(folder).acquire()  # its owner is alive: refused, not waited for
+    finally:
+        holder.communicate("")
+
+
 def test_a_run_never_writes_into_a_folder_another_run_has_claimed(tmp_path, monkeypatch,
                                                                  baseline):
     """The claim is made where the run starts writing, not only in the command line's

@@ -1,17 +1,44 @@
 """One process at a time in a run folder: an exclusive advisory lock (``flock``) on the
 folder's ``.lock`` file, taken before anything is written and held until the process has
 finished with the folder. The kernel releases it when the process dies, however it dies,
-so a killed run never leaves a stale lock behind."""
+so a killed run never leaves a stale lock behind.
+
+A run's forked pool workers share its lock (they inherit the open file), so that none of
+them can still be writing when another run takes the folder. When a run is killed, its
+workers die a moment after it (killed with it, or on seeing their parent gone): a resume
+started at once waits that moment out rather than calling the folder in use."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from sim.experiment.folder_checks import RunFolderError
 
 LOCK_NAME = ".lock"
+# How long to wait for a dead run's workers to let go of its folder.
+WORKERS_EXIT_SECONDS = 5.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def _locked(handle: int) -> bool:
+    """Take the lock if it is free; False if another process holds it."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 class FolderLock:
@@ -20,22 +47,36 @@ class FolderLock:
         self._handle: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock or refuse at once (never wait for another run to finish)."""
+        """Take the lock or refuse (never wait for another run to finish: only, for a few
+        seconds at most, for a dead run's workers to exit)."""
         handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            owner = os.read(handle, 32).decode("ascii", "replace").strip()
-            os.close(handle)
-            raise RunFolderError(f"{self.path.parent}: in use by another run (process "
-                                 f"{owner or 'unknown'}); wait for it to finish or choose "
-                                 "another folder") from None
+            if not _locked(handle):
+                owner = os.read(handle, 32).decode("ascii", "replace").strip()
+                if not self._owner_gone(handle, owner):
+                    raise RunFolderError(
+                        f"{self.path.parent}: in use by another run (process "
+                        f"{owner or 'unknown'}); wait for it to finish or choose another "
+                        "folder")
         except BaseException:
             os.close(handle)
             raise
         os.ftruncate(handle, 0)
-        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
         self._handle = handle
+
+    @staticmethod
+    def _owner_gone(handle: int, owner: str) -> bool:
+        """Whether the lock came free within a few seconds because the run that holds it
+        is dead and only its dying workers still held it (and the lock is now taken)."""
+        if not owner.isdigit() or _alive(int(owner)):
+            return False
+        deadline = time.monotonic() + WORKERS_EXIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if _locked(handle):
+                return True
+        return False
 
     def release(self, remove: bool = False) -> None:
         """Give the lock up; ``remove`` deletes the lock file first (a finished folder
