@@ -8,8 +8,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from sim.dashboards.figures import panel_name
-from sim.dashboards.page import comparison_dashboard, run_dashboard
-from sim.experiment.folder_checks import RunFolderError, read_csv
+from sim.dashboards.page import comparison_dashboard, run_dashboard, timeseries_columns
+from sim.experiment.folder_checks import RunFolderError, read_csv, read_manifest
 from sim.results.load import comparison_runs, kind_of, load_run, require_tables
 
 # Everything but the nations table, which dashboards read in batches (nation_summaries).
@@ -25,8 +25,10 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
     require_tables(folder, (*LIGHT_TABLES, "nations"))
+    areas = [area["name"] for area in read_manifest(folder)["scenario"]["alliance"]["areas"]]
+    run = load_run(folder, LIGHT_TABLES, columns={"timeseries": timeseries_columns(areas)})
     target = folder / "dashboard.html"
-    return target, run_dashboard(load_run(folder, LIGHT_TABLES), target)
+    return target, run_dashboard(run, target)
 
 
 def is_sweep(folder: Path) -> bool:
@@ -43,7 +45,9 @@ def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
     comparison = read_csv(file)
     if comparison.empty or not {"scenario", "reference"} <= set(comparison.columns):
         raise RunFolderError(f"{file}: expected the columns scenario and reference")
-    runs = [load_run(path, LIGHT_TABLES, alias=name) for name, path in comparison_runs(folder)]
+    columns = {"timeseries": timeseries_columns(areas=())}
+    runs = [load_run(path, LIGHT_TABLES, alias=name, columns=columns)
+            for name, path in comparison_runs(folder)]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, comparison, target)
 

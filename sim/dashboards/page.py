@@ -4,6 +4,7 @@ and every piece of text from a scenario file escaped."""
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +14,14 @@ from plotly.offline import get_plotlyjs
 
 from sim.dashboards import panels as draw
 from sim.dashboards.capability_sources import (
+    PARTS,
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
 from sim.dashboards.events import scenario_events
 from sim.dashboards.figures import panel_name
-from sim.dashboards.industry import attacks_by_nation_chart, industry_chart
-from sim.outputs import HEADLINE_KPIS, Censoring
+from sim.dashboards.industry import INDUSTRY_ROWS, attacks_by_nation_chart, industry_chart
+from sim.outputs import HEADLINE_KPIS, TIMESERIES, Censoring, drivers
 from sim.outputs import kpi as describe_kpi
 from sim.results import RunResults
 from sim.results.load import nation_summaries
@@ -138,6 +140,21 @@ def page_html(title: str, body: str) -> str:
         f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
         f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
         f"{body}</body></html>")
+
+
+def timeseries_columns(areas: Collection[str]) -> set[str]:
+    """The timeseries columns the panels of a run's and a comparison's dashboard draw from,
+    with the per-area columns of ``areas`` (a run's panels draw its areas; a comparison's,
+    totals). Dashboards read only these: the whole table of 2,000 replications (133
+    columns) cost about 250 MB at its peak to read. tests/test_dashboards.py builds the
+    pages from these alone and from the whole table and finds their figures identical."""
+    families = (*(f"capability_from_{part}" for part in PARTS),
+                *(family for family, _ in INDUSTRY_ROWS))
+    return {"replication", "step", *draw.FAN_FIGURES, *families,
+            *(f"spend_{pathway}" for pathway in draw.PATHWAYS),
+            *(output.name for output in drivers(list(TIMESERIES))),
+            "attacks", "capability_lost_to_attacks", "lines_disabled",
+            *(f"{family}_{area}" for family in families for area in areas)}
 
 
 def run_figures(run: RunResults) -> list[go.Figure]:

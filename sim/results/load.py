@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,12 +146,19 @@ def load(path: str | Path, tables: tuple[str, ...] = TABLES) -> Results:
     return load_run(path, tables)
 
 
-def _read_tables(folder: Path, names: tuple[str, ...], wanted: tuple[str, ...]
+def _read_tables(folder: Path, names: tuple[str, ...], wanted: tuple[str, ...],
+                 columns: Mapping[str, Collection[str]] | None = None
                  ) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     for table in names:
         file = folder / f"{table}.parquet"
-        frame = read_parquet(file) if file.exists() and table in wanted else pd.DataFrame()
+        if not (file.exists() and table in wanted):
+            frame = pd.DataFrame()
+        elif columns is not None and table in columns:
+            keep = {*columns[table], *SORT_KEYS[table]}
+            frame = read_parquet(file, [name for name in _schema_names(file) if name in keep])
+        else:
+            frame = read_parquet(file)
         keys = [key for key in SORT_KEYS[table] if key in frame.columns]
         if keys:
             if not in_order(frame, keys):
@@ -222,12 +229,14 @@ def load_comparison(path: str | Path, tables: tuple[str, ...] = TABLES
                              read_csv(folder / "comparison.csv"))
 
 
-def load_run(path: str | Path, tables: tuple[str, ...] = TABLES, alias: str | None = None
-             ) -> RunResults:
-    """Read a run folder (see :func:`load`); ``alias``: the name to show it by."""
+def load_run(path: str | Path, tables: tuple[str, ...] = TABLES, alias: str | None = None,
+             columns: Mapping[str, Collection[str]] | None = None) -> RunResults:
+    """Read a run folder (see :func:`load`); ``alias``: the name to show it by;
+    ``columns``: of the tables it names, only these columns (and the sort keys; names
+    the folder did not store are skipped), in their stored order."""
     folder = Path(path)
     manifest = read_manifest(folder)
-    frames = _read_tables(folder, TABLES, tables)
+    frames = _read_tables(folder, TABLES, tables, columns)
     summary_file = folder / "summary.csv"
     summary = read_csv(summary_file) if summary_file.exists() else pd.DataFrame()
     return RunResults(folder, manifest, summary=summary, alias=alias, **frames)
