@@ -26,7 +26,7 @@ from sim.dashboards.industry import attack_rates, attacks_by_nation_chart
 from sim.dashboards.page import comparison_figures, run_figures
 from sim.experiment.folder_checks import read_csv
 from sim.outputs import UNITS
-from sim.results.load import comparison_runs, load_run
+from sim.results.load import comparison_runs, load_run, nation_summaries
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -266,14 +266,16 @@ def test_dashboards_read_only_the_timeseries_columns_their_panels_draw(folders):
     folder = folders["run"].parent
     whole = load_run(folder, LIGHT_TABLES)
     _, figures = build_run(folder)
-    _same_figures(figures, run_figures(whole))
+    _same_figures(figures, run_figures(whole, nation_summaries(folder, whole.horizon)))
     read = load_run(folder, LIGHT_TABLES, columns={"timeseries": ["step"]})
     assert list(read.timeseries.columns) == ["replication", "step"]  # the sort keys too
     compare = folders["compare"].parent
     runs = [load_run(path, LIGHT_TABLES, alias=name)
             for name, path in comparison_runs(compare)]
     _, figures = build_comparison(compare)
-    _same_figures(figures, comparison_figures(runs, read_csv(compare / "comparison.csv")))
+    nations = [nation_summaries(run.path, run.horizon) for run in runs]
+    _same_figures(figures, comparison_figures(runs, nations,
+                                              read_csv(compare / "comparison.csv")))
 
 
 def test_attack_rates_are_per_line_and_year_and_leave_out_nations_without_lines():

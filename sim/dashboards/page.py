@@ -24,7 +24,7 @@ from sim.dashboards.industry import INDUSTRY_ROWS, attacks_by_nation_chart, indu
 from sim.outputs import HEADLINE_KPIS, TIMESERIES, Censoring, drivers
 from sim.outputs import kpi as describe_kpi
 from sim.results import RunResults
-from sim.results.load import nation_summaries
+from sim.results.load import NationSummaries
 from sim.writers import atomic_write_text
 
 # The KPI cards of a run's dashboard, in order.
@@ -157,8 +157,8 @@ def timeseries_columns(areas: Collection[str]) -> set[str]:
             *(f"{family}_{area}" for family in families for area in areas)}
 
 
-def run_figures(run: RunResults) -> list[go.Figure]:
-    sums, at_horizon = nation_summaries(run.path, run.horizon)
+def run_figures(run: RunResults, nations: NationSummaries) -> list[go.Figure]:
+    sums, at_horizon = nations
     by_area = capability_sources_by_area_chart(run)
     return [*(draw.fan_chart([run], column) for column in draw.FAN_FIGURES),
             capability_sources_chart([run]), *([by_area] if by_area else []),
@@ -170,8 +170,9 @@ def run_figures(run: RunResults) -> list[go.Figure]:
             attacks_by_nation_chart([run], [sums])]
 
 
-def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
-    panels = run_figures(run)
+def run_dashboard(run: RunResults, nations: NationSummaries, target: Path
+                  ) -> list[go.Figure]:
+    panels = run_figures(run, nations)
     body = (f"<h1>Alliance capability: {html.escape(run.name)}</h1>"
             f"<p class='muted'>Run folder {html.escape(str(run.path))}</p>"
             + _text_block(run) + _cards(run) + panels_html(panels))
@@ -179,10 +180,9 @@ def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
     return panels
 
 
-def comparison_figures(runs: list[RunResults], comparison: pd.DataFrame
-                       ) -> list[go.Figure]:
-    sums, at_horizon = zip(*(nation_summaries(run.path, run.horizon) for run in runs),
-                           strict=True)
+def comparison_figures(runs: list[RunResults], nations: list[NationSummaries],
+                       comparison: pd.DataFrame) -> list[go.Figure]:
+    sums, at_horizon = zip(*nations, strict=True)
     return [draw.kpi_difference_chart(comparison, list(DIFFERENCE_KPIS)),
             *(draw.fan_chart(runs, column) for column in draw.FAN_FIGURES),
             capability_sources_chart(runs), industry_chart(runs),
@@ -204,9 +204,9 @@ def _methods(comparison: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def comparison_dashboard(runs: list[RunResults], comparison: pd.DataFrame, target: Path
-                         ) -> list[go.Figure]:
-    panels = comparison_figures(runs, comparison)
+def comparison_dashboard(runs: list[RunResults], nations: list[NationSummaries],
+                         comparison: pd.DataFrame, target: Path) -> list[go.Figure]:
+    panels = comparison_figures(runs, nations, comparison)
     names = ", ".join(html.escape(run.name) for run in runs)
     method = _methods(comparison) if "method" in comparison.columns else \
         "paired by replication (common random numbers)"

@@ -256,7 +256,11 @@ SPEND_COLUMNS = ("spend_national", "spend_standards", "spend_pooled", "spend_hub
 ATTACK_COLUMNS = ("lines_hit", "production_lines")
 
 
-def nation_summaries(path: str | Path, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+# nation_summaries: sums per nation over the run, and the nations' rows at the horizon.
+NationSummaries = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def nation_summaries(path: str | Path, horizon: int) -> NationSummaries:
     """From the nations table, streamed in batches (memory stays flat for large runs):
     each nation's spending per pathway, lines hit and line-quarters summed over steps
     1.. and all replications (columns a folder written before them lacks are left out),
@@ -305,5 +309,6 @@ def _batches(path: Path, columns: list[str], size: int = 250_000) -> Iterator[pa
                 pa.default_memory_pool().release_unused()
         if rows:
             yield pa.concat_tables(held)
+        pa.default_memory_pool().release_unused()  # what the last batches held
     except (OSError, pa.ArrowException, KeyError) as error:
         raise RunFolderError(f"{path}: cannot read the table ({error})") from None
