@@ -259,10 +259,10 @@ def _same_figures(built: list[go.Figure], from_whole_tables: list[go.Figure]) ->
         [figure.to_json() for figure in from_whole_tables]
 
 
-def test_dashboards_read_only_the_timeseries_columns_their_panels_draw(folders):
-    """A run's and a comparison's pages read the timeseries columns page.timeseries_columns
-    declares, not the whole table, and their figures are those drawn from the whole table:
-    a panel that read an undeclared column would fail or draw less."""
+def test_dashboards_read_only_the_columns_their_panels_draw(folders):
+    """A run's and a comparison's pages read the columns page.table_columns declares, not
+    the whole tables, and their figures are those drawn from the whole tables: a panel
+    that read an undeclared column would fail or draw less."""
     folder = folders["run"].parent
     whole = load_run(folder, LIGHT_TABLES)
     _, figures = build_run(folder)

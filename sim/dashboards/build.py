@@ -9,7 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from sim.dashboards.figures import panel_name
-from sim.dashboards.page import comparison_dashboard, run_dashboard, timeseries_columns
+from sim.dashboards.page import comparison_dashboard, run_dashboard, table_columns
 from sim.experiment.folder_checks import RunFolderError, read_csv, read_manifest
 from sim.results.load import (
     NationSummaries,
@@ -42,7 +42,7 @@ def build_run(folder: Path) -> tuple[Path, list[go.Figure]]:
     scenario = read_manifest(folder)["scenario"]
     nations = _nations_first(folder, scenario)
     areas = [area["name"] for area in scenario["alliance"]["areas"]]
-    run = load_run(folder, LIGHT_TABLES, columns={"timeseries": timeseries_columns(areas)})
+    run = load_run(folder, LIGHT_TABLES, columns=table_columns(areas))
     target = folder / "dashboard.html"
     return target, run_dashboard(run, nations, target)
 
@@ -63,7 +63,7 @@ def build_comparison(folder: Path) -> tuple[Path, list[go.Figure]]:
         raise RunFolderError(f"{file}: expected the columns scenario and reference")
     folders = comparison_runs(folder)
     nations = [_nations_first(path, read_manifest(path)["scenario"]) for _, path in folders]
-    columns = {"timeseries": timeseries_columns(areas=())}
+    columns = table_columns(areas=())
     runs = [load_run(path, LIGHT_TABLES, alias=name, columns=columns) for name, path in folders]
     target = folder / "comparison.html"
     return target, comparison_dashboard(runs, nations, comparison, target)

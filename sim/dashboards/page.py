@@ -142,19 +142,25 @@ def page_html(title: str, body: str) -> str:
         f"{body}</body></html>")
 
 
-def timeseries_columns(areas: Collection[str]) -> set[str]:
-    """The timeseries columns the panels of a run's and a comparison's dashboard draw from,
-    with the per-area columns of ``areas`` (a run's panels draw its areas; a comparison's,
-    totals). Dashboards read only these: the whole table of 2,000 replications (133
-    columns) cost about 250 MB at its peak to read. tests/test_dashboards.py builds the
-    pages from these alone and from the whole table and finds their figures identical."""
-    families = (*(f"capability_from_{part}" for part in PARTS),
-                *(family for family, _ in INDUSTRY_ROWS))
-    return {"replication", "step", *draw.FAN_FIGURES, *families,
-            *(f"spend_{pathway}" for pathway in draw.PATHWAYS),
-            *(output.name for output in drivers(list(TIMESERIES))),
-            "attacks", "capability_lost_to_attacks", "lines_disabled",
-            *(f"{family}_{area}" for family in families for area in areas)}
+def table_columns(areas: Collection[str]) -> dict[str, set[str]]:
+    """The columns the panels of a run's and a comparison's dashboard draw from, per table
+    (the nations table is summed apart: nation_summaries), with the per-area timeseries
+    columns of ``areas`` (a run's panels draw its areas; a comparison's, totals).
+    Dashboards read only these: the whole timeseries of 2,000 replications (133 columns)
+    cost about 250 MB at its peak to read. tests/test_dashboards.py builds the pages from
+    these alone and from the whole tables and finds their figures identical."""
+    parts = [f"capability_from_{part}" for part in PARTS]
+    families = (*parts, *(family for family, _ in INDUSTRY_ROWS))
+    return {
+        "timeseries": {"replication", "step", *draw.FAN_FIGURES, *families,
+                       *(f"spend_{pathway}" for pathway in draw.PATHWAYS),
+                       *(output.name for output in drivers(list(TIMESERIES))),
+                       "attacks", "capability_lost_to_attacks", "lines_disabled",
+                       *(f"{family}_{area}" for family in families for area in areas)},
+        "kpis": {"replication", "time_to_first_joint_delivery", *parts},
+        "programmes": {"kind", "agreed_step", "members", "area"},
+        "milestones": {"status", "due_step", "promised_units", "delivered_at_due"},
+    }
 
 
 def run_figures(run: RunResults, nations: NationSummaries) -> list[go.Figure]:
