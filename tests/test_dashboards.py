@@ -16,14 +16,17 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
+from sim.dashboards.build import LIGHT_TABLES, build_comparison, build_run
 from sim.dashboards.capability_sources import (
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
 from sim.dashboards.events import plot_areas
 from sim.dashboards.industry import attack_rates, attacks_by_nation_chart
+from sim.dashboards.page import comparison_figures, run_figures
+from sim.experiment.folder_checks import read_csv
 from sim.outputs import UNITS
-from sim.results.load import load_run
+from sim.results.load import comparison_runs, load_run, nation_summaries
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -249,6 +252,30 @@ def test_comparison_shows_each_runs_capability_sources_and_industry(browser, fol
     assert panels["panel-capability-sources"]["traces"] == 4  # three parts and the net
     assert panels["panel-industry"]["traces"] == 3 * 2  # three rows, two runs
     assert panels["panel-attacks-by-nation"]["traces"] == 2 * 2
+
+
+def _same_figures(built: list[go.Figure], from_whole_tables: list[go.Figure]) -> None:
+    assert [figure.to_json() for figure in built] == \
+        [figure.to_json() for figure in from_whole_tables]
+
+
+def test_dashboards_read_only_the_columns_their_panels_draw(folders):
+    """A run's and a comparison's pages read the columns page.table_columns declares, not
+    the whole tables, and their figures are those drawn from the whole tables: a panel
+    that read an undeclared column would fail or draw less."""
+    folder = folders["run"].parent
+    whole = load_run(folder, LIGHT_TABLES)
+    _, figures = build_run(folder)
+    _same_figures(figures, run_figures(whole, nation_summaries(folder, whole.horizon)))
+    read = load_run(folder, LIGHT_TABLES, columns={"timeseries": ["step"]})
+    assert list(read.timeseries.columns) == ["replication", "step"]  # the sort keys too
+    compare = folders["compare"].parent
+    runs = [load_run(path, LIGHT_TABLES, alias=name)
+            for name, path in comparison_runs(compare)]
+    _, figures = build_comparison(compare)
+    nations = [nation_summaries(run.path, run.horizon) for run in runs]
+    _same_figures(figures, comparison_figures(runs, nations,
+                                              read_csv(compare / "comparison.csv")))
 
 
 def test_attack_rates_are_per_line_and_year_and_leave_out_nations_without_lines():

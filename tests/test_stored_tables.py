@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.load import _batches, in_order
+from sim.results.load import _batches, in_order, nation_summaries
 from sim.writers import write_arrow
 
 
@@ -46,3 +46,23 @@ def test_batches_hold_the_same_rows_whatever_the_row_groups(tmp_path):
         batches = list(_batches(file, ["step", "value"], size=5))
         assert [batch.num_rows for batch in batches] == [5, 5, 5, 5, 3]
         assert pa.concat_tables(batches).equals(table)
+
+
+def test_nation_summaries_group_by_code_as_its_strings_do_whatever_the_row_groups(tmp_path):
+    """The codes are read as categories (each row group with its own dictionary, in the
+    order codes first appear): the sums come out named and ordered by the code strings,
+    and the rows at the horizon keep their codes as strings."""
+    rng = np.random.default_rng(7)
+    codes = ["USA", "DEU", "ALB", "POL"]
+    rows = pd.DataFrame({"step": np.repeat(np.arange(6), 4), "code": codes * 6,
+                         "gdp_usd_bn": rng.random(24), "defence_pct_gdp": rng.random(24),
+                         "spend_national": rng.random(24)})
+    rows = rows.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    pq.write_table(pa.Table.from_pandas(rows, preserve_index=False),
+                   tmp_path / "nations.parquet", row_group_size=5)
+    sums, at_horizon = nation_summaries(tmp_path, horizon=5)
+    expected = rows[rows["step"] > 0].groupby("code")[["spend_national"]].sum()
+    pd.testing.assert_frame_equal(sums, expected, check_exact=True)
+    pd.testing.assert_frame_equal(
+        at_horizon, rows.loc[rows["step"] == 5, ["code", "gdp_usd_bn", "defence_pct_gdp"]]
+        .reset_index(drop=True), check_exact=True)

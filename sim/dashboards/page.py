@@ -4,6 +4,7 @@ and every piece of text from a scenario file escaped."""
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +14,17 @@ from plotly.offline import get_plotlyjs
 
 from sim.dashboards import panels as draw
 from sim.dashboards.capability_sources import (
+    PARTS,
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
 from sim.dashboards.events import scenario_events
 from sim.dashboards.figures import panel_name
-from sim.dashboards.industry import attacks_by_nation_chart, industry_chart
-from sim.outputs import HEADLINE_KPIS, Censoring
+from sim.dashboards.industry import INDUSTRY_ROWS, attacks_by_nation_chart, industry_chart
+from sim.outputs import HEADLINE_KPIS, TIMESERIES, Censoring, drivers
 from sim.outputs import kpi as describe_kpi
 from sim.results import RunResults
-from sim.results.load import nation_summaries
+from sim.results.load import NationSummaries
 from sim.writers import atomic_write_text
 
 # The KPI cards of a run's dashboard, in order.
@@ -140,8 +142,29 @@ def page_html(title: str, body: str) -> str:
         f"{body}</body></html>")
 
 
-def run_figures(run: RunResults) -> list[go.Figure]:
-    sums, at_horizon = nation_summaries(run.path, run.horizon)
+def table_columns(areas: Collection[str]) -> dict[str, set[str]]:
+    """The columns the panels of a run's and a comparison's dashboard draw from, per table
+    (the nations table is summed apart: nation_summaries), with the per-area timeseries
+    columns of ``areas`` (a run's panels draw its areas; a comparison's, totals).
+    Dashboards read only these: the whole timeseries of 2,000 replications (133 columns)
+    cost about 250 MB at its peak to read. tests/test_dashboards.py builds the pages from
+    these alone and from the whole tables and finds their figures identical."""
+    parts = [f"capability_from_{part}" for part in PARTS]
+    families = (*parts, *(family for family, _ in INDUSTRY_ROWS))
+    return {
+        "timeseries": {"replication", "step", *draw.FAN_FIGURES, *families,
+                       *(f"spend_{pathway}" for pathway in draw.PATHWAYS),
+                       *(output.name for output in drivers(list(TIMESERIES))),
+                       "attacks", "capability_lost_to_attacks", "lines_disabled",
+                       *(f"{family}_{area}" for family in families for area in areas)},
+        "kpis": {"replication", "time_to_first_joint_delivery", *parts},
+        "programmes": {"kind", "agreed_step", "members", "area"},
+        "milestones": {"status", "due_step", "promised_units", "delivered_at_due"},
+    }
+
+
+def run_figures(run: RunResults, nations: NationSummaries) -> list[go.Figure]:
+    sums, at_horizon = nations
     by_area = capability_sources_by_area_chart(run)
     return [*(draw.fan_chart([run], column) for column in draw.FAN_FIGURES),
             capability_sources_chart([run]), *([by_area] if by_area else []),
@@ -153,8 +176,9 @@ def run_figures(run: RunResults) -> list[go.Figure]:
             attacks_by_nation_chart([run], [sums])]
 
 
-def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
-    panels = run_figures(run)
+def run_dashboard(run: RunResults, nations: NationSummaries, target: Path
+                  ) -> list[go.Figure]:
+    panels = run_figures(run, nations)
     body = (f"<h1>Alliance capability: {html.escape(run.name)}</h1>"
             f"<p class='muted'>Run folder {html.escape(str(run.path))}</p>"
             + _text_block(run) + _cards(run) + panels_html(panels))
@@ -162,10 +186,9 @@ def run_dashboard(run: RunResults, target: Path) -> list[go.Figure]:
     return panels
 
 
-def comparison_figures(runs: list[RunResults], comparison: pd.DataFrame
-                       ) -> list[go.Figure]:
-    sums, at_horizon = zip(*(nation_summaries(run.path, run.horizon) for run in runs),
-                           strict=True)
+def comparison_figures(runs: list[RunResults], nations: list[NationSummaries],
+                       comparison: pd.DataFrame) -> list[go.Figure]:
+    sums, at_horizon = zip(*nations, strict=True)
     return [draw.kpi_difference_chart(comparison, list(DIFFERENCE_KPIS)),
             *(draw.fan_chart(runs, column) for column in draw.FAN_FIGURES),
             capability_sources_chart(runs), industry_chart(runs),
@@ -187,9 +210,9 @@ def _methods(comparison: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def comparison_dashboard(runs: list[RunResults], comparison: pd.DataFrame, target: Path
-                         ) -> list[go.Figure]:
-    panels = comparison_figures(runs, comparison)
+def comparison_dashboard(runs: list[RunResults], nations: list[NationSummaries],
+                         comparison: pd.DataFrame, target: Path) -> list[go.Figure]:
+    panels = comparison_figures(runs, nations, comparison)
     names = ", ".join(html.escape(run.name) for run in runs)
     method = _methods(comparison) if "method" in comparison.columns else \
         "paired by replication (common random numbers)"
