@@ -3,7 +3,8 @@
 Run as ``python -m tests.kill_points OUT_DIR`` (by tests/test_kill_and_resume.py): in a
 process of its own, because it forks. A counting pass finds the N operations that change
 the run folder (a rename into place, a deletion, a new folder) of
-``run tiny.yaml --replications 2 --workers 1``, the dashboard step included. For each k
+``run tiny.yaml --replications 2 --workers 1``, the dashboard step included (the nations
+parts written a row group per replication, as a longer run's chunks write theirs). For each k
 < N a forked child runs the same command and dies with ``os._exit`` - no clean-up, no
 ``finally``, as under SIGKILL - just before operation k; between two such operations
 nothing on disk changes, so these are all the states a kill can leave. Another child
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sim.cli.dashboard_command
+import sim.experiment.runner
 from sim.cli import main
 from sim.writers import atomic_write_text
 from tests.conftest import ROOT
@@ -77,6 +79,10 @@ def run_killed_at(k: int, arguments: list[str], count_file: Path | None = None) 
 def main_(out: Path) -> None:
     # The run command imports the dashboard builder when it reports, from this module.
     sim.cli.dashboard_command.build = stub_dashboard
+    # A row group per replication: the nations parts are written as replications finish
+    # (runner.ROW_GROUP), and these writes are killed too (2 replications run otherwise
+    # in chunks too short to stream).
+    sim.experiment.runner.ROW_GROUP = 1
     out.mkdir(parents=True, exist_ok=True)
     count = out / "count"
     assert run_killed_at(-1, [*RUN, "--out", str(out / "reference")], count) == 0

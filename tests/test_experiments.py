@@ -4,6 +4,7 @@ reported and replayable."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -14,14 +15,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from sim.cli.run_command import report
+from sim.experiment import runner
+from sim.experiment.folder_checks import stamped
 from sim.experiment.replay import replay
-from sim.experiment.runner import run_experiment
+from sim.experiment.runner import Replications, run_chunk, run_experiment
+from sim.experiment.store import TABLES, RunFolder
 from sim.loader import apply_overrides
 from sim.results import load
 from sim.results.tables import run_replication
+from sim.writers import build_manifest
+from sim.writers.atomic import AtomicParquetWriter
 from tests.conftest import ROOT, SCENARIOS
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
@@ -172,6 +179,54 @@ def test_a_failing_replication_is_reported_and_replayable(tmp_path, baseline, ca
     resumed = run_experiment(scenario, folder, seed=9, replications=6, workers=1,
                              resume=True)
     assert resumed.complete and sorted(load(folder).kpis["replication"]) == list(range(6))
+
+
+def _claimed(tmp_path: Path, scenario, replications: int) -> RunFolder:
+    folder = RunFolder(tmp_path / "run")
+    folder.claim(build_manifest(scenario, source="", complete=False, timings={},
+                                seeds={"root": 9, "replications": replications,
+                                       "rule": "test"}))
+    return folder
+
+
+def test_a_chunk_writes_its_nations_rows_as_its_replications_finish(tmp_path, baseline,
+                                                                    monkeypatch):
+    """A worker holds ROW_GROUP replications' nation rows, not its whole chunk's: the
+    part gets a row group every ROW_GROUP replications done (a failed one skipped), and
+    stores what one write of the whole chunk stores (rows, types, metadata)."""
+    monkeypatch.setattr(runner, "ROW_GROUP", 2)
+    scenario = apply_overrides(baseline, {"simulation.steps": 3})
+    folder = _claimed(tmp_path, scenario, 6)
+    job = Replications(scenario, 9, failing_replication)
+    done, failures = run_chunk(folder.path, job, list(range(6)), folder.mark)
+    assert done == [0, 1, 2, 4, 5] and [f.index for f in failures] == [3]
+    part = folder.parts / "nations-0000000-0000005.parquet"
+    assert pq.ParquetFile(part).metadata.num_row_groups == 3  # [0, 1], [2, 4], [5]
+    whole = runner._numbered([job.run(index)["nations"] for index in done], done,
+                             "replication")
+    assert pq.read_table(part).equals(stamped(whole, folder.mark), check_metadata=True)
+    assert sorted(p.name for p in folder.parts.iterdir()) == \
+        [f"{table}-0000000-0000005.parquet" for table in sorted(TABLES)]
+
+
+def test_storage_failing_mid_chunk_leaves_no_part_nor_temporary_file(tmp_path, baseline,
+                                                                     monkeypatch):
+    monkeypatch.setattr(runner, "ROW_GROUP", 1)
+    scenario = apply_overrides(baseline, {"simulation.steps": 3})
+    folder = _claimed(tmp_path, scenario, 3)
+    writes = [0]
+    real_write = AtomicParquetWriter.write
+
+    def full_disk_at_the_second(self, table):
+        writes[0] += 1
+        if writes[0] == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_write(self, table)
+
+    monkeypatch.setattr(AtomicParquetWriter, "write", full_disk_at_the_second)
+    with pytest.raises(OSError, match="No space left"):
+        run_chunk(folder.path, Replications(scenario, 9), [0, 1, 2], folder.mark)
+    assert list(folder.parts.iterdir()) == []
 
 
 def test_replay_cli_reruns_one_replication(tmp_path):

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from sim.experiment.backends import Backend, BackendError, Workers, in_process, open_executor
-from sim.experiment.folder_checks import RunFolderError
+from sim.experiment.folder_checks import RunFolderError, stamped
 from sim.experiment.interrupts import signal_number
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
@@ -34,8 +34,12 @@ from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
 from sim.writers import build_manifest, config_hash, write_csv
+from sim.writers.atomic import AtomicParquetWriter
 
 Replicate = Callable[[Scenario, Any], dict[str, pd.DataFrame]]
+# Jobs per row group of a streamed table's part: their tables are what a worker holds
+# of it. Fewer cost more: Arrow's conversion of a DataFrame costs about 20 us a column.
+ROW_GROUP = 10
 # How often the main process looks at the health of a dask cluster while it waits.
 CHECK_SECONDS = 5.0
 
@@ -80,6 +84,8 @@ class Job(Protocol):
     key: str  # the column numbering the jobs
     tables: tuple[str, ...]
 
+    streamed: tuple[str, ...]  # tables with the same columns and types in every job
+
     def part(self, indices: list[int]) -> Job: ...
 
     def run(self, index: int) -> dict[str, pd.DataFrame]: ...
@@ -110,6 +116,9 @@ class Replications:
     replicate: Replicate = run_replication
     key: str = "replication"
     tables: tuple[str, ...] = TABLES
+    # Built from the model's arrays: the same columns and types in every replication
+    # (the programme and milestone tables have object columns when empty).
+    streamed: tuple[str, ...] = ("nations",)
 
     def part(self, indices: list[int]) -> Replications:
         return self
@@ -125,22 +134,57 @@ class Replications:
 def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
               ) -> tuple[list[int], list[Failure]]:
     """Run jobs ``indices`` and store them as one part stamped with the folder's
-    fingerprint ``mark``; return what was done."""
+    fingerprint ``mark``; return what was done. The large tables ``job.streamed`` are
+    written every ``ROW_GROUP`` jobs done (a row group each), so that a worker holds
+    that many jobs' rows of them rather than the chunk's; the rest at the end."""
+    store = RunFolder(folder, job.key, job.tables)
     collected: dict[str, list[pd.DataFrame]] = {name: [] for name in job.tables}
+    written: dict[str, AtomicParquetWriter] = {}
     done, failures = [], []
-    for index in indices:
-        try:
-            tables = job.run(index)
-        except Exception as error:  # recorded for replay; the run goes on
-            failures.append(Failure(index, job.seed_of(index),
-                                    f"{type(error).__name__}: {error}"))
-            continue
-        for name in job.tables:
-            collected[name].append(tables[name])
-        done.append(index)
-    parts = {name: _numbered(frames, done, job.key) for name, frames in collected.items()}
-    RunFolder(folder, job.key, job.tables).write_part(indices[0], indices[-1], parts, mark)
+    try:
+        for index in indices:
+            try:
+                tables = job.run(index)
+            except Exception as error:  # recorded for replay; the run goes on
+                failures.append(Failure(index, job.seed_of(index),
+                                        f"{type(error).__name__}: {error}"))
+                continue
+            for name in job.tables:
+                collected[name].append(tables[name])
+            done.append(index)
+            if len(done) % ROW_GROUP == 0:
+                _write_row_groups(store, job.streamed, collected, done, written, indices,
+                                  mark)
+        if written:
+            _write_row_groups(store, job.streamed, collected, done, written, indices, mark)
+        parts = {name: _numbered(frames, done, job.key)
+                 for name, frames in collected.items() if name not in written}
+        store.write_part(indices[0], indices[-1], parts, mark, written)
+    except BaseException:
+        for writer in written.values():
+            writer.discard()
+        raise
     return done, failures
+
+
+def _write_row_groups(store: RunFolder, names: tuple[str, ...],
+                      collected: dict[str, list[pd.DataFrame]], done: list[int],
+                      written: dict[str, AtomicParquetWriter], indices: list[int],
+                      mark: str) -> None:
+    """Append the tables ``names`` of the last jobs ``done`` (those ``collected``) to
+    the chunk's parts as a row group each, and let go of them. The first row group
+    gives a part its schema and pandas metadata: those of the whole chunk, since a
+    streamed table has the same columns and types in every job (a mismatch is refused
+    by the writer)."""
+    for name in names:
+        frames = collected[name]
+        if not frames:
+            continue
+        table = stamped(_numbered(frames, done[-len(frames):], store.key), mark)
+        frames.clear()
+        if name not in written:
+            written[name] = store.part_writer(name, indices[0], indices[-1], table.schema)
+        written[name].write(table)
 
 
 def _numbered(frames: list[pd.DataFrame], jobs: list[int], key: str) -> pd.DataFrame:

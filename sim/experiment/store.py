@@ -38,7 +38,7 @@ from sim.experiment.folder_checks import (
 )
 from sim.experiment.folder_lock import LOCK_NAME, FolderLock
 from sim.writers import write_arrow, write_manifest
-from sim.writers.atomic import parquet_options, replace_durably
+from sim.writers.atomic import AtomicParquetWriter, parquet_options, replace_durably
 
 TABLES = ("timeseries", "nations", "kpis", "programmes", "milestones")
 PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet$")
@@ -123,14 +123,27 @@ class RunFolder:
         return manifest
 
     # ------------------------------------------------------------------- parts
-    def write_part(self, first: int, last: int, tables: dict[str, pd.DataFrame],
-                   mark: str) -> None:
-        """Store the tables of jobs ``first..last``, each carrying the fingerprint
-        ``mark``; the kpis part is written last, so a chunk counts as done only when all
-        its tables are on disk."""
+    def part_writer(self, table: str, first: int, last: int, schema: pa.Schema
+                    ) -> AtomicParquetWriter:
+        """A part of jobs ``first..last`` written as they finish; ``write_part`` puts it
+        in place with the chunk's other parts."""
         self.parts.mkdir(parents=True, exist_ok=True)
+        return AtomicParquetWriter(self._part(table, first, last), schema)
+
+    def write_part(self, first: int, last: int, tables: dict[str, pd.DataFrame],
+                   mark: str, written: dict[str, AtomicParquetWriter] | None = None
+                   ) -> None:
+        """Store the tables of jobs ``first..last``, each carrying the fingerprint
+        ``mark``, and put in place the parts ``written`` as the jobs finished (each
+        table is in one or the other); the kpis part is written last, so a chunk counts
+        as done only when all its tables are on disk."""
+        self.parts.mkdir(parents=True, exist_ok=True)
+        written = written or {}
         for name in (*[t for t in self.tables if t != "kpis"], "kpis"):
-            write_arrow(self._part(name, first, last), stamped(tables[name], mark))
+            if name in written:
+                written[name].commit()
+            else:
+                write_arrow(self._part(name, first, last), stamped(tables[name], mark))
 
     def _part(self, table: str, first: int, last: int) -> Path:
         return self.parts / f"{table}-{first:07d}-{last:07d}.parquet"

@@ -48,6 +48,7 @@ class SweepRuns:
     replications: int
     root_seed: int
     key: str = "run"
+    streamed: tuple[str, ...] = ()  # evaluators' tables are gathered per chunk
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -47,18 +47,28 @@ def replace_durably(temporary: Path, path: Path) -> None:
     sync_folder(path.parent)
 
 
-def _replace_from_temp(path: Path, write: Callable[[Path], object]) -> None:
+def _temporary_beside(path: Path) -> Path:
+    """A new empty file ``.<name>.<random>.tmp`` in the folder ``path`` will be in."""
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent)
     os.close(handle)
+    return Path(temporary)
+
+
+def _put_in_place(temporary: Path, path: Path) -> None:
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
+    replace_durably(temporary, path)
+
+
+def _replace_from_temp(path: Path, write: Callable[[Path], object]) -> None:
+    temporary = _temporary_beside(path)
     try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
-        replace_durably(Path(temporary), path)
+        write(temporary)
+        _put_in_place(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -89,3 +99,38 @@ def write_arrow(path: Path, table: pa.Table) -> None:
     """Write an Arrow table (with its schema metadata) as Parquet, atomically."""
     _replace_from_temp(path, lambda temporary: pq.write_table(
         table, temporary, **parquet_options(table.schema)))
+
+
+class AtomicParquetWriter:
+    """A Parquet file written a row group at a time as its data comes, under a temporary
+    name: ``commit`` puts it in place once complete, ``discard`` removes it; a kill
+    leaves only the temporary file. The file is the one ``write_arrow`` would write of
+    the same rows in one table, but for its row groups."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.temporary = _temporary_beside(path)
+        try:
+            self._writer = pq.ParquetWriter(self.temporary, schema,
+                                            **parquet_options(schema))
+        except BaseException:
+            self.temporary.unlink(missing_ok=True)
+            raise
+
+    def write(self, table: pa.Table) -> None:
+        """Append ``table`` (the file's columns and types) as a row group."""
+        self._writer.write_table(table)
+
+    def commit(self) -> None:
+        try:
+            self._writer.close()
+            _put_in_place(self.temporary, self.path)
+        except BaseException:
+            self.temporary.unlink(missing_ok=True)
+            raise
+
+    def discard(self) -> None:
+        try:
+            self._writer.close()
+        finally:
+            self.temporary.unlink(missing_ok=True)
