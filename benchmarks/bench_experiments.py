@@ -187,7 +187,8 @@ def bounds(scenario: str, workers: str) -> None:
     model, driven = (float(value) for value in done.stdout.split())
     print(f"one replication, one process (CPU): the model {model:.1f} ms, under batch_run "
           f"{driven:.1f} ms - a runner that plays the model one replication at a time "
-          f"can be at most {driven / model:.2f}x batch_run's throughput")
+          f"can reach about {driven / model:.2f}x batch_run's throughput at most (the two "
+          f"differ by less than these timings' noise)")
 
 
 def growth(samples: list[Sample], end: float) -> float:
