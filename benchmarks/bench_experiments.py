@@ -167,7 +167,7 @@ for _ in range(3):
         started = time.process_time()
         way()
         timings[way].append((time.process_time() - started) / count * 1000)
-print(*(sorted(t)[1] for t in timings.values()))
+print(*(value for t in timings.values() for value in sorted(t)))
 """
 
 
@@ -184,11 +184,15 @@ def bounds(scenario: str, workers: str) -> None:
           f"replication and hold nothing else: RSS {rss:.0f} MB, PSS {pss:.0f} MB")
     done = subprocess.run([sys.executable, "-c", OVERHEAD, scenario, "30"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
-    model, driven = (float(value) for value in done.stdout.split())
-    print(f"one replication, one process (CPU): the model {model:.1f} ms, under batch_run "
-          f"{driven:.1f} ms - a runner that plays the model one replication at a time "
-          f"can reach about {driven / model:.2f}x batch_run's throughput at most (the two "
-          f"differ by less than these timings' noise)")
+    values = [float(value) for value in done.stdout.split()]
+    model, driven = values[:3], values[3:]  # each sorted: low, median, high
+    overlap = model[0] <= driven[2] and driven[0] <= model[2]
+    print(f"one replication, one process (CPU, median and range of 3 rounds): the model "
+          f"{model[1]:.1f} ms ({model[0]:.1f}-{model[2]:.1f}), under batch_run "
+          f"{driven[1]:.1f} ms ({driven[0]:.1f}-{driven[2]:.1f}) - a runner that plays the "
+          f"model one replication at a time can reach about {driven[1] / model[1]:.2f}x "
+          f"batch_run's throughput at most"
+          + (" (the ranges overlap: batch_run adds nothing measurable)" if overlap else ""))
 
 
 def growth(samples: list[Sample], end: float) -> float:

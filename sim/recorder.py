@@ -90,12 +90,6 @@ class StepRecorder:
         self._fill()
         return self._names
 
-    @property
-    def integral(self) -> list[str]:
-        """The figures given as whole numbers (kept as such)."""
-        self._fill()
-        return self._integral
-
     def series(self, name: str) -> np.ndarray:
         """One figure over the recorded steps, step 0 first."""
         self._fill()

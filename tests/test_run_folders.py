@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 
 import sim.experiment.backends
+import sim.experiment.folder_lock
 import sim.loader
 from sim.cli import main
 from sim.discovery.cases import SweepFolderError
@@ -60,7 +61,8 @@ def test_a_folder_in_use_by_another_run_is_refused_in_one_line(tmp_path, capsys)
         other.release()
 
 
-def test_a_resume_waits_out_the_workers_of_a_killed_run_then_takes_the_folder(tmp_path):
+def test_a_resume_waits_out_the_workers_of_a_killed_run_then_takes_the_folder(tmp_path,
+                                                                             monkeypatch):
     """A killed run's forked workers share its lock and die a moment after it: a resume
     started at once waits for them (it called the folder in use by the dead run), while a
     live run's folder is still refused at once."""
@@ -85,6 +87,23 @@ def test_a_resume_waits_out_the_workers_of_a_killed_run_then_takes_the_folder(tm
         lock.release()
         worker.wait()
         worker.stdout.close()
+    # Workers that outlast the wait: said so, not called a live run.
+    (folder / ".lock").write_text(f"{finished.pid}\n")
+    monkeypatch.setattr(sim.experiment.folder_lock, "WORKERS_EXIT_SECONDS", 0.2)
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys\n"
+         "handle = os.open(sys.argv[1], os.O_RDWR)\n"
+         "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+         "print('held', flush=True)\n"
+         "sys.stdin.read()", str(folder / ".lock")], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert stuck.stdout.readline() == "held\n"
+        with pytest.raises(RunFolderError, match=f"still held by the workers of a run that "
+                                                 f"has died \\(process {finished.pid}\\)"):
+            FolderLock(folder).acquire()
+    finally:
+        stuck.communicate("")
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys\n"
          "from pathlib import Path\n"

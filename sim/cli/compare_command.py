@@ -52,9 +52,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from sim.experiment.comparison import Compared
-    from sim.experiment.runner import run_experiment
-    from sim.loader import load_scenario
     check_numbers(args)
     folders = [path.is_dir() for path in args.scenarios]
     if all(folders):
@@ -64,6 +61,9 @@ def handle(args: argparse.Namespace) -> int:
     if len(args.scenarios) + bool(args.policy) < 2:
         raise UsageError("compare: give at least two scenario files (or one and --policy), "
                          "or two run folders")
+    from sim.experiment.comparison import Compared
+    from sim.experiment.runner import run_experiment
+    from sim.loader import load_scenario
     overrides = parse_set_options(args.set)
     paths = list(args.scenarios)
     scenarios = [load_scenario(path, overrides) for path in paths]

@@ -52,31 +52,42 @@ class FolderLock:
         handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if not _locked(handle):
-                owner = os.read(handle, 32).decode("ascii", "replace").strip()
-                if not self._owner_gone(handle, owner):
-                    raise RunFolderError(
-                        f"{self.path.parent}: in use by another run (process "
-                        f"{owner or 'unknown'}); wait for it to finish or choose another "
-                        "folder")
+                self._wait_for_dead_owner(handle)
+            in_place = self._still_in_place(handle)
         except BaseException:
             os.close(handle)
             raise
+        if not in_place:
+            # Another run took the folder, finished it and removed its lock file meanwhile:
+            # the lock taken is on a file no other run would open. Start again.
+            os.close(handle)
+            self.acquire()
+            return
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
         self._handle = handle
 
-    @staticmethod
-    def _owner_gone(handle: int, owner: str) -> bool:
-        """Whether the lock came free within a few seconds because the run that holds it
-        is dead and only its dying workers still held it (and the lock is now taken)."""
+    def _wait_for_dead_owner(self, handle: int) -> None:
+        """The lock is held: refuse at once if its run is alive; if that run has died,
+        wait a few seconds for its workers to exit and take the lock."""
+        owner = os.read(handle, 32).decode("ascii", "replace").strip()
         if not owner.isdigit() or _alive(int(owner)):
-            return False
+            raise RunFolderError(f"{self.path.parent}: in use by another run (process "
+                                 f"{owner or 'unknown'}); wait for it to finish or choose "
+                                 "another folder")
         deadline = time.monotonic() + WORKERS_EXIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
             if _locked(handle):
-                return True
-        return False
+                return
+        raise RunFolderError(f"{self.path.parent}: still held by the workers of a run that "
+                             f"has died (process {owner}); try again in a moment")
+
+    def _still_in_place(self, handle: int) -> bool:
+        try:
+            return os.fstat(handle).st_ino == os.stat(self.path).st_ino
+        except FileNotFoundError:
+            return False
 
     def release(self, remove: bool = False) -> None:
         """Give the lock up; ``remove`` deletes the lock file first (a finished folder
