@@ -135,8 +135,9 @@ def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
               ) -> tuple[list[int], list[Failure]]:
     """Run jobs ``indices`` and store them as one part stamped with the folder's
     fingerprint ``mark``; return what was done. The large tables ``job.streamed`` are
-    written every ``ROW_GROUP`` jobs done (a row group each), so that a worker holds
-    that many jobs' rows of them rather than the chunk's; the rest at the end."""
+    written every ``ROW_GROUP`` jobs done and once more at the end (a row group each,
+    however small the chunk: one way of writing them), so that a worker holds that many
+    jobs' rows of them rather than the chunk's; the rest at the end."""
     store = RunFolder(folder, job.key, job.tables)
     collected: dict[str, list[pd.DataFrame]] = {name: [] for name in job.tables}
     written: dict[str, AtomicParquetWriter] = {}
@@ -155,8 +156,7 @@ def run_chunk(folder: Path, job: Job, indices: list[int], mark: str
             if len(done) % ROW_GROUP == 0:
                 _write_row_groups(store, job.streamed, collected, done, written, indices,
                                   mark)
-        if written:
-            _write_row_groups(store, job.streamed, collected, done, written, indices, mark)
+        _write_row_groups(store, job.streamed, collected, done, written, indices, mark)
         parts = {name: _numbered(frames, done, job.key)
                  for name, frames in collected.items() if name not in written}
         store.write_part(indices[0], indices[-1], parts, mark, written)
