@@ -71,7 +71,7 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
 def gathering(folder: Path | None) -> bool:
     """Whether a run folder's replications are over: its tables are being gathered."""
     return folder is not None and (any(folder.glob("*.parquet"))
-                                   or any(folder.glob(".*.gathering")))
+                                   or any(folder.glob(".*.parquet.*.tmp")))
 
 
 Sample = tuple[float, float, float]  # seconds since the start, RSS MB, PSS MB

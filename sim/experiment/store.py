@@ -38,12 +38,12 @@ from sim.experiment.folder_checks import (
 )
 from sim.experiment.folder_lock import LOCK_NAME, FolderLock
 from sim.writers import write_arrow, write_manifest
-from sim.writers.atomic import AtomicParquetWriter, parquet_options, replace_durably
+from sim.writers.atomic import AtomicParquetWriter
 
 TABLES = ("timeseries", "nations", "kpis", "programmes", "milestones")
 PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet$")
-# Temporary files of a killed writer: ".<name>.<random>.tmp" (sim.writers.atomic) and
-# ".<table>.parquet.gathering" (gather).
+# Temporary files of a killed writer: ".<name>.<random>.tmp" (sim.writers.atomic), and
+# ".<table>.parquet.gathering" left by the gathering of earlier versions.
 LEFTOVER = re.compile(r"^\..+\.(tmp|gathering)$")
 
 
@@ -205,7 +205,6 @@ class RunFolder:
         for table in self.tables:
             parts = [files[table] for _, files in sorted(chunks.items())]
             target = self.path / f"{table}.parquet"
-            temporary = self.path / f".{table}.parquet.gathering"
             writer = None
             try:
                 for part in parts:
@@ -213,19 +212,16 @@ class RunFolder:
                     if data.num_rows == 0:
                         continue
                     if writer is None:
-                        writer = pq.ParquetWriter(temporary, data.schema,
-                                                  **parquet_options(data.schema))
-                    writer.write_table(data.cast(writer.schema))
+                        schema = data.schema  # the first part's; later ones are cast to it
+                        writer = AtomicParquetWriter(target, schema)
+                    writer.write(data.cast(schema))
                 if writer is None:  # no rows at all: keep an empty table with its columns
-                    empty = self._read(parts[0]) if parts else pa.table({})
-                    pq.write_table(empty, temporary, **parquet_options(empty.schema))
+                    write_arrow(target, self._read(parts[0]) if parts else pa.table({}))
                 else:
-                    writer.close()
-                replace_durably(temporary, target)
+                    writer.commit()
             except BaseException:
                 if writer is not None:
-                    writer.close()
-                temporary.unlink(missing_ok=True)
+                    writer.discard()
                 raise
 
     def check_tables(self) -> None:
