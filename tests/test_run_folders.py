@@ -259,6 +259,22 @@ def test_resume_of_a_damaged_folder_is_one_line_and_touches_nothing(
                                          if path.name != ".lock"}
 
 
+def test_resume_refuses_replications_stored_by_other_code(tmp_path, capsys, monkeypatch):
+    """A run stopped, then alliance-sim (or numpy, or Mesa) changed, then resumed: the
+    replications stored and those the resume would add could come from two different
+    models, mixed in one table under one manifest. Refused in one line; nothing touched."""
+    folder = tmp_path / "run"
+    stopped_before_gathering(folder, monkeypatch)
+    rewrite_manifest(folder, code_hash="0" * 64)  # as the code before the change recorded
+    before = files_in(folder)
+    capsys.readouterr()
+    status = main(["run", "--resume", str(folder), "--workers", "1", "--quiet"])
+    assert "started by other code" in one_line_error(capsys, status)
+    assert {path: data for path, data in files_in(folder).items()
+            if path.name != ".lock"} == {path: data for path, data in before.items()
+                                         if path.name != ".lock"}
+
+
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory) -> dict[str, Path]:
     """A finished run folder and a finished sweep folder (Sobol design, Ishigami)."""

@@ -33,7 +33,7 @@ from sim.experiment.store import TABLES, RunFolder
 from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
-from sim.writers import build_manifest, config_hash, write_csv
+from sim.writers import build_manifest, code_hash, config_hash, write_csv
 from sim.writers.atomic import AtomicParquetWriter
 
 Replicate = Callable[[Scenario, Any], dict[str, pd.DataFrame]]
@@ -335,8 +335,9 @@ def finish(folder: RunFolder, outcome: Outcome,
 def reopen(folder: RunFolder, expected: dict[str, Any]) -> dict[str, Any] | None:
     """Lock a folder to resume it, after checking that its manifest is consistent with
     itself and records what is about to run (``expected``: values by manifest key, with
-    ``seeds.`` for the seeds); the manifest, or None when the folder is complete already
-    (then only the leftovers of an interrupted clean-up are removed)."""
+    ``seeds.`` for the seeds) and, unless complete, the code about to run; the manifest,
+    or None when the folder is complete already (then only the leftovers of an
+    interrupted clean-up are removed)."""
     manifest = folder.reopen()
     try:
         try:
@@ -361,6 +362,13 @@ def reopen(folder: RunFolder, expected: dict[str, Any]) -> dict[str, Any] | None
             folder.clean_up()
             folder.lock.release(remove=True)
             return None
+        # Folders written before manifests recorded the code have no code_hash.
+        if manifest.get("code_hash", code_hash()) != code_hash():
+            raise RunFolderError(f"{folder.manifest_path}: started by other code (its "
+                                 "code_hash differs: alliance-sim, numpy or Mesa changed "
+                                 "since the run started), so the replications stored "
+                                 "could differ from those a resume would add; run it "
+                                 "again into a new folder")
     except BaseException:
         folder.lock.release()
         raise

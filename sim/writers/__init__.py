@@ -8,7 +8,7 @@ from sim.writers.atomic import (
     write_parquet,
 )
 from sim.writers.csv_cells import write_csv
-from sim.writers.manifest import build_manifest, config_hash, write_manifest
+from sim.writers.manifest import build_manifest, code_hash, config_hash, write_manifest
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "build_manifest", "config_hash",
-           "write_arrow", "write_csv", "write_manifest", "write_parquet"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "build_manifest", "code_hash",
+           "config_hash", "write_arrow", "write_csv", "write_manifest", "write_parquet"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -17,6 +18,9 @@ from sim.writers.atomic import atomic_write_text
 
 PACKAGES = ("alliance-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "plotly",
             "pyyaml")
+# Besides the program's own code, what a replication's rows come from: the random
+# number generators (numpy) and the agents' scheduling (Mesa).
+RESULT_LIBRARIES = ("numpy", "mesa")
 
 
 def config_hash(scenario: Scenario) -> str:
@@ -51,6 +55,22 @@ def git_commit() -> str | None:
     return result.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
 
 
+@functools.cache
+def code_hash() -> str:
+    """SHA-256 of the code that computes the stored rows: every Python file of the ``sim``
+    package and the versions of RESULT_LIBRARIES. A resume refuses a folder started by
+    other code, whose stored replications could differ from those it would add."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    versions = package_versions()
+    for name in RESULT_LIBRARIES:
+        digest.update(f"{name}={versions[name]}\0".encode())
+    return digest.hexdigest()
+
+
 def build_manifest(scenario: Scenario, *, source: str, seeds: dict[str, Any],
                    timings: dict[str, float], complete: bool,
                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -66,6 +86,7 @@ def build_manifest(scenario: Scenario, *, source: str, seeds: dict[str, Any],
         "command": sys.argv,
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "code_hash": code_hash(),
         "platform": platform.platform(),
         "timings_seconds": timings,
         **(extra or {}),
