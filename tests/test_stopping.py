@@ -92,6 +92,43 @@ def test_sigterm_and_sighup_stop_like_ctrl_c_with_the_resume_command(tmp_path, s
             list(range(60))
 
 
+def leaves_terminal_signals_to_its_parent(pid: int) -> bool:
+    """Whether a process blocks or ignores Ctrl-C (SIGINT) and hangups (SIGHUP)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # gone meanwhile: no signal can reach it
+        return True
+    masks = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+    shielded = int(masks["SigBlk"], 16) | int(masks["SigIgn"], 16)
+    return all(shielded >> (number - 1) & 1 for number in (signal.SIGINT, signal.SIGHUP))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend, stop", [("process", signal.SIGHUP),
+                                           ("dask", signal.SIGINT)])
+def test_ctrl_c_or_a_hangup_at_the_terminal_stops_the_run_in_one_line(tmp_path, backend,
+                                                                      stop):
+    """A terminal sends Ctrl-C and its hangup to its whole foreground process group, the
+    run's helper processes too: pool and dask workers and multiprocessing's resource
+    tracker leave them to the run, which stops in one line, rather than each dying of
+    them with a traceback (dask's workers of Ctrl-C; the tracker of a hangup, printing
+    its traceback as the run exited)."""
+    if backend == "dask":
+        pytest.importorskip("dask.distributed")
+    folder = tmp_path / "run"
+    process = start([*LONG_RUN, "--backend", backend, "--out", str(folder)],
+                    start_new_session=True)  # a process group of its own, as in a shell
+    wait_for_parts(folder, process)
+    helpers = children(process.pid)
+    assert helpers
+    assert [pid for pid in helpers if not leaves_terminal_signals_to_its_parent(pid)] == []
+    os.killpg(process.pid, stop)
+    _, error = process.communicate(timeout=120)
+    assert process.returncode == 128 + stop, error
+    lines = error.strip().splitlines()
+    assert len(lines) == 1 and f"run --resume {folder}" in lines[0], error
+
+
 @pytest.mark.slow
 def test_workers_die_with_their_parent(tmp_path):
     folder = tmp_path / "run"

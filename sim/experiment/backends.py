@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sim.experiment.interrupts import terminal_signals_held
+
 CONNECT_SECONDS = 10  # to reach a --scheduler
 # Our own LocalCluster restarts a lost worker in seconds; with none for this long it is
 # broken, and the run stops rather than wait for ever. (A cluster given with --scheduler
@@ -138,16 +140,31 @@ def _dask_check(client: Any, own_cluster: bool) -> Callable[[], None]:
 @contextmanager
 def _dask(workers: int, scheduler: str | None) -> Iterator[Workers]:
     try:
-        from dask.distributed import Client
+        import dask.distributed  # noqa: F401
     except ImportError:
         raise BackendError("the dask backend needs dask.distributed: "
                            "pip install 'dask[distributed]'") from None
     # Dask's own logs (worker restarts, cancelled tasks) would bury the one line that says
     # how the run ended.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    client = None
+    try:
+        # Dask's event loop thread, the threads it starts worker processes from (now and
+        # when it restarts one) and so its worker processes inherit the held signals: a
+        # Ctrl-C at the terminal stops the run, not each worker with a traceback.
+        with terminal_signals_held():
+            client = _client(workers, scheduler)
+        yield Workers(client.get_executor(), _dask_check(client, scheduler is None))
+    finally:
+        if client is not None:
+            _close(client)
+
+
+def _client(workers: int, scheduler: str | None) -> Any:
+    from dask.distributed import Client
     try:
         # One thread per worker process: the model is pure Python (the GIL).
-        client = Client(scheduler, timeout=CONNECT_SECONDS) if scheduler else Client(
+        return Client(scheduler, timeout=CONNECT_SECONDS) if scheduler else Client(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
             # Its HTTP server (started even without a dashboard) on a free loopback port:
             # the default, 8787, may be taken, which dask reports with a warning.
@@ -157,16 +174,16 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Workers]:
         raise BackendError(f"cannot start or reach {where}: "
                            f"{str(error).splitlines()[0] if str(error) else error!r}"
                            ) from None
+
+
+def _close(client: Any) -> None:
     try:
-        yield Workers(client.get_executor(), _dask_check(client, scheduler is None))
-    finally:
-        try:
-            client.close(timeout=CONNECT_SECONDS)
-        except (TimeoutError, OSError):
-            # A cluster that lost its workers may not close in time. Its worker processes
-            # exit with this process anyway; marked closed, the client's finaliser does
-            # not wait for it once more (a minute) as the program exits.
-            client.status = "closed"
+        client.close(timeout=CONNECT_SECONDS)
+    except (TimeoutError, OSError):
+        # A cluster that lost its workers may not close in time. Its worker processes
+        # exit with this process anyway; marked closed, the client's finaliser does
+        # not wait for it once more (a minute) as the program exits.
+        client.status = "closed"
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from sim.experiment.backends import Backend, BackendError, Workers, in_process, open_executor
 from sim.experiment.folder_checks import RunFolderError, stamped
-from sim.experiment.interrupts import signal_number
+from sim.experiment.interrupts import signal_number, start_resource_tracker
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.statistics import kpi_summary
 from sim.experiment.store import TABLES, RunFolder
@@ -253,6 +253,7 @@ def execute(job: Job, folder: RunFolder, jobs: int, *, workers: int, label: str,
         backend = Backend.SERIAL  # one worker: no pool to start
     outcome = Outcome(folder.path, jobs, len(done))
     started = time.perf_counter()
+    start_resource_tracker()  # before the progress bar's lock and the pool start it
     bar = ProgressBar(total=jobs, initial=len(done), unit=folder.key[:3], file=sys.stderr,
                       disable=not progress, dynamic_ncols=True, desc=label)
     try:
