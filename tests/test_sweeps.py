@@ -18,6 +18,7 @@ from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
 from sim.experiment.seeds import replication_seed
 from sim.experiment.spec import experiment_json_schema_text, load_experiment
+from sim.experiment.store import RunFolder
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
 from sim.outputs import KPI_NAMES
@@ -340,6 +341,44 @@ def test_morris_screening_of_the_model_writes_indices_with_intervals(tiny_experi
     # Analysing the folder again gives the same indices, without running anything.
     assert main(["sensitivity", str(out), "--quiet"]) == 0
     pd.testing.assert_frame_equal(indices, pd.read_csv(out / "sensitivity.csv"))
+
+
+def _stop_at_second_chunk(patch: pytest.MonkeyPatch) -> None:
+    write_part, calls = RunFolder.write_part, []
+
+    def stopping(self: RunFolder, *args, **kwargs) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        write_part(self, *args, **kwargs)
+    patch.setattr(RunFolder, "write_part", stopping)
+
+
+def _stop_gathering(patch: pytest.MonkeyPatch) -> None:
+    def stopping(self: RunFolder) -> None:
+        raise KeyboardInterrupt
+    patch.setattr(RunFolder, "gather", stopping)
+
+
+@pytest.mark.parametrize("stop", [_stop_at_second_chunk, _stop_gathering],
+                         ids=["while running", "while gathering"])
+def test_a_stopped_sensitivity_run_says_how_to_finish_it_with_its_indices(
+        tmp_path, capsys, monkeypatch, stop):
+    """Its folder resumes as a sweep, which does not analyse it: the one line that says
+    how to resume also says to analyse it then, and the two commands give the indices."""
+    out = tmp_path / "ishigami"
+    with monkeypatch.context() as patch:
+        stop(patch)
+        status = main(["sensitivity", str(ISHIGAMI), "--method", "sobol", "--samples", "8",
+                       "--out", str(out), "--workers", "1", "--quiet"])
+    assert status == 130
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"resume with: python3 run.py sweep --resume {out}, then: python3 run.py "
+        f"sensitivity {out}"), lines
+    assert main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+    assert main(["sensitivity", str(out), "--quiet"]) == 0
+    assert (out / "sensitivity.csv").is_file() and (out / "sensitivity.html").is_file()
 
 
 def test_sensitivity_refuses_a_design_without_indices(tiny_experiment, tmp_path, capsys):

@@ -18,27 +18,32 @@ if TYPE_CHECKING:
     from sim.experiment.runner import Outcome
 
 
-def resume_hint(folder: Path, command: str) -> str:
-    return f"resume with: {invocation()} {command} --resume {folder}"
+def resume_hint(folder: Path, command: str, then: str = "") -> str:
+    """How to finish the work: resume the folder, and ``then`` what the resume does not
+    do (a command line)."""
+    hint = f"resume with: {invocation()} {command} --resume {folder}"
+    return f"{hint}, then: {then}" if then else hint
 
 
-def stopped(outcome: Outcome, folder: Path, command: str, unit: str) -> int | None:
-    """Say why a run stopped before its end, and how to resume it; its exit status (128 +
-    the signal; 2 when workers or storage failed), or None when it ran to its end."""
+def stopped(outcome: Outcome, folder: Path, command: str, unit: str, then: str = ""
+            ) -> int | None:
+    """Say why a run stopped before its end, and how to resume it (``then``: see
+    resume_hint); its exit status (128 + the signal; 2 when workers or storage failed),
+    or None when it ran to its end."""
     if not outcome.interrupted:
         return None
     cause = f"stopped: {outcome.stopped}" if outcome.stopped else \
         f"interrupted ({signal.Signals(outcome.signal).name})"
     print(f"{cause}; {outcome.done} of {outcome.jobs} {unit} saved in {folder}; "
-          f"{resume_hint(folder, command)}", file=sys.stderr)
+          f"{resume_hint(folder, command, then)}", file=sys.stderr)
     return 2 if outcome.stopped else 128 + int(outcome.signal or signal.SIGINT)
 
 
-def resumable(folder: Path, command: str, work: Callable[[], int]) -> int:
+def resumable(folder: Path, command: str, work: Callable[[], int], then: str = "") -> int:
     """``work()`` - a run into ``folder`` and what follows it: gathering, summary,
     dashboard - with a stop signal or a storage failure, once the folder is claimed,
-    told in one line with the resume command. Before the claim they go to the command
-    line's error boundary (nothing was written)."""
+    told in one line with the resume command (``then``: see resume_hint). Before the
+    claim they go to the command line's error boundary (nothing was written)."""
     try:
         return work()
     except KeyboardInterrupt as interrupt:
@@ -46,11 +51,11 @@ def resumable(folder: Path, command: str, work: Callable[[], int]) -> int:
             raise
         number = signal_number(interrupt)
         print(f"interrupted ({signal.Signals(number).name}) while finishing {folder}; "
-              f"{resume_hint(folder, command)}", file=sys.stderr)
+              f"{resume_hint(folder, command, then)}", file=sys.stderr)
         return 128 + number
     except OSError as error:
         if not (folder / "manifest.json").is_file() or isinstance(error, BrokenPipeError):
             raise
         print(f"error: {describe_os_error(error)}; what is stored in {folder} is kept; "
-              f"{resume_hint(folder, command)}", file=sys.stderr)
+              f"{resume_hint(folder, command, then)}", file=sys.stderr)
         return 2

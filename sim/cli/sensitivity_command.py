@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sim.cli.errors import UsageError
 from sim.cli.folders import fresh_output_folder
+from sim.cli.invocation import invocation
 from sim.cli.resumable import resumable
 from sim.cli.run_command import add_execution_options, check_execution
 from sim.cli.sweep_command import (
@@ -106,15 +107,18 @@ def handle(args: argparse.Namespace) -> int:
     experiment = adjusted(load_experiment(args.source).with_method(Method(args.method)),
                           args)
     folder = fresh_output_folder(args.out or default_folder(experiment, "sensitivity"))
+    # A stopped sweep resumes as a sweep, which leaves the analysis to this command.
+    analyse = f"{invocation()} sensitivity {folder}"
 
     def work() -> int:
         outcome = sweep(experiment, folder, args)
-        status = settle(outcome, folder, args)
-        if status:
+        status = settle(outcome, folder, args, then=analyse)
+        if status == 1:
             print(f"no indices: every design point is needed (status {status})",
                   file=sys.stderr)
+        if status:
             return status
         write_dashboard(folder, args)
         report(folder, args.quiet)
         return 0
-    return resumable(folder, "sweep", work)
+    return resumable(folder, "sweep", work, then=analyse)

@@ -99,10 +99,11 @@ def sweep(experiment: Experiment, folder: Path, args: argparse.Namespace,
                      resume=resume, **backend_options(args))
 
 
-def settle(outcome: Outcome, folder: Path, args: argparse.Namespace) -> int:
-    """Say how the sweep ended; 0 done, 1 failures, 2 workers or storage failed,
-    128 + N stopped by signal N."""
-    status = stopped(outcome, folder, "sweep", "runs")
+def settle(outcome: Outcome, folder: Path, args: argparse.Namespace, then: str = "") -> int:
+    """Say how the sweep ended (``then``: what its resume leaves to do, see
+    resume_hint); 0 done, 1 failures, 2 workers or storage failed, 128 + N stopped by
+    signal N."""
+    status = stopped(outcome, folder, "sweep", "runs", then)
     if status is not None:
         return status
     if outcome.already_complete:
