@@ -113,6 +113,26 @@ def test_undo_takes_back_this_turns_changes_one_at_a_time(baseline, tmp_path):
     assert not game.undo()
 
 
+def test_games_started_in_the_same_second_are_saved_apart(baseline, tmp_path,
+                                                          monkeypatch):
+    """Two players of one server (or two servers) start the same scenario, nation and
+    seed within a second: same game id. Each game keeps its own folder and log."""
+    monkeypatch.setattr("sim.play.game.play_id", lambda *_: "20261130T120000Z-baseline-POL")
+    first = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=tmp_path)
+    second = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=tmp_path)
+    first.set_number("defence_pct_gdp", 5.5)
+    second.set_number("defence_pct_gdp", 2.5)
+    for _ in range(2):
+        first.end_quarter()
+        second.end_quarter()
+    assert first.log_path != second.log_path
+    assert Game.resume(first.log_path).pending["defence_pct_gdp"] == 5.5
+    assert Game.resume(second.log_path).pending["defence_pct_gdp"] == 2.5
+    resumed = Game.resume(first.log_path)
+    resumed.end_quarter()  # a resumed game goes on saving into its own folder
+    assert resumed.log_path == first.log_path and resumed.quarter == 3
+
+
 def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     game = play(baseline, tmp_path, quarters=2)
     resumed = Game.resume(game.log_path)

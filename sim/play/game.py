@@ -84,6 +84,22 @@ def play_id(scenario: Scenario, nation: str, seed: int) -> str:
     return f"{stamp}-{name}-{nation}-s{seed}"
 
 
+def new_folder(path: Path) -> Path:
+    """``path``, or else ``path-2``, ``path-3``, ...: the first that did not exist, made
+    now. Games started in the same second on one scenario, nation and seed - by two
+    players of one server, or two servers - get the same id, and saved into one folder
+    each overwrote the other's log."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate, number = path, 1
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            number += 1
+            candidate = path.with_name(f"{path.name}-{number}")
+
+
 @dataclass
 class Game:
     scenario: Scenario  # as loaded, the player's nation still on its own policy
@@ -97,6 +113,7 @@ class Game:
     pending: dict[str, Any] = field(default_factory=dict)  # this turn's decisions so far
     undo_stack: list[dict[str, Any]] = field(default_factory=list)
     news: dict[int, list[str]] = field(default_factory=dict)  # quarter -> what happened
+    claimed: bool = False  # whether ``folder`` is this game's (made by its first save)
 
     def __post_init__(self) -> None:
         self.nation = self.nation.upper()
@@ -119,7 +136,8 @@ class Game:
         """The game saved in the log ``path``, replayed to where it stopped."""
         log = play_log.read_log(path)
         scenario, _ = play_log.played_scenario(log, path)
-        game = cls(scenario, log.scenario, log.nation, log.seed, log.quarters, path.parent)
+        game = cls(scenario, log.scenario, log.nation, log.seed, log.quarters, path.parent,
+                   claimed=True)
         for entry in log.policy.decisions:
             game._play(entry)
         game.pending = game.held()
@@ -263,6 +281,9 @@ class Game:
         the first quarter has been played."""
         if not self.entries:
             return None
+        if not self.claimed:
+            self.folder = new_folder(self.folder)
+            self.claimed = True
         for name, table in self.tables().items():
             write_parquet(self.folder / f"{name}.parquet", table)
         play_log.write_log(self.log(), self.log_path)
