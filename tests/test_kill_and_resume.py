@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import wait
 from pathlib import Path
 
 import pandas as pd
@@ -122,6 +123,29 @@ def test_resume_refuses_a_folder_whose_manifest_does_not_match_its_parts(
     after = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()
              and path.name != ".lock"}
     assert after == {path: data for path, data in before.items() if path.name != ".lock"}
+
+
+def test_a_stopped_run_says_how_many_replications_it_stored(tmp_path, capsys,
+                                                             monkeypatch):
+    """Ctrl-C while chunks run on a process pool: the chunks already running finish and
+    are stored after the signal. The line saying what was saved counts them, as the
+    manifest does (it gave only those collected before the signal)."""
+    waits = []
+
+    def stopped_at_second_wait(*args, **kwargs):
+        waits.append(1)
+        if len(waits) == 2:
+            raise KeyboardInterrupt
+        return wait(*args, **kwargs)
+    monkeypatch.setattr("sim.experiment.runner.wait", stopped_at_second_wait)
+    folder = tmp_path / "run"
+    status = main(["run", str(TINY), "--replications", "40", "--workers", "2",
+                   "--backend", "process", "--quiet", "--out", str(folder)])
+    assert status == 130
+    stored = sum(len(pd.read_parquet(part, columns=["replication"]))
+                 for part in (folder / "parts").glob("kpis-*"))
+    assert json.loads((folder / "manifest.json").read_text())["replications_done"] == stored
+    assert f"; {stored} of 40 replications saved in {folder};" in capsys.readouterr().err
 
 
 def test_resume_of_a_complete_run_redraws_a_missing_dashboard(tmp_path, capsys):

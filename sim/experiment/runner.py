@@ -323,7 +323,10 @@ def finish(folder: RunFolder, outcome: Outcome,
         **manifest.get("timings_seconds", {}),
         "last_session": round(outcome.seconds, 3),
     }
-    manifest[f"{folder.key}s_done"] = len(folder.done_jobs())
+    # Counted on disk: after a stop signal the chunks already running still finish and
+    # are stored, though the run no longer collects their results.
+    outcome.done = len(folder.done_jobs())
+    manifest[f"{folder.key}s_done"] = outcome.done
     if outcome.done and not outcome.interrupted:
         folder.gather()
         summarise(folder)
