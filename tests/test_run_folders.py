@@ -171,6 +171,17 @@ def test_a_run_folder_inside_another_run_folder_is_refused(tmp_path, capsys, mon
     assert files_in(outer) == before
 
 
+def test_no_command_writes_its_output_folder_inside_a_run_folder(tmp_path, capsys):
+    """Every --out is checked as run's is (compare of stored runs and play --replay wrote
+    their folders anywhere, a run folder included, though --out says it is refused)."""
+    run = run_folder(tmp_path)
+    before = files_in(run)
+    capsys.readouterr()
+    status = main(["compare", str(run), str(run), "--quiet", "--out", str(run / "compare")])
+    one_line_error(capsys, status, "inside the run folder")
+    assert files_in(run) == before
+
+
 # ------------------------------------------------------------------ folder names
 @pytest.mark.parametrize("name", ["..", ".", "x" * 300, "../a/b\\c"])
 def test_folder_names_from_scenario_names_stay_inside_and_bounded(tmp_path, name,

@@ -35,12 +35,16 @@ def stamp() -> str:
 
 def fresh_output_folder(path: Path) -> Path:
     """A results folder that does not exist yet, or exists empty (but perhaps for what a
-    run killed as it started left); never overwrite."""
-    from sim.experiment.store import holds_nothing
+    run killed as it started left), and is not inside a run folder; never overwrite."""
+    from sim.experiment.store import holds_nothing, inside_a_run_folder
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {path}: exists and is not a folder")
     if path.is_dir() and not holds_nothing(path):
         raise UsageError(f"--out {path}: folder is not empty; choose a new one")
+    outer = inside_a_run_folder(path)
+    if outer is not None:  # claiming a run folder checks it again, atomically
+        raise UsageError(f"--out {path}: inside the run folder {outer}; choose a folder "
+                         "outside it")
     parent = path.parent
     while not parent.exists():
         parent = parent.parent

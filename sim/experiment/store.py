@@ -54,7 +54,7 @@ def holds_nothing(path: Path) -> bool:
                for entry in os.scandir(path))
 
 
-def _inside_a_run_folder(path: Path) -> Path | None:
+def inside_a_run_folder(path: Path) -> Path | None:
     """The run folder ``path`` would be nested in, if any (its parts would be at risk)."""
     for parent in path.resolve().parents:
         if (parent / "manifest.json").is_file():
@@ -95,7 +95,7 @@ class RunFolder:
         """Make this a new run folder: lock it, check it holds nothing, write the
         manifest - before anything else is written. Two runs given the same folder
         cannot both pass: the second finds it locked, or not empty."""
-        outer = _inside_a_run_folder(self.path)
+        outer = inside_a_run_folder(self.path)
         if outer is not None:
             raise RunFolderError(f"{self.path}: inside the run folder {outer}; choose a "
                                  "folder outside it")
