@@ -19,6 +19,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from sim.dashboards.build import CHROMIUM_FLAGS, find_chromium
+from sim.writers import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 60_000
@@ -76,11 +77,11 @@ def main() -> None:
                 page.wait_for_selector(f"text=Quarter {quarter} of 8", timeout=WAIT)
                 if quarter == 5:
                     settle(page)
-                    page.screenshot(path=str(args.out / "play-page.png"))
+                    atomic_write_bytes(args.out / "play-page.png", page.screenshot())
             page.click(".end-quarter")
             page.wait_for_selector(".debrief-title", timeout=WAIT)
             settle(page)
-            page.screenshot(path=str(args.out / "play-debrief.png"))
+            atomic_write_bytes(args.out / "play-debrief.png", page.screenshot())
             page.click(".nav-explore")
             page.wait_for_selector("text=Quarter 0 of 40", timeout=WAIT)
             for quarter in range(1, 9):
@@ -88,7 +89,7 @@ def main() -> None:
                 page.wait_for_selector(f"text=Quarter {quarter} of 40", timeout=WAIT)
             settle(page)
             page.set_viewport_size({"width": 1400, "height": 1500})
-            page.screenshot(path=str(args.out / "play-explorer.png"))
+            atomic_write_bytes(args.out / "play-explorer.png", page.screenshot())
             browser.close()
     finally:
         server.terminate()

@@ -13,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from sim.dashboards.build import CHROMIUM_FLAGS, find_chromium
+from sim.writers import atomic_write_bytes
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
         page.goto(args.page.resolve().as_uri())
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
         page.wait_for_timeout(500)
-        page.screenshot(path=str(args.out), full_page=args.full)
+        atomic_write_bytes(args.out, page.screenshot(full_page=args.full))
         browser.close()
 
 

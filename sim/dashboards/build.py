@@ -3,6 +3,8 @@ folder's ``comparison.html``, and optional PNG images of every figure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sim.results.load import (
     nation_summaries,
     require_tables,
 )
+from sim.writers import atomic_write_bytes
 
 # Everything but the nations table, which dashboards read in batches (nation_summaries).
 LIGHT_TABLES = ("timeseries", "kpis", "programmes", "milestones")
@@ -77,21 +80,28 @@ def write_pngs(page: Path, figures: list[go.Figure], stem: str) -> list[Path]:
     """Each figure of a dashboard as a PNG beside the page, named after its panel
     (``dashboard-effective-capability.png``): with kaleido where it is installed, else by
     screenshotting the page's panels in the system's Chromium (through Playwright).
+    Each image is written atomically: a kill while it is written leaves the image before
+    it, never a torn one that a later look takes as drawn.
     Raises RuntimeError with the reason when neither is possible."""
-    folder = page.parent
     try:
         import kaleido  # noqa: F401  (plotly's own image export engine)
     except ImportError:
-        return _screenshot_panels(page, folder, stem)
+        images = _screenshot_panels(page)
+    else:
+        images = ((panel_name(figure), figure.to_image(
+            format="png", width=1000, height=int(figure.layout.height or 420)))
+            for figure in figures)
     written = []
-    for figure in figures:
-        path = folder / f"{stem}-{panel_name(figure)}.png"
-        figure.write_image(path, width=1000, height=int(figure.layout.height or 420))
-        written.append(path)
+    with closing(images):  # a failed write closes the browser before the error is shown
+        for name, image in images:
+            path = page.parent / f"{stem}-{name}.png"
+            atomic_write_bytes(path, image)
+            written.append(path)
     return written
 
 
-def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
+def _screenshot_panels(page: Path) -> Iterator[tuple[str, bytes]]:
+    """Each panel of the page, named after its id, as a PNG screenshot."""
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError("no Chromium or Chrome found (Debian: apt-get install chromium), "
@@ -102,7 +112,6 @@ def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
         raise RuntimeError("kaleido is not installed (pip install kaleido), and Playwright, "
                            "which could drive the system's Chromium, is not either "
                            "(pip install playwright)") from None
-    written = []
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         try:
@@ -110,11 +119,8 @@ def _screenshot_panels(page: Path, folder: Path, stem: str) -> list[Path]:
             tab.goto(page.resolve().as_uri())
             tab.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
             for panel in tab.query_selector_all(".js-plotly-plot"):
-                name = (panel.get_attribute("id") or "panel").removeprefix("panel-")
-                path = folder / f"{stem}-{name}.png"
                 panel.scroll_into_view_if_needed()
-                panel.screenshot(path=str(path))
-                written.append(path)
+                yield ((panel.get_attribute("id") or "panel").removeprefix("panel-"),
+                       panel.screenshot())
         finally:
             browser.close()
-    return written
