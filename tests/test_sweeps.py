@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from sim.cli import main
@@ -16,12 +17,14 @@ from sim.dashboards.build import CHROMIUM_FLAGS
 from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
+from sim.experiment.folder_checks import RunFolderError
 from sim.experiment.seeds import replication_seed
 from sim.experiment.spec import experiment_json_schema_text, load_experiment
 from sim.experiment.store import RunFolder
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
 from sim.outputs import KPI_NAMES
+from sim.results.load import load_sweep
 from sim.runner import run_model
 from tests.conftest import ROOT, SCENARIOS
 
@@ -379,6 +382,46 @@ def test_a_stopped_sensitivity_run_says_how_to_finish_it_with_its_indices(
     assert main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
     assert main(["sensitivity", str(out), "--quiet"]) == 0
     assert (out / "sensitivity.csv").is_file() and (out / "sensitivity.html").is_file()
+
+
+def _ishigami_sweep(out: Path, seed: int) -> list[str]:
+    return ["sweep", str(ISHIGAMI), "--samples", "8", "--seed", str(seed), "--out", str(out),
+            "--workers", "1", "--quiet"]
+
+
+def test_a_design_from_another_sweep_is_refused_where_it_would_label_the_points(
+        tmp_path, capsys, monkeypatch):
+    """design.parquet gives each point its inputs (points.csv, the indices): one copied
+    from another sweep, with as many points, would label KPIs with other inputs."""
+    other = tmp_path / "other"
+    assert main(_ishigami_sweep(other, seed=2)) == 0
+    stopped, done = tmp_path / "stopped", tmp_path / "done"
+    with monkeypatch.context() as patch:
+        _stop_gathering(patch)
+        assert main(_ishigami_sweep(stopped, seed=1)) == 130
+    assert main(_ishigami_sweep(done, seed=1)) == 0
+    capsys.readouterr()
+    for folder in (stopped, done):
+        (folder / "design.parquet").write_bytes((other / "design.parquet").read_bytes())
+    refusals = {"resume": main(["sweep", "--resume", str(stopped), "--workers", "1",
+                                "--quiet"]),
+                "resume of a complete sweep": main(["sweep", "--resume", str(done),
+                                                    "--quiet"]),
+                "sensitivity": main(["sensitivity", str(done), "--quiet"])}
+    assert refusals == dict.fromkeys(refusals, 2)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == len(refusals)
+    assert all(line.startswith("error: ") and "design.parquet: computed for another" in line
+               and "run it again into a new folder" in line for line in lines), lines
+    assert not (stopped / "points.csv").exists() and not (done / "sensitivity.csv").exists()
+    with pytest.raises(RunFolderError, match=r"design\.parquet: computed for another"):
+        load_sweep(done)
+    # Versions before fingerprints wrote none: the folder's own design, unstamped, reads.
+    own = tmp_path / "own"
+    assert main(_ishigami_sweep(own, seed=1)) == 0
+    pq.write_table(pq.read_table(own / "design.parquet").replace_schema_metadata(None),
+                   done / "design.parquet")
+    assert main(["sensitivity", str(done), "--quiet"]) == 0
 
 
 def test_sensitivity_refuses_a_design_without_indices(tiny_experiment, tmp_path, capsys):

@@ -125,6 +125,31 @@ def fingerprint_of(file: Path) -> str | None:
     return mark.decode("ascii", "replace") if mark is not None else None
 
 
+def check_fingerprint(file: Path, mark: str, *, older: bool = False) -> None:
+    """Refuse ``file`` unless it carries the fingerprint ``mark`` (it was computed for
+    the folder's manifest); ``older``: accept one with none, as versions before
+    fingerprints wrote the tables of a complete folder."""
+    found = fingerprint_of(file)
+    if found is None and not older:
+        raise RunFolderError(f"{file}: written by an older version of alliance-sim (no "
+                             "fingerprint); run it again into a new folder")
+    if found is not None and found != mark:
+        raise RunFolderError(f"{file}: computed for another scenario, seed or design than "
+                             "manifest.json records (copied from another folder?); "
+                             "refusing to mix them: put back this folder's own file, or "
+                             "run it again into a new folder")
+
+
+def read_design(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    """A sweep folder's design.parquet (its design points), refused unless made for
+    its manifest: a replaced or foreign design would label each point's KPIs with
+    another point's inputs."""
+    file = folder / "design.parquet"
+    if file.is_file():
+        check_fingerprint(file, fingerprint(manifest), older=True)
+    return read_parquet(file)
+
+
 def read_parquet(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A stored table; a missing, truncated or foreign file is a RunFolderError."""
     if not file.is_file():

@@ -24,7 +24,7 @@ import pandas as pd
 
 from sim.experiment.design import unit_column, unit_problem
 from sim.experiment.evaluators import ishigami_indices
-from sim.experiment.folder_checks import read_manifest, read_parquet
+from sim.experiment.folder_checks import read_design, read_manifest, read_parquet
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
@@ -93,7 +93,7 @@ def analyse(folder: Path, kpis: list[str] | None = None) -> tuple[str, pd.DataFr
         raise AnalysisError(f"{folder}: a {method} design has no sensitivity indices; "
                             "run the experiment with --method sobol or morris")
     paths = [factor["path"] for factor in experiment["parameters"]]
-    design = read_parquet(folder / "design.parquet").sort_values("point")
+    design = read_design(folder, manifest).sort_values("point")
     unit = design[[unit_column(path) for path in paths]].to_numpy(dtype=float)
     runs = read_parquet(folder / "kpis.parquet")
     wanted = kpis or experiment["kpis"]

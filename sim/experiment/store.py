@@ -31,8 +31,8 @@ import pyarrow.parquet as pq
 
 from sim.experiment.folder_checks import (
     RunFolderError,
+    check_fingerprint,
     fingerprint,
-    fingerprint_of,
     read_manifest,
     stamped,
 )
@@ -175,7 +175,7 @@ class RunFolder:
                 raise RunFolderError(f"{files['kpis']}: its {missing[0]} part is missing; "
                                      "the folder was damaged (start the run again)")
             for file in files.values():
-                self._check_mark(file)
+                check_fingerprint(file, self.mark)
             stored[chunk] = files
         return stored
 
@@ -232,17 +232,7 @@ class RunFolder:
             if not file.is_file():
                 raise RunFolderError(f"{file}: missing, though the run is complete; the "
                                      "folder was damaged (run it again into a new folder)")
-            if fingerprint_of(file) is not None:  # tables of older versions carry none
-                self._check_mark(file)
-
-    def _check_mark(self, file: Path) -> None:
-        mark = fingerprint_of(file)
-        if mark is None:
-            raise RunFolderError(f"{file}: written by an older version of alliance-sim "
-                                 "(no fingerprint); run it again into a new folder")
-        if mark != self.mark:
-            raise RunFolderError(f"{file}: computed for another scenario, seed or design "
-                                 "than manifest.json records; refusing to mix them")
+            check_fingerprint(file, self.mark, older=True)
 
     # -------------------------------------------------------------- clean up
     def clean_up(self) -> None:

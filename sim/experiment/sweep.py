@@ -24,7 +24,12 @@ import pandas as pd
 from sim.experiment.backends import Backend
 from sim.experiment.design import UNIT_PREFIX, Design, build_design, unit_column
 from sim.experiment.evaluators import Evaluator, describe_input, describe_kpi
-from sim.experiment.folder_checks import read_parquet
+from sim.experiment.folder_checks import (
+    check_fingerprint,
+    read_design,
+    read_parquet,
+    stamped,
+)
 from sim.experiment.runner import Outcome, execute, finish, release, reopen
 from sim.experiment.seeds import describe, replication_seed
 from sim.experiment.spec import Experiment
@@ -32,7 +37,7 @@ from sim.experiment.store import RunFolder
 from sim.outputs import COUNT, SWEEP_COLUMNS, Output, Unit
 from sim.results.columns import Describe, run_column, write_columns
 from sim.schema import Scenario
-from sim.writers import build_manifest, write_csv, write_parquet
+from sim.writers import build_manifest, write_arrow, write_csv
 
 SEED_RULE = ("run r = point r // replications, replication k = r % replications; "
              "replication k of every point: SeedSequence(entropy=root, spawn_key=(k,))")
@@ -80,8 +85,9 @@ def design_of(experiment: Experiment) -> Design:
                         experiment.levels, experiment.second_order, experiment.seed)
 
 
-def read_design(folder: Path) -> pd.DataFrame:
-    return read_parquet(folder / "design.parquet")
+def write_design(folder: RunFolder, design: pd.DataFrame) -> None:
+    """design.parquet, stamped with the folder's fingerprint as its other tables are."""
+    write_arrow(folder.path / "design.parquet", stamped(design, folder.mark))
 
 
 def _points(design: pd.DataFrame, experiment: Experiment) -> dict[int, dict[str, Any]]:
@@ -121,7 +127,8 @@ def sweep_manifest(experiment: Experiment, points: int) -> dict[str, Any]:
 def summarise_points(folder: RunFolder) -> None:
     """points.csv: per design point, its inputs and each KPI's mean over replications."""
     kpis = read_parquet(folder.path / "kpis.parquet")
-    design = read_design(folder.path).set_index("point")
+    manifest = folder.read_manifest()
+    design = read_design(folder.path, manifest).set_index("point")
     inputs = [column for column in design.columns if not column.startswith(UNIT_PREFIX)]
     measures = [column for column in kpis.columns
                 if column not in ("run", "point", "replication", *inputs)]
@@ -129,7 +136,7 @@ def summarise_points(folder: RunFolder) -> None:
     counts = kpis.groupby("point", sort=True).size().rename("replications")
     table = design[inputs].join(counts, how="inner").join(means, how="inner").reset_index()
     write_csv(folder.path / "points.csv", table)
-    write_columns(folder.path, sweep_columns(folder.read_manifest()["experiment"]))
+    write_columns(folder.path, sweep_columns(manifest["experiment"]))
 
 
 UNIT_POSITION = Unit("position in the range, 0-1", "position in the range")
@@ -167,17 +174,22 @@ def run_sweep(experiment: Experiment, folder_path: Path, *, workers: int,
 
     def claim() -> None:
         folder.claim(manifest)
-        write_parquet(folder_path / "design.parquet", design)
+        write_design(folder, design)
 
+    stored = folder_path / "design.parquet"
     if resume:
         expected = {key: manifest[key] for key in ("config_hash", "experiment", "runs")}
         if reopen(folder, expected) is None:
+            if stored.exists():
+                check_fingerprint(stored, folder.mark, older=True)
             return Outcome(folder.path, jobs, jobs, already_complete=True)
-        if not (folder_path / "design.parquet").exists():  # killed right after the claim
-            write_parquet(folder_path / "design.parquet", design)
     job = SweepRuns(experiment.evaluator(), _points(design, experiment),
                     experiment.replications, experiment.seed)
     try:
+        if resume and stored.exists():
+            check_fingerprint(stored, folder.mark)
+        elif resume:  # killed right after the claim
+            write_design(folder, design)
         outcome = execute(job, folder, jobs, workers=workers, label=experiment.name,
                           progress=progress, backend=backend, scheduler=scheduler,
                           claim=None if resume else claim)

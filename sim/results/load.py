@@ -16,7 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.calendar import Calendar, calendar_of
-from sim.experiment.folder_checks import RunFolderError, read_csv, read_manifest, read_parquet
+from sim.experiment.folder_checks import (
+    RunFolderError,
+    read_csv,
+    read_design,
+    read_manifest,
+    read_parquet,
+)
 from sim.experiment.store import TABLES
 
 
@@ -192,7 +198,7 @@ def load_sweep(path: str | Path, tables: tuple[str, ...] = ("timeseries", "kpis"
     csv = {name: read_csv(folder / f"{name}.csv") if (folder / f"{name}.csv").exists()
            else pd.DataFrame() for name in ("points", "sensitivity")}
     design_file = folder / "design.parquet"
-    design = read_parquet(design_file) if design_file.exists() else pd.DataFrame()
+    design = read_design(folder, manifest) if design_file.exists() else pd.DataFrame()
     return SweepResults(folder, manifest, design=design, **frames, **csv)
 
 
