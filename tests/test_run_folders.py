@@ -395,6 +395,30 @@ def test_disk_full_stops_the_run_keeping_what_is_stored(tmp_path, capsys, monkey
                                       getattr(load(folder), table))
 
 
+@pytest.mark.parametrize("cause", [errno.EROFS, errno.EACCES], ids=["read-only", "not yours"])
+def test_a_folder_that_cannot_be_written_is_not_told_to_resume_as_it_is(
+        tmp_path, capsys, monkeypatch, cause):
+    """Resuming again fails the same way until the folder is writable; a complete one
+    has nothing to resume at all."""
+    complete, stopped = tmp_path / "complete", tmp_path / "stopped"
+    assert main(["run", str(TINY), "--replications", "2", "--workers", "1", "--quiet",
+                 "--out", str(complete)]) == 0
+    stopped_before_gathering(stopped, monkeypatch)
+    capsys.readouterr()
+
+    def unwritable(self: FolderLock) -> None:
+        raise OSError(cause, os.strerror(cause), str(self.path))
+    monkeypatch.setattr(FolderLock, "acquire", unwritable)
+    said = {folder.name: one_line_error(capsys, main(["run", "--resume", str(folder),
+                                                      "--workers", "1"]), os.strerror(cause))
+            for folder in (complete, stopped)}
+    assert f"{complete} is complete: nothing to resume" in said["complete"]
+    assert "resume with" not in said["complete"]
+    assert said["stopped"].rstrip().endswith(
+        f"; make the folder writable, then resume with: python3 run.py run --resume "
+        f"{stopped}"), said["stopped"]
+
+
 # ---------------------------------------------------------------- numbers
 @pytest.mark.parametrize(("command", "option", "value"), [
     ("run", "--replications", "100000000000"),

@@ -4,6 +4,7 @@ the folder - everything stored so far is kept."""
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 from collections.abc import Callable
@@ -16,6 +17,9 @@ from sim.experiment.interrupts import signal_number
 
 if TYPE_CHECKING:
     from sim.experiment.runner import Outcome
+
+# Failures that resuming cannot get past until the folder is writable again.
+CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def resume_hint(folder: Path, command: str, then: str = "") -> str:
@@ -56,6 +60,28 @@ def resumable(folder: Path, command: str, work: Callable[[], int], then: str = "
     except OSError as error:
         if not (folder / "manifest.json").is_file() or isinstance(error, BrokenPipeError):
             raise
-        print(f"error: {describe_os_error(error)}; what is stored in {folder} is kept; "
-              f"{resume_hint(folder, command, then)}", file=sys.stderr)
+        print(f"error: {describe_os_error(error)}; "
+              f"{after_storage_failure(error, folder, command, then)}", file=sys.stderr)
         return 2
+
+
+def after_storage_failure(error: OSError, folder: Path, command: str, then: str) -> str:
+    """What to do once storage failed in a claimed folder. Resuming as it is helps after
+    a passing failure (a full disk, once space is freed), not when the folder cannot be
+    written (read-only, or not the user's): it must be made writable first - and a
+    complete folder has nothing to resume at all."""
+    if error.errno not in CANNOT_WRITE:
+        return f"what is stored in {folder} is kept; {resume_hint(folder, command, then)}"
+    if _is_complete(folder):
+        return (f"{folder} is complete: nothing to resume (to rebuild its dashboard, make "
+                f"the folder writable and run: {invocation()} dashboard {folder})")
+    return (f"what is stored in {folder} is kept; make the folder writable, then "
+            f"{resume_hint(folder, command, then)}")
+
+
+def _is_complete(folder: Path) -> bool:
+    from sim.experiment.folder_checks import RunFolderError, read_manifest
+    try:
+        return read_manifest(folder)["complete"] is True
+    except (RunFolderError, OSError):
+        return False
