@@ -267,17 +267,35 @@ def test_a_failed_run_is_recorded_and_resume_completes_the_sweep_identically(
                 drop=True))
 
 
-def test_resume_of_a_complete_sweep_changes_nothing(tiny_experiment, tmp_path, capsys):
+def test_resume_of_a_complete_sweep_changes_nothing(tiny_experiment, tmp_path):
     out = tmp_path / "sweep"
     assert main(["sweep", str(tiny_experiment), "--out", str(out), "--workers", "1",
                  "--quiet", "--seed", "5"]) == 0
     before = pd.read_parquet(out / "kpis.parquet")
     assert main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
     pd.testing.assert_frame_equal(before, pd.read_parquet(out / "kpis.parquet"))
+
+
+def test_a_sweep_resumes_from_its_manifest_wherever_its_experiment_file_went(
+        tiny_experiment, tmp_path, monkeypatch):
+    """As run --resume takes the scenario from the folder: a moved checkout, another
+    machine or an edited file does not stop it, nor change what it computes."""
+    reference, out = tmp_path / "reference", tmp_path / "sweep"
+    arguments = ["sweep", str(tiny_experiment), "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(reference)]) == 0
+    with monkeypatch.context() as patch:
+        _stop_at_second_chunk(patch)
+        assert main([*arguments, "--out", str(out)]) == 130
+    tiny_experiment.rename(tmp_path / "moved.yaml")
+    assert main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
     write(tiny_experiment.parent, TINY_EXPERIMENT.replace("range: [0.0, 0.4]",
                                                           "range: [0.0, 0.3]"))
-    assert main(["sweep", "--resume", str(out), "--quiet"]) == 2
-    assert "has changed since the sweep started" in capsys.readouterr().err
+    assert main(["sweep", "--resume", str(out), "--quiet"]) == 0
+    for table in ("kpis", "timeseries", "design"):
+        pd.testing.assert_frame_equal(pd.read_parquet(reference / f"{table}.parquet"),
+                                      pd.read_parquet(out / f"{table}.parquet"))
+    pd.testing.assert_frame_equal(pd.read_csv(reference / "points.csv"),
+                                  pd.read_csv(out / "points.csv"))
 
 
 # -------------------------------------------------------------- sensitivity

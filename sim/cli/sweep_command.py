@@ -135,28 +135,21 @@ def write_dashboard(folder: Path, args: argparse.Namespace) -> None:
 
 
 def experiment_from_folder(folder: Path) -> Experiment:
-    """The experiment a sweep folder was started with, its file read again (the resume
-    checks it still describes the same sweep)."""
+    """The experiment a sweep folder was started with, as its manifest records it (the
+    resume checks the manifest is consistent and the code the same)."""
     from sim.experiment.folder_checks import read_manifest
-    from sim.experiment.spec import Method, load_experiment
+    from sim.experiment.spec import recorded_experiment
     manifest = read_manifest(folder)
     if manifest.get("kind") != "sweep":
         raise UsageError(f"--resume {folder}: not a sweep folder; use run --resume")
-    recorded = manifest["experiment"]
     try:
-        design = recorded["design"]
-        file = Path(recorded["file"])
-        update = {"method": Method(design["method"]), "samples": design["samples"],
-                  "levels": design["levels"], "replications": recorded["replications"],
-                  "seed": recorded["seed"]}
+        experiment = recorded_experiment(manifest)
+        faithful = experiment.describe() == manifest["experiment"]
     except (KeyError, TypeError, ValueError):
+        faithful = False
+    if not faithful:
         raise UsageError(f"{folder / 'manifest.json'}: \"experiment\" does not describe a "
-                         "sweep") from None
-    if not file.is_file():
-        raise UsageError(f"--resume {folder}: the experiment file {file} is gone")
-    experiment = load_experiment(file).model_copy(update=update)
-    if experiment.describe() != recorded:
-        raise UsageError(f"--resume {folder}: {file} has changed since the sweep started")
+                         "sweep")
     return experiment
 
 

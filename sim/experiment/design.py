@@ -72,6 +72,14 @@ class Factor:
         return {"path": self.path, "kind": "range", "low": self.low, "high": self.high,
                 "integer": self.integer}
 
+    @classmethod
+    def described(cls, item: dict[str, Any]) -> Factor:
+        """The factor whose ``describe()`` is ``item`` (a sweep's manifest records it)."""
+        if item["kind"] == "values":
+            return cls(item["path"], values=tuple(item["values"]))
+        return cls(item["path"], low=item["low"], high=item["high"],
+                   integer=item["integer"])
+
     def _typed(self, value: float | None) -> Any:
         return int(value) if self.integer and value is not None else value
 

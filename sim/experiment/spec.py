@@ -154,6 +154,24 @@ class Experiment(BaseModel):
                 "kpis": self.kpis}
 
 
+def recorded_experiment(manifest: dict[str, Any]) -> Experiment:
+    """The experiment a sweep folder's manifest records - ``describe()`` and the resolved
+    scenario: everything a resume needs, so the experiment file is not read again (it
+    may have moved with its checkout, or be on another machine). Raises KeyError,
+    TypeError or ValueError (pydantic's ValidationError is one) when it records none."""
+    recorded, design = manifest["experiment"], manifest["experiment"]["design"]
+    model = recorded["model"]
+    return Experiment(
+        name=recorded["name"], description=recorded["description"], source=recorded["file"],
+        model=model,
+        scenario=Scenario.model_validate(manifest["scenario"]) if model == "alliance"
+        else None,
+        seed=recorded["seed"], replications=recorded["replications"],
+        factors=[Factor.described(item) for item in recorded["parameters"]],
+        method=Method(design["method"]), samples=design["samples"], levels=design["levels"],
+        second_order=design["second_order"], kpis=recorded["kpis"])
+
+
 def experiment_json_schema_text() -> str:
     """JSON Schema of experiment files, for editors (YAML language server)."""
     schema = ExperimentFile.model_json_schema()
