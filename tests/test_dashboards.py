@@ -6,8 +6,6 @@ script."""
 
 from __future__ import annotations
 
-import builtins
-import io
 import shutil
 import subprocess
 import sys
@@ -18,13 +16,12 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from sim.dashboards.build import LIGHT_TABLES, build_comparison, build_run, write_pngs
+from sim.dashboards.build import LIGHT_TABLES, build_comparison, build_run
 from sim.dashboards.capability_sources import (
     capability_sources_by_area_chart,
     capability_sources_chart,
 )
 from sim.dashboards.events import plot_areas
-from sim.dashboards.figures import panel_name
 from sim.dashboards.industry import attack_rates, attacks_by_nation_chart
 from sim.dashboards.page import comparison_figures, run_figures
 from sim.experiment.folder_checks import read_csv
@@ -149,38 +146,6 @@ def test_png_writes_one_image_per_figure_named_after_its_panel(folders):
     assert {"dashboard-effective-capability.png", "dashboard-drivers.png",
             "dashboard-burden.png"} <= {image.name for image in images}
     assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
-
-
-class Killed(BaseException):
-    """The process dying while it writes: nothing after it runs."""
-
-
-def test_an_image_interrupted_while_written_leaves_the_one_before_it_whole(folders,
-                                                                          monkeypatch):
-    folder = folders["run"].parent
-    page, figures = build_run(folder)
-    before = b"\x89PNG\r\n\x1a\n the image of an earlier --png"
-    for figure in figures:
-        (folder / f"dashboard-{panel_name(figure)}.png").write_bytes(before)
-    real_open = builtins.open
-
-    def tearing_open(file, mode="r", *args, **kwargs):
-        handle = real_open(file, mode, *args, **kwargs)
-        if "w" in mode and ".png" in str(file):
-            def half_then_killed(data: bytes) -> None:
-                type(handle).write(handle, data[:len(data) // 2])
-                handle.flush()
-                raise Killed
-            handle.write = half_then_killed
-        return handle
-    monkeypatch.setattr(builtins, "open", tearing_open)
-    monkeypatch.setattr(io, "open", tearing_open)
-    with pytest.raises(Killed):
-        write_pngs(page, figures, "dashboard")
-    monkeypatch.undo()
-    images = sorted(folder.glob("dashboard-*.png"))
-    assert len(images) == len(figures)
-    assert all(image.read_bytes() == before for image in images)
 
 
 UNIT_TEXTS = {unit.shown for unit in UNITS if unit.shown}

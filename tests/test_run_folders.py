@@ -5,7 +5,9 @@ traceback."""
 
 from __future__ import annotations
 
+import builtins
 import errno
+import io
 import json
 import os
 import shutil
@@ -21,6 +23,8 @@ import sim.experiment.backends
 import sim.experiment.folder_lock
 import sim.loader
 from sim.cli import main
+from sim.dashboards.build import build_run, find_chromium, write_pngs
+from sim.dashboards.figures import panel_name
 from sim.discovery.cases import SweepFolderError
 from sim.experiment.backends import BackendError
 from sim.experiment.folder_checks import RunFolderError
@@ -369,6 +373,42 @@ def test_output_where_nothing_can_be_written_is_one_line(capsys, out):
     status = main(["run", str(TINY), *QUICK, "--out", out])
     one_line_error(capsys, status, out.split("/")[1])
     assert not Path(out).exists()
+
+
+class Killed(BaseException):
+    """The process dying while it writes: nothing after it runs."""
+
+
+def test_an_image_interrupted_while_written_leaves_the_one_before_it_whole(tmp_path,
+                                                                          monkeypatch):
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if find_chromium() is None:
+        pytest.skip("no Chromium on this machine (Debian: apt-get install chromium)")
+    folder = tmp_path / "run"
+    assert main(["run", str(TINY), "--replications", "2", "--workers", "1", "--quiet",
+                 "--out", str(folder)]) == 0
+    page, figures = build_run(folder)
+    before = b"\x89PNG\r\n\x1a\n the image of an earlier --png"
+    for figure in figures:
+        (folder / f"dashboard-{panel_name(figure)}.png").write_bytes(before)
+    real_open = builtins.open
+
+    def tearing_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if "w" in mode and ".png" in str(file):
+            def half_then_killed(data: bytes) -> None:
+                type(handle).write(handle, data[:len(data) // 2])
+                handle.flush()
+                raise Killed
+            handle.write = half_then_killed
+        return handle
+    with monkeypatch.context() as patch, pytest.raises(Killed):
+        patch.setattr(builtins, "open", tearing_open)
+        patch.setattr(io, "open", tearing_open)
+        write_pngs(page, figures, "dashboard")
+    images = sorted(folder.glob("dashboard-*.png"))
+    assert len(images) == len(figures)
+    assert all(image.read_bytes() == before for image in images)
 
 
 def test_disk_full_stops_the_run_keeping_what_is_stored(tmp_path, capsys, monkeypatch):
