@@ -91,6 +91,9 @@ MISTAKES = {
     "table_escapes_folder": ("nations:\n  from_csv: [../elsewhere.csv]\n",
                              "bad.yaml:2:14: nations.from_csv.0: ../elsewhere.csv is "
                              "outside"),
+    "table_column_twice": ("extends: baseline.yaml\nnations:\n  from_csv: [data/twice.csv]\n",
+                           "twice.csv:1:17: column 'gdp_usd_bn' appears twice (first as "
+                           "column 2)"),
     "error_in_extended_file": ("extends: parent.yaml\n",
                                "parent.yaml:3:28: alliance.formation.min_members: Input "
                                "should be greater than or equal to 2"),
@@ -105,6 +108,8 @@ def prepare(folder: Path, kind: str) -> Path:
         write(folder.parent, "elsewhere.yaml", "metadata: {name: x}\n")
     if kind == "table_escapes_folder":
         write(folder.parent, "elsewhere.csv", "code,gdp_usd_bn,defence_pct_gdp\nAAA,1,2\n")
+    if kind == "table_column_twice":  # which of the two cells counts? neither
+        write(folder, "data/twice.csv", "code,gdp_usd_bn,gdp_usd_bn\nPOL,900,90\n")
     if kind == "error_in_extended_file":
         write(folder, "parent.yaml",
               "extends: baseline.yaml\nalliance:\n  formation: {min_members: 1}\n")

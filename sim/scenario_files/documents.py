@@ -167,6 +167,13 @@ def read_nation_table(path: Path, display: str) -> Document:
         raise ScenarioError(Problem(Location(display), "", "the table is empty")) from None
     except csv.Error as error:
         raise ScenarioError(Problem(Location(display, 1), "", f"not CSV: {error}")) from None
+    for position, name in enumerate(header):
+        if name and name in header[:position]:  # one cell of a row would silently win
+            column = 1 + sum(len(h) + 1 for h in header[:position])
+            raise ScenarioError(Problem(Location(display, 1, column), "",
+                                        f"column {name!r} appears twice (first as column "
+                                        f"{header.index(name) + 1}); a table names each "
+                                        "field once"))
     document = Document({"nations": {"members": []}})
     members = document.data["nations"]["members"]
     row_number = reader.line_num
