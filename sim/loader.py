@@ -116,8 +116,10 @@ def _expand_tables(document: Document) -> None:
     nations["from_csv"] = []
 
 
-def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Document:
-    """The scenario file with everything it extends and references, and the overrides."""
+def compose(path: str | Path, overrides: dict[str, Any] | None = None,
+            written_at: dict[str, Location] | None = None) -> Document:
+    """The scenario file with everything it extends and references, and the overrides
+    (written on the command line, or where ``written_at`` says)."""
     path = Path(path)
     problem = file_problem(path)
     if problem:
@@ -131,7 +133,7 @@ def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Docume
     overrides = overrides or {}
     early = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] != MEMBERS}
     late = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] == MEMBERS}
-    for path_ in apply_command_line(document, early):
+    for path_ in apply_command_line(document, early, written_at):
         if path_[:2] == TABLES:  # tables named on the command line resolve from here
             value = _get(document.data, path_)
             if isinstance(value, list):
@@ -139,7 +141,7 @@ def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Docume
             elif isinstance(value, str):
                 set_path(document.data, path_, str(Path(value).resolve()))
     _expand_tables(document)
-    apply_command_line(document, late)
+    apply_command_line(document, late, written_at)
     return document
 
 
@@ -150,11 +152,13 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
-                  policies: dict[str, Path] | None = None) -> Scenario:
+                  policies: dict[str, Path] | None = None,
+                  written_at: dict[str, Location] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file, with optional dotted overrides and
     nations' policies from policy files or play logs (``{"POL": Path("play.yaml")}``): a
-    scenario that can run. What runs but has no effect is a ScenarioWarning."""
-    document = compose(path, overrides)
+    scenario that can run. What runs but has no effect is a ScenarioWarning. Problems in
+    an override point at the command line, or where ``written_at`` says it was written."""
+    document = compose(path, overrides, written_at)
     for code, policy_file in (policies or {}).items():
         set_policy(document, code, Path(policy_file), _display(Path(policy_file)))
     scenario = validate(document)

@@ -268,21 +268,25 @@ def parse_dotted(dotted: str) -> Path_:
     return tuple(int(part) if _is_number(part) else part for part in dotted.split("."))
 
 
-def apply_command_line(document: Document, overrides: dict[str, Any]) -> set[Path_]:
-    """Apply ``--set`` overrides; return the concrete paths they set."""
+def apply_command_line(document: Document, overrides: dict[str, Any],
+                       written_at: dict[str, Location] | None = None) -> set[Path_]:
+    """Apply ``--set`` overrides; return the concrete paths they set. ``written_at`` says
+    where an override was written when not on the command line (an experiment's
+    ``set:``), so that its problems point there."""
     touched: set[Path_] = set()
     for dotted, value in overrides.items():
+        location = (written_at or {}).get(dotted, Location(COMMAND_LINE))
         try:
             path = set_path(document.data, parse_dotted(dotted), value)
         except KeyError as error:
             message = str(error) if isinstance(error, NoSuchItemError) else "no such parameter"
-            raise ScenarioError(Problem(Location(COMMAND_LINE), dotted, message)) from None
+            raise ScenarioError(Problem(location, dotted, message)) from None
         document._drop(path)
-        document.values[path] = Location(COMMAND_LINE)
+        document.values[path] = location
         for end in range(len(path) - 1, 0, -1):  # sections the override created
             if path[:end] in document.values:
                 break
-            document.values[path[:end]] = Location(COMMAND_LINE)
+            document.values[path[:end]] = location
         touched.add(path)
     return touched
 
