@@ -31,7 +31,7 @@ from sim.scenario_files.problems import (
     ScenarioError,
     ScenarioWarning,
 )
-from sim.scenario_files.validation import validate
+from sim.scenario_files.validation import refuse_another_kind, validate
 from sim.scenario_files.yaml_reader import file_problem
 from sim.schema import Scenario
 
@@ -62,6 +62,7 @@ def _confined(base: Path, written: str, root: Path, location: Location, field: s
 def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
     """Read a file and everything it extends, merged (the file on top)."""
     document = read_document(path, _display(path))
+    refuse_another_kind(document, Scenario, "a scenario file", ("extends",))
     tables = document.data.get("nations", {}).get("from_csv") \
         if isinstance(document.data.get("nations"), dict) else None
     if isinstance(tables, list):

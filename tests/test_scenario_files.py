@@ -249,3 +249,25 @@ def test_model_parameter_tables_are_current():
 
     document = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
     assert update_parameter_tables(document) == document
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["validate", "experiments/governance_and_trust.yaml"], "not a scenario file"),
+    (["run", "experiments/governance_and_trust.yaml"], "not a scenario file"),
+    (["run", "policies/poland_commits.yaml"], "not a scenario file"),
+    (["sweep", "baseline.yaml"], "not an experiment file"),
+    (["sensitivity", "baseline.yaml", "--method", "sobol"], "not an experiment file"),
+    (["run", "baseline.yaml", "--policy", "POL=baseline.yaml"],
+     "not a policy file or a play log"),
+    (["play", "--replay", "experiments/governance_and_trust.yaml"], "not a play log"),
+])
+def test_a_file_of_another_kind_is_one_line_saying_what_was_expected(folder, arguments,
+                                                                      expected):
+    """One mistake - the wrong file - is one line, not one per key of the file."""
+    out = ["--out", str(folder / "out")] if arguments[0] in ("run", "sweep", "sensitivity") \
+        else []
+    result = cli(*arguments, *out, cwd=folder)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f": {expected}: expected its keys among " in lines[0], lines
+    assert not (folder / "out").exists() and not (folder / "results").exists()

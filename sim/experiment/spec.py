@@ -21,7 +21,7 @@ from sim.experiment.evaluators import Evaluator, evaluator_for
 from sim.loader import apply_overrides, load_scenario
 from sim.scenario_files.documents import Document, parse_dotted, set_path
 from sim.scenario_files.problems import FieldError, Problem, ScenarioError
-from sim.scenario_files.validation import suggestion, validate_as
+from sim.scenario_files.validation import refuse_another_kind, suggestion, validate_as
 from sim.scenario_files.yaml_reader import read_located_yaml
 from sim.schema import Scenario
 from sim.schema.base import Checked
@@ -223,6 +223,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file; every problem is a ScenarioError."""
     file = Path(path)
     document = Document.from_located(read_located_yaml(file, str(path)))
+    refuse_another_kind(document, ExperimentFile, "an experiment file")
     spec = validate_as(ExperimentFile, document)
     scenario = _scenario(document, spec, file)
     evaluator = evaluator_for(spec.model, scenario)

@@ -93,6 +93,24 @@ def _readable(document: Document, problem: Problem) -> Problem:
     return problem
 
 
+def refuse_another_kind(document: Document, schema: type[BaseModel], what: str,
+                        more_keys: tuple[str, ...] = ()) -> None:
+    """A file of another kind - an experiment file given as a scenario, a scenario given
+    as a policy - is one mistake: one line saying what was expected, not one per key. A
+    file at least half of whose keys are keys of ``schema`` (or close to one: typos) is of
+    the kind."""
+    expected = [*more_keys, *schema.model_fields]
+    keys = [str(key) for key in document.data]
+    ours = [key for key in keys
+            if key in expected or difflib.get_close_matches(key, expected, cutoff=0.8)]
+    if 2 * len(ours) >= len(keys):
+        return
+    found = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+    first_key = document.where((next(iter(document.data)),), key=True)
+    raise ScenarioError(Problem(first_key, "", f"not {what}: expected its keys among "
+                                f"{', '.join(expected)}; found {found}"))
+
+
 def validate(document: Document) -> Scenario:
     return validate_as(Scenario, document)
 
