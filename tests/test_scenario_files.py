@@ -61,6 +61,10 @@ MISTAKES = {
                      "less than or equal to 0.6 (got 0.9)"),
     "missing_required": ("extends: baseline.yaml\ninjects:\n  - {target: threat}\n",
                          "bad.yaml:3:5: injects.0.step: missing required field"),
+    "misspelled_required_key": ("extends: baseline.yaml\ninjects:\n"
+                                "  - {stepp: 3, target: threat, value: 0.1}\n",
+                                "bad.yaml:3:6: injects.0.stepp: unknown key 'stepp'; did "
+                                "you mean 'step'?"),
     "duplicate_key": ("simulation:\n  steps: 40\n  steps: 41\n",
                       "bad.yaml:3:3: simulation.steps: duplicate key 'steps'"),
     "unknown_nation_in_inject": (

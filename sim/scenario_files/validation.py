@@ -15,6 +15,7 @@ from sim.scenario_files.problems import FieldError, Problem, ScenarioError
 from sim.schema import Scenario
 
 Model = TypeVar("Model", bound=BaseModel)
+SIMILAR = 0.6  # difflib's ratio from which a word is offered as "did you mean"
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -46,7 +47,7 @@ def fields_at(path: tuple[str | int, ...], schema: type[BaseModel] = Scenario) -
 
 
 def suggestion(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=SIMILAR)
     if close:
         return f"; did you mean {close[0]!r}?"
     if candidates:
@@ -111,6 +112,22 @@ def refuse_another_kind(document: Document, schema: type[BaseModel], what: str,
                                 f"{', '.join(expected)}; found {found}"))
 
 
+def _without_misspelled(errors: list[Any], schema: type[BaseModel]) -> list[Any]:
+    """A required field written with a typo is one mistake: the unknown key's "did you
+    mean" names the field, so the field's "missing required field" is left out."""
+    missing = {tuple(item["loc"]) for item in errors if item["type"] == "missing"}
+    meant = set()
+    for item in errors:
+        if item["type"] == "extra_forbidden":
+            parent, name = tuple(item["loc"][:-1]), str(item["loc"][-1])
+            close = difflib.get_close_matches(name, fields_at(parent, schema), n=1,
+                                              cutoff=SIMILAR)
+            if close and (*parent, close[0]) in missing:
+                meant.add((*parent, close[0]))
+    return [item for item in errors
+            if not (item["type"] == "missing" and tuple(item["loc"]) in meant)]
+
+
 def validate(document: Document) -> Scenario:
     return validate_as(Scenario, document)
 
@@ -121,8 +138,8 @@ def validate_as(schema: type[Model], document: Document) -> Model:
     try:
         return schema.model_validate(document.data)
     except ValidationError as error:
-        problems = [_readable(document, _problem(document, item, schema))
-                    for item in error.errors()]
+        errors = _without_misspelled(error.errors(), schema)
+        problems = [_readable(document, _problem(document, item, schema)) for item in errors]
         unique = sorted(dict.fromkeys(problems), key=lambda p: (
             p.location.file, p.location.line, p.location.column))
         raise ScenarioError(unique) from None
