@@ -98,6 +98,17 @@ MISTAKES = {
     "table_column_twice": ("extends: baseline.yaml\nnations:\n  from_csv: [data/twice.csv]\n",
                            "twice.csv:1:17: column 'gdp_usd_bn' appears twice (first as "
                            "column 2)"),
+    "table_column_misspelt": ("extends: baseline.yaml\nnations:\n  from_csv:\n"
+                              "    - data/nato_defence_expenditure_2024.csv\n"
+                              "    - data/misspelt.csv\n",
+                              "misspelt.csv:1:6: nations.members.ALB.threat_exposur: unknown "
+                              "key 'threat_exposur'; did you mean 'threat_exposure'? (the "
+                              "same in 31 more nations of this file: BEL, BGR, CAN, HRV, "
+                              "CZE, DNK, ...)"),
+    "table_without_a_required_column": (
+        "extends: baseline.yaml\nnations:\n  from_csv: [data/nation_attributes.csv]\n",
+        "nation_attributes.csv:2:1: nations.members.ALB.gdp_usd_bn: missing required field "
+        "(the same in 31 more nations of this file: BEL, BGR, CAN, HRV, CZE, DNK, ...)"),
     "error_in_extended_file": ("extends: parent.yaml\n",
                                "parent.yaml:3:28: alliance.formation.min_members: Input "
                                "should be greater than or equal to 2"),
@@ -112,6 +123,10 @@ def prepare(folder: Path, kind: str) -> Path:
         write(folder.parent, "elsewhere.yaml", "metadata: {name: x}\n")
     if kind == "table_escapes_folder":
         write(folder.parent, "elsewhere.csv", "code,gdp_usd_bn,defence_pct_gdp\nAAA,1,2\n")
+    if kind == "table_column_misspelt":  # one typo in the header, not one line per row
+        attributes = (folder / "data" / "nation_attributes.csv").read_text()
+        write(folder, "data/misspelt.csv", attributes.replace("threat_exposure",
+                                                              "threat_exposur", 1))
     if kind == "table_column_twice":  # which of the two cells counts? neither
         write(folder, "data/twice.csv", "code,gdp_usd_bn,gdp_usd_bn\nPOL,900,90\n")
     if kind == "error_in_extended_file":

@@ -142,4 +142,29 @@ def validate_as(schema: type[Model], document: Document) -> Model:
         problems = [_readable(document, _problem(document, item, schema)) for item in errors]
         unique = sorted(dict.fromkeys(problems), key=lambda p: (
             p.location.file, p.location.line, p.location.column))
-        raise ScenarioError(unique) from None
+        raise ScenarioError(_one_line_per_field_of_a_file(unique)) from None
+
+
+def _one_line_per_field_of_a_file(problems: list[Problem]) -> list[Problem]:
+    """The same problem with the same field of many nations from one file - a nations
+    table without a required column - is one mistake: one line, at the first nation,
+    naming the others."""
+    nations: dict[tuple[str, str, str], list[Problem]] = {}
+    for problem in problems:
+        parts = problem.path.split(".")
+        if parts[:2] == ["nations", "members"] and len(parts) == 4:
+            field = (problem.location.file, parts[3], problem.message)
+            nations.setdefault(field, []).append(problem)
+    kept = []
+    for problem in problems:
+        parts = problem.path.split(".")
+        same = nations.get((problem.location.file, parts[-1], problem.message), [problem]) \
+            if len(parts) == 4 else [problem]
+        if len(same) == 1:
+            kept.append(problem)
+        elif problem is same[0]:
+            others = [other.path.split(".")[2] for other in same[1:]]
+            listed = ", ".join(others[:6]) + (", ..." if len(others) > 6 else "")
+            kept.append(Problem(problem.location, problem.path, f"{problem.message} (the "
+                                f"same in {len(others)} more nations of this file: {listed})"))
+    return kept
