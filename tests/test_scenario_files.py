@@ -210,6 +210,14 @@ def test_set_on_the_command_line_reports_the_command_line(folder):
                                      "'governence'; did you mean 'governance'?")
 
 
+def test_a_set_giving_a_nation_the_code_of_another_points_at_the_command_line(folder):
+    result = cli("validate", "baseline.yaml", "--set", "nations.members.POL.code=DEU",
+                 cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("<command line>: nations.members.DEU.code: duplicate "
+                                     "nation code 'DEU': nation 10 of the list has it too")
+
+
 def test_tables_named_on_the_command_line_may_live_outside_the_folder(folder, tmp_path):
     table = tmp_path / "elsewhere.csv"
     table.write_text("code,gdp_usd_bn,defence_pct_gdp\nAAA,100,2\nBBB,50,1\n")
