@@ -175,6 +175,17 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
                 document.where(where), ".".join(map(str, where)),
                 f"quarter {inject.step} is after the horizon ({horizon} quarters); the "
                 "inject has no effect"))), stacklevel=2)
+    for row, nation in enumerate(scenario.nations.members):
+        late = [index for index, entry in enumerate(nation.policy.decisions)
+                if entry.step > horizon]
+        if late:  # one warning per nation: a play log longer than the run has many
+            where = (*MEMBERS, row, "policy", "decisions", late[0], "step")
+            steps = [nation.policy.decisions[index].step for index in late]
+            warnings.warn(ScenarioWarning(str(Problem(
+                document.where(where), f"nations.members.{nation.code}.policy.decisions."
+                f"{late[0]}.step", f"{len(late)} scripted decision(s) from quarter "
+                f"{steps[0]} are after the horizon ({horizon} quarters); they have no "
+                "effect"))), stacklevel=2)
     return scenario
 
 
