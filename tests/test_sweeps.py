@@ -156,6 +156,10 @@ MISTAKES = {
                                              "replications: 3\nset: {simulation.stepz: 4}",
                                              "experiment.yaml:5:25: simulation.stepz: "
                                              "unknown key 'stepz'; did you mean 'steps'?"),
+    "a value listed twice": ("values: [consensus, coalitions]",
+                             "values: [consensus, coalitions, consensus]",
+                             "experiment.yaml:7:37: parameters.0.values.2: 'consensus' is "
+                             "listed twice"),
     "one parameter varied by two paths": (
         "  - path: alliance.governance\n",
         "  - path: nations.members.AAA.gdp_usd_bn\n    range: [50, 150]\n"

@@ -57,6 +57,10 @@ class VariedParameter(Checked):
                                         f"{list(self.range)}")
         if self.values is not None and len(self.values) < 2:
             raise FieldError(("values",), "give at least two values")
+        for index, value in enumerate(self.values or []):
+            if any(type(earlier) is type(value) and earlier == value  # 1 is not true
+                   for earlier in self.values[:index]):  # the same points would run again
+                raise FieldError(("values", index), f"{value!r} is listed twice")
         return self
 
 
