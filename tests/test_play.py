@@ -190,6 +190,21 @@ def test_the_play_server_binds_to_loopback_by_default():
     assert args.host == "127.0.0.1"
 
 
+def test_a_plays_folder_that_is_a_file_is_refused_before_the_server_starts(tmp_path):
+    """Games are saved after every quarter: a --plays that cannot hold them would fail the
+    first save, with the game under way."""
+    from sim.cli.errors import UsageError
+    from sim.cli.play_command import app_config
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for plays in (taken, taken / "games"):
+        args = build_parser().parse_args(["play", str(BASELINE), "--nation", "POL",
+                                          "--plays", str(plays)])
+        with pytest.raises(UsageError, match=f"--plays {plays}: {taken} is not a folder"):
+            app_config(args)
+    assert taken.read_text() == "mine"
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path

@@ -149,6 +149,25 @@ MISTAKES = {
     "a word for a number": ("replications: 3", "replications: three",
                             "experiment.yaml:4:15: replications: Input should be a valid "
                             "integer"),
+    "a fixed setting out of range": ("replications: 3",
+                                     "replications: 3\nset: {simulation.steps: 0}",
+                                     "experiment.yaml:5:25: simulation.steps: Input should "
+                                     "be greater than or equal to 1"),
+    "a fixed setting that is no parameter": ("replications: 3",
+                                             "replications: 3\nset: {simulation.stepz: 4}",
+                                             "experiment.yaml:5:25: simulation.stepz: "
+                                             "unknown key 'stepz'; did you mean 'steps'?"),
+    "a value listed twice": ("values: [consensus, coalitions]",
+                             "values: [consensus, coalitions, consensus]",
+                             "experiment.yaml:7:37: parameters.0.values.2: 'consensus' is "
+                             "listed twice"),
+    "one parameter varied by two paths": (
+        "  - path: alliance.governance\n",
+        "  - path: nations.members.AAA.gdp_usd_bn\n    range: [50, 150]\n"
+        "  - path: nations.members.aaa.gdp_usd_bn\n    range: [50, 100]\n"
+        "  - path: alliance.governance\n",
+        "experiment.yaml:8:11: parameters.1.path: nations.members.aaa.gdp_usd_bn is "
+        "nations.members.AAA.gdp_usd_bn again; a parameter is varied once"),
 }
 
 
