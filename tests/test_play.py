@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,35 @@ def test_games_started_in_the_same_second_are_saved_apart(baseline, tmp_path,
     resumed = Game.resume(first.log_path)
     resumed.end_quarter()  # a resumed game goes on saving into its own folder
     assert resumed.log_path == first.log_path and resumed.quarter == 3
+
+
+def test_a_quarter_the_disk_refuses_to_save_stays_played_and_the_next_save_catches_up(
+        baseline, tmp_path):
+    """Disk full or the folder made read-only mid-game: the quarter is played and kept in
+    memory with the reason, and the next save writes the whole game."""
+    game = play(baseline, tmp_path, quarters=1)
+    folder = game.folder
+    shutil.rmtree(folder)
+    folder.write_text("")  # nothing can be written there (chmod would not stop root)
+    game.end_quarter()
+    assert game.quarter == 2 and game.unsaved == f"{folder}: File exists"
+    assert game.save() is None and game.unsaved
+    folder.unlink()  # room again
+    game.end_quarter()
+    assert game.unsaved == "" and game.log_path.parent == folder
+    log, model = replay(game.log_path)
+    assert log.quarters_played == 3
+    pd.testing.assert_frame_equal(result_tables(model)["nations"], game.tables()["nations"])
+
+
+def test_a_game_whose_plays_folder_cannot_be_made_is_kept_until_it_can(baseline, tmp_path):
+    plays = tmp_path / "plays"
+    plays.write_text("")
+    game = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=plays)
+    game.end_quarter()
+    assert game.quarter == 1 and str(plays) in game.unsaved and not game.claimed
+    plays.unlink()
+    assert game.save() == game.log_path and game.log_path.is_file()
 
 
 def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):

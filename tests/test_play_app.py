@@ -6,14 +6,17 @@ text shown as text, and the server listening on loopback only."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from sim.play.log import replay
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,6 +30,23 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 WAIT = 60_000  # ms: a guard against a hung page, not a timing expectation
 
 
+@contextlib.contextmanager
+def served(scenario: Path, plays: Path, base: Path) -> Iterator[str]:
+    """The play app on ``scenario`` (Poland, 8 quarters, seed 5) saving into ``plays``:
+    its address while it serves."""
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "play", str(scenario), "--nation", "POL",
+         "--quarters", "8", "--seed", "5", "--plays", str(plays)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=base)
+    try:
+        line = server.stdout.readline()
+        assert "http://127.0.0.1:" in line, server.stderr.read() if server.poll() else line
+        yield line.split("open ", 1)[1].split()[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """The app serving a scenario whose name and description are markup."""
@@ -37,18 +57,8 @@ def app(tmp_path_factory):
     scenario.write_text(f"extends: baseline.yaml\nmetadata:\n  name: '{HOSTILE}'\n"
                         f"  description: '{HOSTILE}<script>alert(2)</script>'\n")
     plays = base / "plays"
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "play", str(scenario), "--nation", "POL",
-         "--quarters", "8", "--seed", "5", "--plays", str(plays)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=base)
-    try:
-        line = server.stdout.readline()
-        assert "http://127.0.0.1:" in line, server.stderr.read() if server.poll() else line
-        url = line.split("open ", 1)[1].split()[0]
+    with served(scenario, plays, base) as url:
         yield {"url": url, "plays": plays, "base": base, "scenario": scenario}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def watched_page(browser, url: str):
@@ -132,6 +142,31 @@ def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
     for table in ("timeseries", "nations", "kpis", "programmes", "milestones"):
         pd.testing.assert_frame_equal(pd.read_parquet(out / f"{table}.parquet"),
                                       pd.read_parquet(logs[0].parent / f"{table}.parquet"))
+
+
+@pytest.mark.slow
+def test_a_quarter_the_disk_refuses_to_save_is_one_line_on_the_page_and_kept(browser,
+                                                                            tmp_path):
+    plays = tmp_path / "plays"
+    with served(SCENARIOS / "baseline.yaml", plays, tmp_path) as url:
+        page, seen = watched_page(browser, url)
+        go_to(page, ".new-game", "Quarter 1 of 8")
+        go_to(page, ".end-quarter", "Quarter 1 played; game saved to")
+        [folder] = plays.iterdir()
+        shutil.rmtree(folder)
+        folder.write_text("")  # nothing can be written there (chmod would not stop root)
+        go_to(page, ".end-quarter", "Quarter 2 played but could not be saved")
+        assert page.inner_text(".notice") == (
+            f"Quarter 2 played but could not be saved ({folder}: File exists); the game "
+            "is kept here and saved again with the next quarter or Save.")
+        assert "Quarter 3 of 8" in page.inner_text("body")
+        assert "Traceback" not in page.inner_text("body")
+        folder.unlink()  # room again: the next save writes the whole game
+        go_to(page, ".end-quarter", "Quarter 3 played; game saved to")
+        page.close()
+    assert seen["errors"] == []
+    log, _ = replay(folder / "play.yaml")
+    assert log.quarters_played == 3
 
 
 @pytest.mark.slow

@@ -240,18 +240,29 @@ def Coalition(current: Game, version: int) -> None:
                               on_click=lambda: (current.propose("", []), changed()))
 
 
+def not_saved(current: Game) -> str:
+    return (f"could not be saved ({current.unsaved}); the game is kept here and saved "
+            "again with the next quarter or Save.")
+
+
 def end_quarter(current: Game) -> None:
     try:
         current.end_quarter()
     except ValueError as error:  # a decision out of its bounds
         changed(f"Not played: {error}")
         return
-    changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
+    if current.unsaved:
+        changed(f"Quarter {current.quarter} played but {not_saved(current)}")
+    else:
+        changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
 
 
 def save(current: Game) -> None:
     path = current.save()
-    changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
+    if current.unsaved:
+        changed(f"The game {not_saved(current)}")
+    else:
+        changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
 
 
 @solara.component
@@ -318,7 +329,12 @@ def Debrief(current: Game, version: int) -> None:
     Figures([style(figure, f"{current.nation} capability: your game and the default",
                    "capability units")])
     with solara.Card("Was it skill or luck?"), solara.Column():
-        solara.Text(f"The game is saved in {current.log_path}. Test your strategy over many "
+        if current.unsaved:
+            solara.Text(f"The game could not be saved ({current.unsaved}); it is kept "
+                        "here until Save succeeds.", style={"color": "#b45f06"})
+            solara.Button("Save", on_click=lambda: save(current), classes=["save-game"])
+        where = "Once saved, the game is in" if current.unsaved else "The game is saved in"
+        solara.Text(f"{where} {current.log_path}. Test your strategy over many "
                     "futures on common random numbers (after the last quarter played your "
                     "decisions hold):")
         solara.Text(f"python3 run.py compare {current.scenario_path} --policy "

@@ -33,7 +33,7 @@ from sim.schema import Scenario
 from sim.schema.play import PlayLog
 from sim.schema.policy import DecisionFields, NationPolicy, PolicyEntry
 from sim.schema.scenario import check_policy
-from sim.writers import config_hash, write_parquet
+from sim.writers import config_hash, describe_os_error, write_parquet
 
 PLAYS = Path("results") / "plays"
 PATHWAYS = [pathway.label for pathway in Pathway]
@@ -114,6 +114,7 @@ class Game:
     undo_stack: list[dict[str, Any]] = field(default_factory=list)
     news: dict[int, list[str]] = field(default_factory=dict)  # quarter -> what happened
     claimed: bool = False  # whether ``folder`` is this game's (made by its first save)
+    unsaved: str = ""  # why the last save failed; "" when the saved log is the game so far
 
     def __post_init__(self) -> None:
         self.nation = self.nation.upper()
@@ -247,7 +248,8 @@ class Game:
         return PolicyEntry(step=self.quarter + 1, **{**self.pending, "allocation": allocation})
 
     def end_quarter(self) -> None:
-        """Play this turn's decisions: the model advances one quarter, the log is saved."""
+        """Play this turn's decisions: the model advances one quarter, the log is saved
+        (if the disk refuses, the quarter stays played: see ``save``)."""
         if self.over:
             raise RuntimeError("the game is over")
         self._play(self.entry())
@@ -278,15 +280,22 @@ class Game:
 
     def save(self) -> Path | None:
         """Write the log and the game's tables so far (each file atomically); None before
-        the first quarter has been played."""
+        the first quarter has been played, or when the disk refused (full, read-only):
+        then ``unsaved`` says why and the game goes on in memory - the log is the whole
+        game, so the next save that succeeds catches up."""
         if not self.entries:
             return None
-        if not self.claimed:
-            self.folder = new_folder(self.folder)
-            self.claimed = True
-        for name, table in self.tables().items():
-            write_parquet(self.folder / f"{name}.parquet", table)
-        play_log.write_log(self.log(), self.log_path)
+        try:
+            if not self.claimed:
+                self.folder = new_folder(self.folder)
+                self.claimed = True
+            for name, table in self.tables().items():
+                write_parquet(self.folder / f"{name}.parquet", table)
+            play_log.write_log(self.log(), self.log_path)
+        except OSError as error:
+            self.unsaved = describe_os_error(error)
+            return None
+        self.unsaved = ""
         return self.log_path
 
     def tables(self) -> dict[str, pd.DataFrame]:
