@@ -5,6 +5,7 @@ function's analytic values along the model's own path, and one-line errors."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,8 @@ from sim.experiment.backends import Backend
 from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
 from sim.experiment.seeds import replication_seed
-from sim.experiment.spec import experiment_json_schema_text, load_experiment
+from sim.experiment.sensitivity import stability_warnings
+from sim.experiment.spec import SAMPLES, experiment_json_schema_text, load_experiment
 from sim.experiment.store import RunFolder
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
@@ -319,6 +321,30 @@ def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, 
             assert abs(row["value"] - value) < TOLERANCE, (index, name, row["value"])
             assert row["ci_low"] - 0.01 <= value <= row["ci_high"] + 0.01
     assert (out / "sensitivity.html").is_file()
+
+
+def advised_samples(warning: str) -> int | None:
+    found = re.search(r"raise --samples \(to (?:about )?(\d+)", warning)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize(("method", "samples", "half_width"), [
+    ("sobol", 2, 13756.0),  # final_capability with --samples 2: +/-13756 asked for 2**38
+    ("sobol", 16, 0.2), ("morris", 600_000, 5.0), ("morris", 1_000_000, 5.0)])
+def test_the_samples_advised_are_ones_samples_accepts_or_it_says_what_else(
+        method, samples, half_width):
+    index = "ST" if method == "sobol" else "mu_star"
+    indices = pd.DataFrame({"kpi": "k", "parameter": ["a", "b"], "index": index,
+                            "value": [0.5, 0.4], "ci_low": [0.5 - half_width, 0.3],
+                            "ci_high": [0.5 + half_width, 0.5]})
+    [warning] = stability_warnings(method, indices, samples, points=samples * 4)
+    advised = advised_samples(warning)
+    if advised is None:
+        assert "raise the replications" in warning
+    else:
+        assert samples < advised <= SAMPLES[1]
+    if samples == 2:  # far beyond what the option accepts: said so, with what to do
+        assert advised is None and "--method morris" in warning
 
 
 def test_too_few_sobol_samples_warn_and_the_check_prints_analytic_values(tmp_path, capsys):
