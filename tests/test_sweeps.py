@@ -163,6 +163,18 @@ MISTAKES = {
                              "values: [consensus, coalitions, consensus]",
                              "experiment.yaml:7:37: parameters.0.values.2: 'consensus' is "
                              "listed twice"),
+    "an integer range holding one whole number": (
+        "    values: [consensus, coalitions]\n",
+        "    values: [consensus, coalitions]\n  - path: alliance.formation.min_members\n"
+        "    range: [2.5, 3.2]\n",
+        "experiment.yaml:9:12: parameters.1.range: alliance.formation.min_members takes "
+        "whole numbers and [2.5, 3.2] holds only one; expected a range with at least two"),
+    "an integer range holding no whole number": (
+        "    values: [consensus, coalitions]\n",
+        "    values: [consensus, coalitions]\n  - path: alliance.formation.min_members\n"
+        "    range: [2.5, 2.7]\n",
+        "experiment.yaml:9:12: parameters.1.range: alliance.formation.min_members takes "
+        "whole numbers and [2.5, 2.7] holds none; expected"),
     "one parameter varied by two paths": (
         "  - path: alliance.governance\n",
         "  - path: nations.members.AAA.gdp_usd_bn\n    range: [50, 150]\n"
@@ -217,6 +229,14 @@ def test_integer_parameters_stay_integers_from_design_to_table(tmp_path):
     kpis = pd.read_parquet(out / "kpis.parquet")
     assert kpis["alliance.formation.min_members"].dtype == "int64"
     assert sorted(kpis["alliance.formation.min_members"].unique()) == [2, 3, 4]
+
+
+def test_an_integer_range_varies_the_whole_numbers_within_it(tmp_path):
+    file = write(tmp_path, TINY_EXPERIMENT.replace(
+        "    values: [consensus, coalitions]", "    values: [consensus, coalitions]\n"
+        "  - path: alliance.formation.min_members\n    range: [2.5, 4.5]"))
+    factor = load_experiment(file).factors[1]
+    assert sorted(set(factor.scale(np.linspace(0, 1, 11)))) == [3, 4]  # 2 is outside
 
 
 def test_replication_k_of_every_point_runs_on_the_seeds_of_replication_k(tiny_experiment,

@@ -195,6 +195,14 @@ def _factor(document: Document, index: int, item: VariedParameter, evaluator: Ev
         if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
             raise _fail(document, (*where, "path"), "the schema declares no full range "
                         "for this parameter; give range: [low, high] or values")
+        if declared.integer:  # the design varies the whole numbers within the range
+            whole = math.floor(high) - math.ceil(low) + 1
+            if whole < 2:
+                raise _fail(document, (*where, "range" if item.range else "path"),
+                            f"{item.path} takes whole numbers and [{low:g}, {high:g}] "
+                            f"holds {'only one' if whole == 1 else 'none'}; expected a "
+                            "range with at least two, so that it varies")
+            low, high = math.ceil(low), math.floor(high)
         factor = Factor(item.path, low=float(low), high=float(high),
                         integer=declared.integer)
     if scenario is not None:  # the extremes must make valid scenarios
