@@ -291,6 +291,11 @@ decisions:
     ("kind: scripted\ndecisions:\n  - step: 2\n    propose: {area: naval, partners: [XXX]}\n",
      "policy.yaml:4:39: nations.members.POL.policy.decisions.0.propose.partners.0: 'XXX' is "
      "not another nation of the scenario"),
+    ("kind: scripted\nrules:\n  - when: \"threat > 0.7\"\n    then:\n"
+     "      defence_pct_gdp: 5.0\n",  # one mistake: a rule written as if/then
+     "policy.yaml:3:11: rules.0.when: expected conditions as a mapping, e.g. when: "
+     "{threat: {above: 0.7}}, not an expression (got 'threat > 0.7'); the decisions go "
+     "beside when:, not under then:"),
 ])
 def test_a_bad_policy_file_is_one_line_naming_file_line_and_field(tmp_path, text, message):
     policy = write(tmp_path / "policy.yaml", text)
