@@ -291,6 +291,12 @@ decisions:
     ("kind: scripted\ndecisions:\n  - step: 2\n    propose: {area: naval, partners: [XXX]}\n",
      "policy.yaml:4:39: nations.members.POL.policy.decisions.0.propose.partners.0: 'XXX' is "
      "not another nation of the scenario"),
+    (POLICY.replace("national", "nationl"),  # a typo in a split keyed by area name
+     "policy.yaml:6:15: decisions.0.allocation.naval.nationl: unknown key 'nationl'; did "
+     "you mean 'national'?"),
+    ("kind: scripted\nrules:\n  - when: {threat: {abov: 0.7}}\n    defence_pct_gdp: 5\n",
+     "policy.yaml:3:21: rules.0.when.threat.abov: unknown key 'abov'; did you mean "
+     "'above'?"),
     ("kind: scripted\nrules:\n  - when: \"threat > 0.7\"\n    then:\n"
      "      defence_pct_gdp: 5.0\n",  # one mistake: a rule written as if/then
      "policy.yaml:3:11: rules.0.when: expected conditions as a mapping, e.g. when: "

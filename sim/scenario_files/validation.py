@@ -31,18 +31,31 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _keyed_by_name(annotation: Any) -> bool:
+    """Whether an annotation like ``dict[str, Split]`` or ``dict[...] | None`` is a
+    mapping whose keys are names (an area's, a driver's) rather than fields."""
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return True
+    return origin in (typing.Union, types.UnionType) and any(
+        _keyed_by_name(argument) for argument in typing.get_args(annotation))
+
+
 def fields_at(path: tuple[str | int, ...], schema: type[BaseModel] = Scenario) -> list[str]:
     """Names of the fields allowed at ``path`` (a mapping in the schema)."""
     model: type[BaseModel] | None = schema
+    name_next = False  # the part after a field keyed by name is a name, not a field
     for part in path:
         if model is None:
             return []
-        if isinstance(part, int):
+        if isinstance(part, int) or name_next:
+            name_next = False
             continue
         field = model.model_fields.get(str(part))
         if field is None:
             return []
         model = _inner_model(field.annotation)
+        name_next = _keyed_by_name(field.annotation)
     return list(model.model_fields) if model is not None else []
 
 
