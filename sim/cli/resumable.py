@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sim.cli.invocation import invocation
 from sim.experiment.interrupts import signal_number
-from sim.writers import describe_os_error
+from sim.storage_errors import describe_os_error
 
 if TYPE_CHECKING:
     from sim.experiment.runner import Outcome

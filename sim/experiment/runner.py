@@ -33,13 +33,8 @@ from sim.experiment.store import TABLES, RunFolder
 from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
-from sim.writers import (
-    build_manifest,
-    code_hash,
-    config_hash,
-    describe_os_error,
-    write_csv,
-)
+from sim.storage_errors import describe_os_error
+from sim.writers import build_manifest, code_hash, config_hash, write_csv
 from sim.writers.atomic import AtomicParquetWriter
 
 Replicate = Callable[[Scenario, Any], dict[str, pd.DataFrame]]

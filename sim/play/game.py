@@ -33,7 +33,8 @@ from sim.schema import Scenario
 from sim.schema.play import PlayLog
 from sim.schema.policy import DecisionFields, NationPolicy, PolicyEntry
 from sim.schema.scenario import check_policy
-from sim.writers import config_hash, describe_os_error, write_parquet
+from sim.storage_errors import describe_os_error
+from sim.writers import config_hash, write_parquet
 
 PLAYS = Path("results") / "plays"
 PATHWAYS = [pathway.label for pathway in Pathway]

@@ -8,9 +8,7 @@ from sim.writers.atomic import (
     write_parquet,
 )
 from sim.writers.csv_cells import write_csv
-from sim.writers.failures import describe_os_error
 from sim.writers.manifest import build_manifest, code_hash, config_hash, write_manifest
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "build_manifest", "code_hash",
-           "config_hash", "describe_os_error", "write_arrow", "write_csv", "write_manifest",
-           "write_parquet"]
+           "config_hash", "write_arrow", "write_csv", "write_manifest", "write_parquet"]

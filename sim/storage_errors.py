@@ -1,5 +1,6 @@
 """How a failure of the file system reads in one line, wherever it is reported (the
-command line, the play page)."""
+command line, sweeps, the play page). Standalone and light: the command line imports it
+before any numerical library."""
 
 from __future__ import annotations
 
