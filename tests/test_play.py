@@ -113,6 +113,21 @@ def test_undo_takes_back_this_turns_changes_one_at_a_time(baseline, tmp_path):
     assert not game.undo()
 
 
+def test_a_control_given_what_is_not_a_number_keeps_its_value_and_the_quarter_plays(
+        baseline, tmp_path):
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=2, plays=tmp_path)
+    before = game.pending["resilience_pct_gdp"]
+    for typed in ("nan", "abc", ""):
+        with pytest.raises(ValueError, match="resilience pct gdp must be a number from 0 "
+                           "to 3 % of GDP; it stays"):
+            game.set_number("resilience_pct_gdp", typed)
+    assert game.pending["resilience_pct_gdp"] == before and not game.undo_stack
+    game.set_number("resilience_pct_gdp", " 9 ")  # a number beyond the range: held in it
+    assert game.pending["resilience_pct_gdp"] == 3.0
+    game.end_quarter()
+    assert game.quarter == 1
+
+
 def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     game = play(baseline, tmp_path, quarters=2)
     resumed = Game.resume(game.log_path)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from tests.conftest import ROOT, SCENARIOS
 
@@ -132,6 +133,34 @@ def test_a_person_plays_four_quarters_saves_reloads_and_resumes(browser, app):
     for table in ("timeseries", "nations", "kpis", "programmes", "milestones"):
         pd.testing.assert_frame_equal(pd.read_parquet(out / f"{table}.parquet"),
                                       pd.read_parquet(logs[0].parent / f"{table}.parquet"))
+
+
+@pytest.mark.slow
+def test_nan_typed_in_a_control_is_refused_in_one_line_and_the_quarter_still_plays(
+        browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    control = page.locator(".control-resilience_pct_gdp input")
+    advised = control.input_value()
+    control.fill("nan")
+    control.press("Enter")
+    page.wait_for_selector("text=Not set: resilience pct gdp must be a number", timeout=WAIT)
+    page.wait_for_function("() => document.querySelector("
+                           "'.control-resilience_pct_gdp input').value !== 'nan'")
+    assert control.input_value() == advised  # the field shows the decision it keeps
+    clamped = page.locator(".control-defence_pct_gdp input")
+    clamped.fill("-5")
+    clamped.press("Enter")
+    page.wait_for_function("() => document.querySelector("
+                           "'.control-defence_pct_gdp input').value === '0.5'")  # held at its end
+    page.click(".end-quarter")
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    saved = page.inner_text(".notice").split("game saved to ", 1)[1].rstrip(".")
+    played = yaml.safe_load(Path(saved).read_text())["policy"]["decisions"][0]
+    assert played["resilience_pct_gdp"] == float(advised)  # the value the field held
+    page.close()
+    assert seen["errors"] == []
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from sim.loader import ScenarioError, load_scenario
 from sim.outputs import TIMESERIES
 from sim.play import briefing, server
 from sim.play.explorer import Explorer, current_value, sliders
-from sim.play.game import PATHWAYS, Game, controls
+from sim.play.game import PATHWAYS, Control, Game, controls
 from sim.play.log import LOG_NAME
 from sim.results import RunResults
 
@@ -175,15 +175,35 @@ def StartPanel() -> None:
 
 # ---------------------------------------------------------------------- a turn
 @solara.component
+def NumberControl(current: Game, control: Control, version: int) -> None:
+    """A number decision typed as text and parsed by the game (Solara's InputFloat takes
+    "nan" as a number and, as nan never equals itself, renders again without end). The
+    field always shows the decision as held: a number beyond the range at its end, and
+    after a refusal the value kept."""
+    held = str(current.pending[control.name])
+    text = solara.use_reactive(held)
+
+    def typed(new: str) -> None:
+        if new == str(current.pending[control.name]):  # the field set back to the decision
+            return
+        try:
+            current.set_number(control.name, new)
+        except ValueError as error:  # not a number
+            changed(f"Not set: {error}.")
+        else:
+            changed()
+        text.set(str(current.pending[control.name]))
+
+    solara.InputText(f"{briefing.words(control.name)} ({control.unit})", value=text,
+                     on_value=typed, continuous_update=False,
+                     classes=[f"control-{control.name}"])
+
+
+@solara.component
 def Decisions(current: Game, version: int) -> None:
     pending = current.pending
     for control in controls():
-        solara.InputFloat(
-            f"{briefing.words(control.name)} ({control.unit})",
-            value=pending[control.name], continuous_update=False,
-            on_value=lambda value, name=control.name: (
-                current.set_number(name, value if value is not None else 0.0), changed()),
-            classes=[f"control-{control.name}"])
+        NumberControl(current, control, version)
         solara.Text(f"{control.description} Range {control.low:g} to {control.high:g} "
                     f"{control.unit}.", style={"color": "#555", "font-size": "0.85em"})
     solara.Text("Split of each area's procurement budget (% of the area's budget; "
