@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,3 +319,13 @@ def test_the_explorers_charts_show_the_live_run_on_dates_and_travel_as_plain_jso
     median = next(trace for trace in panels[0].data if trace.name == "this run"
                   and trace.fill is None)
     assert list(median.x) == ["2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01"]
+
+
+@pytest.mark.parametrize(("seed", "message"), [
+    (-1, "seed: Input should be greater than or equal to 0 (got -1)"),
+    (2**64, "seed: Input should be less than or equal to 9223372036854775807"),
+    (None, "seed: Input should be a valid integer (got None)")])
+def test_the_explorer_refuses_a_seed_the_schema_does_not_allow_in_one_line(
+        baseline, seed, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Explorer(baseline, seed)

@@ -184,6 +184,26 @@ def test_the_explorer_steps_one_run_live(browser, app):
     assert outside_loopback(seen["requests"], app["url"]) == []
 
 
+@pytest.mark.slow
+def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes_on(
+        browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".nav-explore", "Quarter 0 of 40")
+    page.click(".step")
+    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    seed = page.get_by_label("seed")
+    seed.fill("-1")
+    seed.press("Enter")
+    page.click(".apply-reset")
+    page.wait_for_selector("text=Not applied: seed: Input should be greater than or equal "
+                           "to 0 (got -1).", timeout=WAIT)
+    assert "Traceback" not in page.inner_text("body")
+    page.click(".step")  # the run it had goes on
+    page.wait_for_selector("text=Quarter 2 of 40", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
+
+
 def test_the_server_listens_on_the_loopback_address_only(app):
     port = int(app["url"].rstrip("/").rsplit(":", 1)[1])
     table = Path("/proc/net/tcp")

@@ -402,6 +402,7 @@ def ExplorerPage() -> None:
     current = explorer.value
     values = solara.use_reactive(cast(dict[str, Any], {}))
     seed = solara.use_reactive(settings.seed)
+    refused = solara.use_reactive("")  # why the last Apply was refused
 
     def play_loop() -> None:  # as Mesa's SolaraViz plays: a task stepping while playing
         while playing.value and not current.done:
@@ -413,8 +414,13 @@ def ExplorerPage() -> None:
 
     def apply() -> None:
         playing.value = False
-        with EXPLORER_LOCK:
-            explorer.value = Explorer(current.scenario, seed.value, dict(values.value))
+        try:
+            with EXPLORER_LOCK:
+                explorer.value = Explorer(current.scenario, seed.value, dict(values.value))
+        except ValueError as error:  # a seed the schema does not allow
+            refused.value = f"Not applied: {error}."
+            return
+        refused.value = ""
         explorer_revision.value += 1
 
     with solara.Columns([1, 3]):
@@ -438,6 +444,9 @@ def ExplorerPage() -> None:
                             style={"color": "#555", "font-size": "0.8em"})
             solara.InputInt("seed", value=seed)
             solara.Button("Apply and reset", on_click=apply, classes=["apply-reset"])
+            # Always present (as the play page's notice): nothing above it is rebuilt.
+            solara.Text(refused.value or "\u00a0", classes=["explorer-notice"],
+                        style={"color": "#b45f06"})
         with solara.Column():
             with solara.Row():
                 solara.Button("Step", on_click=explorer_step, disabled=current.done,
