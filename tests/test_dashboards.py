@@ -113,6 +113,24 @@ def test_dashboard_loads_cleanly_and_every_panel_holds_data(browser, folders, na
     assert empty == []
 
 
+@pytest.mark.parametrize("name", ["run", "compare", "stored"])
+def test_every_panels_title_and_subtitle_fit_inside_the_panel(browser, folders, name):
+    """Plotly does not wrap titles: a line longer than the panel is cut off at its edge
+    (a comparison's names make some subtitles long)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(folders[name].resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .flatMap(d => {
+            const box = d.getBoundingClientRect();
+            return [...d.querySelectorAll('.gtitle')]
+                .filter(t => t.getBoundingClientRect().right > box.right + 1)
+                .map(t => d.id + ': ' + t.textContent);
+        })""")
+    page.close()
+    assert overflowing == []
+
+
 def test_scenario_text_is_shown_as_text_not_markup(browser, folders):
     seen = open_page(browser, folders["hostile"])
     assert HOSTILE in seen["text"]
