@@ -321,6 +321,22 @@ def test_the_explorers_charts_show_the_live_run_on_dates_and_travel_as_plain_jso
     assert list(median.x) == ["2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01"]
 
 
+def test_the_play_pages_charts_run_on_calendar_dates(baseline, tmp_path):
+    """Time on the play page's charts as on the dashboards: dates, a tick a year - not
+    step numbers with ticks at half quarters."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    game.end_quarter()
+    for figure in solara_app.history_figures(game):
+        json.dumps(figure.to_plotly_json())  # plain JSON for the widgets
+        assert figure.layout.xaxis.type == "date" and figure.layout.xaxis.title.text == \
+            "quarter"
+        for trace in figure.data:
+            assert list(trace.x) == ["2024-10-01", "2025-01-01", "2025-04-01"]
+            assert list(trace.text) == ["2024 Q4", "2025 Q1", "2025 Q2"]
+
+
 @pytest.mark.parametrize(("seed", "message"), [
     (-1, "seed: Input should be greater than or equal to 0 (got -1)"),
     (2**64, "seed: Input should be less than or equal to 9223372036854775807"),
