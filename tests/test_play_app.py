@@ -204,6 +204,20 @@ def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes
     assert seen["errors"] == []
 
 
+@pytest.mark.slow
+def test_apply_and_reset_starts_the_run_again_and_the_app_goes_on(browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".nav-explore", "Quarter 0 of 40")
+    page.click(".step")
+    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    page.click(".apply-reset")  # the seed and sliders as they are: a new run from quarter 0
+    page.wait_for_selector("text=Quarter 0 of 40", timeout=WAIT)
+    page.click(".step")
+    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
+
+
 def test_the_server_listens_on_the_loopback_address_only(app):
     port = int(app["url"].rstrip("/").rsplit(":", 1)[1])
     table = Path("/proc/net/tcp")

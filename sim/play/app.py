@@ -429,12 +429,15 @@ def ExplorerPage() -> None:
     def apply() -> None:
         playing.value = False
         try:
-            with EXPLORER_LOCK:
-                explorer.value = Explorer(current.scenario, seed.value, dict(values.value))
+            fresh = Explorer(current.scenario, seed.value, dict(values.value))
         except ValueError as error:  # a seed the schema does not allow
             refused.value = f"Not applied: {error}."
             return
         refused.value = ""
+        # Not under EXPLORER_LOCK: setting the value renders the page at once, in this
+        # thread, and the page takes the lock to read the run (a lock held here hung the
+        # server).
+        explorer.value = fresh
         explorer_revision.value += 1
 
     with solara.Columns([1, 3]):
