@@ -184,13 +184,19 @@ def test_the_explorer_steps_one_run_live(browser, app):
     assert outside_loopback(seen["requests"], app["url"]) == []
 
 
-@pytest.mark.slow
-def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes_on(
-        browser, app):
+def explorer_after_one_step(browser, app):
+    """A new session on the explorer page, its run stepped to quarter 1."""
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".nav-explore", "Quarter 0 of 40")
     page.click(".step")
     page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    return page, seen
+
+
+@pytest.mark.slow
+def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes_on(
+        browser, app):
+    page, seen = explorer_after_one_step(browser, app)
     seed = page.get_by_label("seed")
     seed.fill("-1")
     seed.press("Enter")
@@ -206,10 +212,7 @@ def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes
 
 @pytest.mark.slow
 def test_apply_and_reset_starts_the_run_again_and_the_app_goes_on(browser, app):
-    page, seen = watched_page(browser, app["url"])
-    go_to(page, ".nav-explore", "Quarter 0 of 40")
-    page.click(".step")
-    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    page, seen = explorer_after_one_step(browser, app)
     page.click(".apply-reset")  # the seed and sliders as they are: a new run from quarter 0
     page.wait_for_selector("text=Quarter 0 of 40", timeout=WAIT)
     page.click(".step")
