@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,21 @@ def test_a_game_whose_plays_folder_cannot_be_made_is_kept_until_it_can(baseline,
     assert game.quarter == 1 and str(plays) in game.unsaved and not game.claimed
     plays.unlink()
     assert game.save() == game.log_path and game.log_path.is_file()
+
+
+def test_a_control_given_what_is_not_a_number_keeps_its_value_and_the_quarter_plays(
+        baseline, tmp_path):
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=2, plays=tmp_path)
+    before = game.pending["resilience_pct_gdp"]
+    for typed in ("nan", "abc", ""):
+        with pytest.raises(ValueError, match="resilience pct gdp must be a number from 0 "
+                           "to 3 % of GDP; it stays"):
+            game.set_number("resilience_pct_gdp", typed)
+    assert game.pending["resilience_pct_gdp"] == before and not game.undo_stack
+    game.set_number("resilience_pct_gdp", " 9 ")  # a number beyond the range: held in it
+    assert game.pending["resilience_pct_gdp"] == 3.0
+    game.end_quarter()
+    assert game.quarter == 1
 
 
 def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
@@ -379,3 +395,29 @@ def test_the_explorers_charts_show_the_live_run_on_dates_and_travel_as_plain_jso
     median = next(trace for trace in panels[0].data if trace.name == "this run"
                   and trace.fill is None)
     assert list(median.x) == ["2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01"]
+
+
+def test_the_play_pages_charts_run_on_calendar_dates(baseline, tmp_path):
+    """Time on the play page's charts as on the dashboards: dates, a tick a year - not
+    step numbers with ticks at half quarters."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    game.end_quarter()
+    for figure in solara_app.history_figures(game):
+        json.dumps(figure.to_plotly_json())  # plain JSON for the widgets
+        assert figure.layout.xaxis.type == "date" and figure.layout.xaxis.title.text == \
+            "quarter"
+        for trace in figure.data:
+            assert list(trace.x) == ["2024-10-01", "2025-01-01", "2025-04-01"]
+            assert list(trace.text) == ["2024 Q4", "2025 Q1", "2025 Q2"]
+
+
+@pytest.mark.parametrize(("seed", "message"), [
+    (-1, "seed: Input should be greater than or equal to 0 (got -1)"),
+    (2**64, "seed: Input should be less than or equal to 9223372036854775807"),
+    (None, "seed: Input should be a valid integer (got None)")])
+def test_the_explorer_refuses_a_seed_the_schema_does_not_allow_in_one_line(
+        baseline, seed, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Explorer(baseline, seed)

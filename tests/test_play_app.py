@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from sim.play.log import replay
 from tests.conftest import ROOT, SCENARIOS
@@ -170,6 +171,34 @@ def test_a_quarter_the_disk_refuses_to_save_is_one_line_on_the_page_and_kept(bro
 
 
 @pytest.mark.slow
+def test_nan_typed_in_a_control_is_refused_in_one_line_and_the_quarter_still_plays(
+        browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    control = page.locator(".control-resilience_pct_gdp input")
+    advised = control.input_value()
+    control.fill("nan")
+    control.press("Enter")
+    page.wait_for_selector("text=Not set: resilience pct gdp must be a number", timeout=WAIT)
+    page.wait_for_function("() => document.querySelector("
+                           "'.control-resilience_pct_gdp input').value !== 'nan'")
+    assert control.input_value() == advised  # the field shows the decision it keeps
+    clamped = page.locator(".control-defence_pct_gdp input")
+    clamped.fill("-5")
+    clamped.press("Enter")
+    page.wait_for_function("() => document.querySelector("
+                           "'.control-defence_pct_gdp input').value === '0.5'")  # held at its end
+    page.click(".end-quarter")
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    saved = page.inner_text(".notice").split("game saved to ", 1)[1].rstrip(".")
+    played = yaml.safe_load(Path(saved).read_text())["policy"]["decisions"][0]
+    assert played["resilience_pct_gdp"] == float(advised)  # the value the field held
+    page.close()
+    assert seen["errors"] == []
+
+
+@pytest.mark.slow
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".nav-explore", "Quarter 0 of 40")
@@ -188,6 +217,43 @@ def test_the_explorer_steps_one_run_live(browser, app):
     page.close()
     assert seen["errors"] == []
     assert outside_loopback(seen["requests"], app["url"]) == []
+
+
+def explorer_after_one_step(browser, app):
+    """A new session on the explorer page, its run stepped to quarter 1."""
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".nav-explore", "Quarter 0 of 40")
+    page.click(".step")
+    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    return page, seen
+
+
+@pytest.mark.slow
+def test_a_negative_seed_in_the_explorer_is_refused_in_one_line_and_the_run_goes_on(
+        browser, app):
+    page, seen = explorer_after_one_step(browser, app)
+    seed = page.get_by_label("seed")
+    seed.fill("-1")
+    seed.press("Enter")
+    page.click(".apply-reset")
+    page.wait_for_selector("text=Not applied: seed: Input should be greater than or equal "
+                           "to 0 (got -1).", timeout=WAIT)
+    assert "Traceback" not in page.inner_text("body")
+    page.click(".step")  # the run it had goes on
+    page.wait_for_selector("text=Quarter 2 of 40", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
+
+
+@pytest.mark.slow
+def test_apply_and_reset_starts_the_run_again_and_the_app_goes_on(browser, app):
+    page, seen = explorer_after_one_step(browser, app)
+    page.click(".apply-reset")  # the seed and sliders as they are: a new run from quarter 0
+    page.wait_for_selector("text=Quarter 0 of 40", timeout=WAIT)
+    page.click(".step")
+    page.wait_for_selector("text=Quarter 1 of 40", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
 
 
 def test_the_server_listens_on_the_loopback_address_only(app):

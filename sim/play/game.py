@@ -11,6 +11,7 @@ so the log written after every quarter replays the game to identical tables
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -207,12 +208,23 @@ class Game:
         self.undo_stack.append(copy.deepcopy(self.pending))
         return self.pending
 
-    def set_number(self, name: str, value: float) -> None:
-        """Set a number decision (a Control's name)."""
+    def set_number(self, name: str, value: float | str) -> None:
+        """Set a number decision (a Control's name) from a number or the text typed in its
+        field, held within the control's range; a ValueError, and nothing changed, for what
+        is not a number ("abc", or "nan": it cannot be held within a range, and the log
+        refuses it)."""
         control = next((c for c in controls() if c.name == name), None)
         if control is None:
             raise KeyError(name)
-        self._edit()[name] = round(min(max(float(value), control.low), control.high), 3)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if math.isnan(number):
+            raise ValueError(f"{briefing.words(name)} must be a number from "
+                             f"{control.low:g} to {control.high:g} {control.unit}; it stays "
+                             f"{self.pending[name]:g}")
+        self._edit()[name] = round(min(max(number, control.low), control.high), 3)
 
     def set_share(self, area: str, pathway: str, percent: int) -> None:
         """Set a cooperative pathway's share of an area's budget (whole %); national
