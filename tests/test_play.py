@@ -23,7 +23,7 @@ from sim.loader import load_scenario
 from sim.model import AllianceModel
 from sim.play.explorer import MAIN_PARAMETERS, Explorer, sliders
 from sim.play.game import Game, controls, whole_percents
-from sim.play.log import replay
+from sim.play.log import read_log, replay
 from sim.policies import Decisions
 from sim.policies.scripted import SCALAR_DECISIONS
 from sim.results.tables import result_tables
@@ -156,6 +156,19 @@ def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     resumed.end_quarter()
     game.end_quarter()
     pd.testing.assert_frame_equal(resumed.tables()["nations"], game.tables()["nations"])
+
+
+def test_a_game_ended_early_is_saved_ended_and_resumes_at_its_debrief(baseline, tmp_path):
+    game = play(baseline, tmp_path, quarters=2)  # a game of 8 quarters
+    path = game.end_now()
+    assert read_log(path).quarters == 2
+    resumed = Game.resume(path)
+    assert resumed.over and resumed.quarter == 2
+    with pytest.raises(RuntimeError, match="the game is over"):
+        resumed.end_quarter()
+    unplayed = Game.start(baseline, str(BASELINE), "POL", 11, quarters=8, plays=tmp_path)
+    with pytest.raises(RuntimeError, match="no quarter has been played"):
+        unplayed.end_now()
 
 
 def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline, tmp_path):

@@ -164,6 +164,33 @@ def test_nan_typed_in_a_control_is_refused_in_one_line_and_the_quarter_still_pla
 
 
 @pytest.mark.slow
+def test_a_game_ended_early_reloads_and_resumes_at_its_debrief(browser, app):
+    earlier = set(app["plays"].glob("*/play.yaml"))
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    page.click(".end-quarter")
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    page.get_by_text("End game now").click()
+    page.wait_for_selector("text=Debrief: POL after 1 quarters", timeout=WAIT)
+    ready(page)
+    [saved] = set(app["plays"].glob("*/play.yaml")) - earlier
+    page.reload()
+    page.wait_for_selector(".resume-game", timeout=WAIT)
+    # The resumed session's errors only: leaving the turn's charts for the debrief logs
+    # "no comm channel defined" once a chart, on main as well (reported apart).
+    seen["errors"].clear()
+    page.locator(".v-select", has=page.get_by_text("saved game (play log)", exact=True)).click()
+    page.locator(".menuable__content__active .v-list-item", has_text=str(saved)).click()
+    page.click(".resume-game")
+    page.wait_for_selector("text=Debrief: POL after 1 quarters", timeout=WAIT)
+    ready(page)
+    assert page.locator(".turn-title").count() == 0
+    page.close()
+    assert seen["errors"] == []
+
+
+@pytest.mark.slow
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".nav-explore", "Quarter 0 of 40")

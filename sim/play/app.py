@@ -282,6 +282,11 @@ def end_quarter(current: Game) -> None:
     changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
 
 
+def end_game(current: Game) -> None:
+    path = current.end_now()
+    changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
+
+
 def save(current: Game) -> None:
     path = current.save()
     changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
@@ -306,8 +311,7 @@ def Turn(current: Game, version: int) -> None:
             "like.")))
         solara.Button("Save", on_click=lambda: save(current), classes=["save-game"])
         solara.Button("End game now", text=True, disabled=current.quarter == 0,
-                      on_click=lambda: (setattr(current, "quarters", current.quarter),
-                                        changed()))
+                      on_click=lambda: end_game(current))
     with solara.Columns([2, 3]):
         with solara.Column(), solara.Card("Your decisions for this quarter"):
             Decisions(current, version)

@@ -267,6 +267,15 @@ class Game:
         self.undo_stack.clear()
         self.save()
 
+    def end_now(self) -> Path:
+        """End the game after the quarters played and save it so: the log's length becomes
+        them, and the game resumed from it opens at its debrief."""
+        if not self.entries:
+            raise RuntimeError("no quarter has been played: there is no game to end")
+        self.quarters = self.quarter
+        self.save()
+        return self.log_path
+
     def _play(self, entry: PolicyEntry) -> None:
         down_before = self.model.state.industry.line_down_until.copy()
         policy = NationPolicy(kind="scripted", decisions=[*self.entries, entry])
