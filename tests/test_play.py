@@ -181,6 +181,20 @@ def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline,
     assert spending["rank among allies"] == 1
 
 
+def test_the_debrief_says_in_words_what_a_short_game_has_not_reached(baseline, tmp_path):
+    """After two quarters no milestone has fallen due and no programme has delivered: the
+    debrief says so, as the dashboards do, in the units and labels of sim/outputs.py."""
+    game = play(baseline, tmp_path, quarters=2)
+    kpis = game.debrief()[0].set_index("kpi")
+    assert "nan" not in kpis.to_string().lower()
+    milestones = kpis.loc["Milestones on time (%)"]
+    assert milestones["your game"] == "undefined (nothing due by 2025 Q2)"
+    assert milestones["your game - default"] == "undefined"
+    delivery = kpis.loc["Time to first joint delivery (quarters)"]
+    assert delivery["default policy, same seed"] == "not reached by 2025 Q2"
+    assert kpis.loc["Final readiness (%)", "your game"].endswith(" %")
+
+
 def test_every_decision_declared_in_the_schema_is_offered_and_played():
     """A number decision added to DecisionFields must be named in SCALAR_DECISIONS (the
     field of Decisions it sets) and declare its control's range, or it would be logged
