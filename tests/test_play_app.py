@@ -190,6 +190,38 @@ def test_a_game_ended_early_reloads_and_resumes_at_its_debrief(browser, app):
     assert seen["errors"] == []
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` of the select labelled ``label``."""
+    page.locator(".v-select", has=page.get_by_text(label, exact=True)).first.click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.slow
+def test_the_coalition_card_reads_as_sentences_and_offers_areas_by_their_labels(
+        browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    page.click(".end-quarter")  # in quarter 1 Poland joins a programme in every area
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    card = page.locator(".v-card", has_text="Propose a coalition").last
+    text = card.inner_text()
+    assert "next quarter.\nYou are in a programme in this area already" in text
+    page.locator(".v-select", has=page.get_by_text("area", exact=True)).first.click()
+    offered = page.locator(".menuable__content__active .v-list-item").all_inner_texts()
+    assert offered == ["air missile defence", "artillery ammunition", "armour", "combat air",
+                       "naval"]
+    page.keyboard.press("Escape")
+    choose(page, "area", "combat air")
+    choose(page, "partners", "EST")
+    page.get_by_text("Propose this quarter").click()
+    page.wait_for_selector("text=Proposed: combat air with EST", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
+
+
 @pytest.mark.slow
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])

@@ -243,8 +243,9 @@ def Coalition(current: Game, version: int) -> None:
     partners = solara.use_reactive(cast(list[str], []))
     title = solara.use_reactive("")
     proposal = current.pending.get("propose")
+    # A Column: a card sets its texts inline, one running into the next.
     with solara.Card("Propose a coalition (a pooled programme with named partners)",
-                     margin=0, elevation=0):
+                     margin=0, elevation=0), solara.Column(gap="4px"):
         solara.Text("Made once, this quarter. You lead and your standard is bought; "
                     "partners already in a programme in the area stay where they are; "
                     "agreement is then negotiated. Keep a pooled share above 0 % in the "
@@ -258,7 +259,9 @@ def Coalition(current: Game, version: int) -> None:
                         "and your partners would form the coalition without you.",
                         style={"color": "#b45f06", "font-size": "0.85em"})
         with solara.Row():
-            solara.Select("area", values=current.areas, value=area)
+            named = {briefing.words(name): name for name in current.areas}
+            solara.Select("area", values=list(named), value=briefing.words(area.value),
+                          on_value=lambda label: area.set(named[label]))
             solara.SelectMultiple("partners", values=partners.value, all_values=others,
                                   on_value=partners.set)
             solara.InputText("name (optional)", value=title)
