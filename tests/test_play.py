@@ -399,6 +399,17 @@ def test_the_play_pages_charts_run_on_calendar_dates(baseline, tmp_path):
             assert list(trace.text) == ["2024 Q4", "2025 Q1", "2025 Q2"]
 
 
+def test_the_cohesion_axis_has_ticks_of_its_own_and_the_dashboards_title(baseline, tmp_path):
+    """Drawn over capability, cohesion's axis took its ticks from capability's gridlines
+    (plotly's default for an overlaying axis): 0.679136, 0.67966, ..."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    cohesion = solara_app.history_figures(game)[2].layout.yaxis2
+    assert cohesion.tickmode == "auto"
+    assert cohesion.title.text == "Alliance cohesion (index 0-1)"
+
+
 @pytest.mark.parametrize(("seed", "message"), [
     (-1, "seed: Input should be greater than or equal to 0 (got -1)"),
     (2**64, "seed: Input should be less than or equal to 9223372036854775807"),

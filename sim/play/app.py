@@ -97,8 +97,11 @@ def history_figures(current: Game) -> list[go.Figure]:
               line={"color": colour(2)}),
         dated(steps, alliance["cohesion"], when, name="cohesion (right axis)",
               yaxis="y2", line={"color": colour(3), "dash": "dot"})])
-    picture.update_layout(yaxis2={"title": "cohesion (0-1)", "overlaying": "y",
-                                  "side": "right"})
+    # Ticks of its own: an overlaying axis's default ("sync") puts them at the capability
+    # axis's gridlines, at values such as 0.679136.
+    picture.update_layout(yaxis2={"title": TIMESERIES["cohesion"].axis_title,
+                                  "overlaying": "y", "side": "right", "tickmode": "auto",
+                                  "showgrid": False})
     return [style(spending, "Defence spending", "% of GDP", when),
             style(capability, "Your capability", "capability units", when),
             style(picture, "Alliance capability and cohesion", "capability units", when)]
