@@ -24,7 +24,7 @@ from sim.loader import load_scenario
 from sim.model import AllianceModel
 from sim.play.explorer import MAIN_PARAMETERS, Explorer, sliders
 from sim.play.game import Game, controls, whole_percents
-from sim.play.log import replay
+from sim.play.log import read_log, replay
 from sim.policies import Decisions
 from sim.policies.scripted import SCALAR_DECISIONS
 from sim.results.tables import result_tables
@@ -188,6 +188,19 @@ def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     pd.testing.assert_frame_equal(resumed.tables()["nations"], game.tables()["nations"])
 
 
+def test_a_game_ended_early_is_saved_ended_and_resumes_at_its_debrief(baseline, tmp_path):
+    game = play(baseline, tmp_path, quarters=2)  # a game of 8 quarters
+    path = game.end_now()
+    assert read_log(path).quarters == 2
+    resumed = Game.resume(path)
+    assert resumed.over and resumed.quarter == 2
+    with pytest.raises(RuntimeError, match="the game is over"):
+        resumed.end_quarter()
+    unplayed = Game.start(baseline, str(BASELINE), "POL", 11, quarters=8, plays=tmp_path)
+    with pytest.raises(RuntimeError, match="no quarter has been played"):
+        unplayed.end_now()
+
+
 def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline, tmp_path):
     game = play(baseline, tmp_path, quarters=4)
     kpis, nation = game.debrief()
@@ -196,6 +209,20 @@ def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline,
     spending = nation.set_index("figure").loc["defence spending (% of GDP)"]
     assert spending["your nation"] > spending["default policy, same seed"]
     assert spending["rank among allies"] == 1
+
+
+def test_the_debrief_says_in_words_what_a_short_game_has_not_reached(baseline, tmp_path):
+    """After two quarters no milestone has fallen due and no programme has delivered: the
+    debrief says so, as the dashboards do, in the units and labels of sim/outputs.py."""
+    game = play(baseline, tmp_path, quarters=2)
+    kpis = game.debrief()[0].set_index("kpi")
+    assert "nan" not in kpis.to_string().lower()
+    milestones = kpis.loc["Milestones on time (%)"]
+    assert milestones["your game"] == "undefined (nothing due by 2025 Q2)"
+    assert milestones["your game - default"] == "undefined"
+    delivery = kpis.loc["Time to first joint delivery (quarters)"]
+    assert delivery["default policy, same seed"] == "not reached by 2025 Q2"
+    assert kpis.loc["Final readiness (%)", "your game"].endswith(" %")
 
 
 def test_every_decision_declared_in_the_schema_is_offered_and_played():
@@ -411,6 +438,17 @@ def test_the_play_pages_charts_run_on_calendar_dates(baseline, tmp_path):
         for trace in figure.data:
             assert list(trace.x) == ["2024-10-01", "2025-01-01", "2025-04-01"]
             assert list(trace.text) == ["2024 Q4", "2025 Q1", "2025 Q2"]
+
+
+def test_the_cohesion_axis_has_ticks_of_its_own_and_the_dashboards_title(baseline, tmp_path):
+    """Drawn over capability, cohesion's axis took its ticks from capability's gridlines
+    (plotly's default for an overlaying axis): 0.679136, 0.67966, ..."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    cohesion = solara_app.history_figures(game)[2].layout.yaxis2
+    assert cohesion.tickmode == "auto"
+    assert cohesion.title.text == "Alliance cohesion (index 0-1)"
 
 
 @pytest.mark.parametrize(("seed", "message"), [

@@ -199,6 +199,65 @@ def test_nan_typed_in_a_control_is_refused_in_one_line_and_the_quarter_still_pla
 
 
 @pytest.mark.slow
+def test_a_game_ended_early_reloads_and_resumes_at_its_debrief(browser, app):
+    earlier = set(app["plays"].glob("*/play.yaml"))
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    page.click(".end-quarter")
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    page.get_by_text("End game now").click()
+    page.wait_for_selector("text=Debrief: POL after 1 quarters", timeout=WAIT)
+    ready(page)
+    [saved] = set(app["plays"].glob("*/play.yaml")) - earlier
+    page.reload()
+    page.wait_for_selector(".resume-game", timeout=WAIT)
+    # The resumed session's errors only: leaving the turn's charts for the debrief logs
+    # "no comm channel defined" once a chart, on main as well (reported apart).
+    seen["errors"].clear()
+    page.locator(".v-select", has=page.get_by_text("saved game (play log)", exact=True)).click()
+    page.locator(".menuable__content__active .v-list-item", has_text=str(saved)).click()
+    page.click(".resume-game")
+    page.wait_for_selector("text=Debrief: POL after 1 quarters", timeout=WAIT)
+    ready(page)
+    assert page.locator(".turn-title").count() == 0
+    page.close()
+    assert seen["errors"] == []
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` of the select labelled ``label``."""
+    page.locator(".v-select", has=page.get_by_text(label, exact=True)).first.click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.slow
+def test_the_coalition_card_reads_as_sentences_and_offers_areas_by_their_labels(
+        browser, app):
+    page, seen = watched_page(browser, app["url"])
+    go_to(page, ".new-game", "Quarter 1 of 8")
+    page.click(".end-quarter")  # in quarter 1 Poland joins a programme in every area
+    page.wait_for_selector("text=Quarter 2 of 8", timeout=WAIT)
+    ready(page)
+    card = page.locator(".v-card", has_text="Propose a coalition").last
+    text = card.inner_text()
+    assert "next quarter.\nYou are in a programme in this area already" in text
+    page.locator(".v-select", has=page.get_by_text("area", exact=True)).first.click()
+    offered = page.locator(".menuable__content__active .v-list-item").all_inner_texts()
+    assert offered == ["air missile defence", "artillery ammunition", "armour", "combat air",
+                       "naval"]
+    page.keyboard.press("Escape")
+    choose(page, "area", "combat air")
+    choose(page, "partners", "EST")
+    page.get_by_text("Propose this quarter").click()
+    page.wait_for_selector("text=Proposed: combat air with EST", timeout=WAIT)
+    page.close()
+    assert seen["errors"] == []
+
+
+@pytest.mark.slow
 def test_the_explorer_steps_one_run_live(browser, app):
     page, seen = watched_page(browser, app["url"])
     go_to(page, ".nav-explore", "Quarter 0 of 40")

@@ -97,8 +97,11 @@ def history_figures(current: Game) -> list[go.Figure]:
               line={"color": colour(2)}),
         dated(steps, alliance["cohesion"], when, name="cohesion (right axis)",
               yaxis="y2", line={"color": colour(3), "dash": "dot"})])
-    picture.update_layout(yaxis2={"title": "cohesion (0-1)", "overlaying": "y",
-                                  "side": "right"})
+    # Ticks of its own: an overlaying axis's default ("sync") puts them at the capability
+    # axis's gridlines, at values such as 0.679136.
+    picture.update_layout(yaxis2={"title": TIMESERIES["cohesion"].axis_title,
+                                  "overlaying": "y", "side": "right", "tickmode": "auto",
+                                  "showgrid": False})
     return [style(spending, "Defence spending", "% of GDP", when),
             style(capability, "Your capability", "capability units", when),
             style(picture, "Alliance capability and cohesion", "capability units", when)]
@@ -243,8 +246,9 @@ def Coalition(current: Game, version: int) -> None:
     partners = solara.use_reactive(cast(list[str], []))
     title = solara.use_reactive("")
     proposal = current.pending.get("propose")
+    # A Column: a card sets its texts inline, one running into the next.
     with solara.Card("Propose a coalition (a pooled programme with named partners)",
-                     margin=0, elevation=0):
+                     margin=0, elevation=0), solara.Column(gap="4px"):
         solara.Text("Made once, this quarter. You lead and your standard is bought; "
                     "partners already in a programme in the area stay where they are; "
                     "agreement is then negotiated. Keep a pooled share above 0 % in the "
@@ -258,7 +262,9 @@ def Coalition(current: Game, version: int) -> None:
                         "and your partners would form the coalition without you.",
                         style={"color": "#b45f06", "font-size": "0.85em"})
         with solara.Row():
-            solara.Select("area", values=current.areas, value=area)
+            named = {briefing.words(name): name for name in current.areas}
+            solara.Select("area", values=list(named), value=briefing.words(area.value),
+                          on_value=lambda label: area.set(named[label]))
             solara.SelectMultiple("partners", values=partners.value, all_values=others,
                                   on_value=partners.set)
             solara.InputText("name (optional)", value=title)
@@ -290,6 +296,11 @@ def end_quarter(current: Game) -> None:
         changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
 
 
+def end_game(current: Game) -> None:
+    path = current.end_now()
+    changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
+
+
 def save(current: Game) -> None:
     path = current.save()
     if current.unsaved:
@@ -317,8 +328,7 @@ def Turn(current: Game, version: int) -> None:
             "like.")))
         solara.Button("Save", on_click=lambda: save(current), classes=["save-game"])
         solara.Button("End game now", text=True, disabled=current.quarter == 0,
-                      on_click=lambda: (setattr(current, "quarters", current.quarter),
-                                        changed()))
+                      on_click=lambda: end_game(current))
     with solara.Columns([2, 3]):
         with solara.Column(), solara.Card("Your decisions for this quarter"):
             Decisions(current, version)

@@ -24,12 +24,13 @@ import pandas as pd
 from sim.enums import Pathway
 from sim.mechanisms import decisions as decision_mechanism
 from sim.model import AllianceModel
+from sim.outputs import KPIS, Censoring, Output
 from sim.play import briefing
 from sim.play import log as play_log
 from sim.policies import Decisions, ScriptedPolicy
 from sim.policies.scripted import SCALAR_DECISIONS
 from sim.records import NATION_FIELDS
-from sim.results.tables import result_tables
+from sim.results.tables import calendar, result_tables
 from sim.schema import Scenario
 from sim.schema.play import PlayLog
 from sim.schema.policy import DecisionFields, NationPolicy, PolicyEntry
@@ -270,6 +271,15 @@ class Game:
         self.undo_stack.clear()
         self.save()
 
+    def end_now(self) -> Path:
+        """End the game after the quarters played and save it so: the log's length becomes
+        them, and the game resumed from it opens at its debrief."""
+        if not self.entries:
+            raise RuntimeError("no quarter has been played: there is no game to end")
+        self.quarters = self.quarter
+        self.save()
+        return self.log_path
+
     def _play(self, entry: PolicyEntry) -> None:
         down_before = self.model.state.industry.line_down_until.copy()
         policy = NationPolicy(kind="scripted", decisions=[*self.entries, entry])
@@ -326,11 +336,14 @@ class Game:
         KPIs, and the player's nation against its default self and the other allies."""
         default = self.default_run()
         mine, theirs = self.model.kpis(), default.kpis()
-        kpis = pd.DataFrame({
-            "kpi": [f"{briefing.words(name)} ({unit})" for name, unit in DEBRIEF_KPIS.items()],
-            "your game": [mine[name] for name in DEBRIEF_KPIS],
-            "default policy, same seed": [theirs[name] for name in DEBRIEF_KPIS]})
-        kpis["your game - default"] = kpis["your game"] - kpis["default policy, same seed"]
+        when = calendar(self.model).readable(self.quarter)
+        kpis = pd.DataFrame([
+            {"kpi": KPIS[name].axis_title,
+             "your game": kpi_text(KPIS[name], mine[name], when),
+             "default policy, same seed": kpi_text(KPIS[name], theirs[name], when),
+             "your game - default": KPIS[name].unit.difference(mine[name] - theirs[name],
+                                                               with_unit=False)}
+            for name in DEBRIEF_KPIS])
         row = self.index
         played, baseline = self.model.nation_rows[-1], default.nation_rows[-1]
         others = np.arange(played.shape[0]) != row
@@ -340,15 +353,24 @@ class Game:
              "median of the other allies": float(np.median(played[others, column])),
              "rank among allies": int((played[:, column] > played[row, column]).sum()) + 1}
             for label, unit, column in NATION_DEBRIEF])
-        return kpis.round(3), nation.round(3)
+        return kpis, nation.round(3)
 
 
-DEBRIEF_KPIS = {  # KPI -> its unit
-    "final_capability": "capability units", "final_cohesion": "0-1",
-    "final_interoperability": "0-1", "milestone_on_time_rate": "share of milestones due",
-    "time_to_first_joint_delivery": "quarters", "final_readiness": "0-1",
-    "final_mean_defence_pct_gdp": "% of GDP", "programmes_formed": "count",
-    "total_defence_spending": "USD bn"}
+# Labelled, in units and with words for what has not happened yet as the dashboards and
+# the terminal's summary give them (sim/outputs.py).
+DEBRIEF_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
+                "milestone_on_time_rate", "time_to_first_joint_delivery", "final_readiness",
+                "final_mean_defence_pct_gdp", "programmes_formed", "total_defence_spending")
+UNDEFINED_WORDS = {Censoring.UNDEFINED: "undefined (nothing due by {when})",
+                   Censoring.NOT_REACHED: "not reached by {when}"}
+
+
+def kpi_text(output: Output, value: float, when: str) -> str:
+    """A KPI of the game at ``when`` (the last quarter played) in its unit; one that is
+    not defined (NaN) says why in words."""
+    if math.isnan(value):
+        return UNDEFINED_WORDS.get(output.censoring, "undefined").format(when=when)
+    return output.unit.number(value)
 NATION_DEBRIEF = [(label, unit, list(NATION_FIELDS).index(name)) for label, unit, name in (
     ("defence spending", "% of GDP", "defence_pct_gdp"),
     ("capability", "capability units", "capability"),
