@@ -31,7 +31,7 @@ from sim.scenario_files.problems import (
     ScenarioError,
     ScenarioWarning,
 )
-from sim.scenario_files.validation import validate
+from sim.scenario_files.validation import refuse_another_kind, validate
 from sim.scenario_files.yaml_reader import file_problem
 from sim.schema import Scenario
 
@@ -62,6 +62,7 @@ def _confined(base: Path, written: str, root: Path, location: Location, field: s
 def _read_chain(path: Path, root: Path, chain: tuple[Path, ...]) -> Document:
     """Read a file and everything it extends, merged (the file on top)."""
     document = read_document(path, _display(path))
+    refuse_another_kind(document, Scenario, "a scenario file", ("extends",))
     tables = document.data.get("nations", {}).get("from_csv") \
         if isinstance(document.data.get("nations"), dict) else None
     if isinstance(tables, list):
@@ -116,8 +117,10 @@ def _expand_tables(document: Document) -> None:
     nations["from_csv"] = []
 
 
-def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Document:
-    """The scenario file with everything it extends and references, and the overrides."""
+def compose(path: str | Path, overrides: dict[str, Any] | None = None,
+            written_at: dict[str, Location] | None = None) -> Document:
+    """The scenario file with everything it extends and references, and the overrides
+    (written on the command line, or where ``written_at`` says)."""
     path = Path(path)
     problem = file_problem(path)
     if problem:
@@ -131,7 +134,7 @@ def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Docume
     overrides = overrides or {}
     early = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] != MEMBERS}
     late = {k: v for k, v in overrides.items() if parse_dotted(k)[:2] == MEMBERS}
-    for path_ in apply_command_line(document, early):
+    for path_ in apply_command_line(document, early, written_at):
         if path_[:2] == TABLES:  # tables named on the command line resolve from here
             value = _get(document.data, path_)
             if isinstance(value, list):
@@ -139,7 +142,7 @@ def compose(path: str | Path, overrides: dict[str, Any] | None = None) -> Docume
             elif isinstance(value, str):
                 set_path(document.data, path_, str(Path(value).resolve()))
     _expand_tables(document)
-    apply_command_line(document, late)
+    apply_command_line(document, late, written_at)
     return document
 
 
@@ -150,11 +153,13 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
-                  policies: dict[str, Path] | None = None) -> Scenario:
+                  policies: dict[str, Path] | None = None,
+                  written_at: dict[str, Location] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file, with optional dotted overrides and
     nations' policies from policy files or play logs (``{"POL": Path("play.yaml")}``): a
-    scenario that can run. What runs but has no effect is a ScenarioWarning."""
-    document = compose(path, overrides)
+    scenario that can run. What runs but has no effect is a ScenarioWarning. Problems in
+    an override point at the command line, or where ``written_at`` says it was written."""
+    document = compose(path, overrides, written_at)
     for code, policy_file in (policies or {}).items():
         set_policy(document, code, Path(policy_file), _display(Path(policy_file)))
     scenario = validate(document)
@@ -170,6 +175,17 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
                 document.where(where), ".".join(map(str, where)),
                 f"quarter {inject.step} is after the horizon ({horizon} quarters); the "
                 "inject has no effect"))), stacklevel=2)
+    for row, nation in enumerate(scenario.nations.members):
+        late = [index for index, entry in enumerate(nation.policy.decisions)
+                if entry.step > horizon]
+        if late:  # one warning per nation: a play log longer than the run has many
+            where = (*MEMBERS, row, "policy", "decisions", late[0], "step")
+            steps = [nation.policy.decisions[index].step for index in late]
+            warnings.warn(ScenarioWarning(str(Problem(
+                document.where(where), f"nations.members.{nation.code}.policy.decisions."
+                f"{late[0]}.step", f"{len(late)} scripted decision(s) from quarter "
+                f"{steps[0]} are after the horizon ({horizon} quarters); they have no "
+                "effect"))), stacklevel=2)
     return scenario
 
 

@@ -334,7 +334,8 @@ NATIONS = _table(
     Output("production_lines", "Production lines", COUNT,
            "Lines of the nation's production nodes."),
     Output("lines_hit", "Lines hit", COUNT,
-           "Its lines disabled by random attacks this quarter."),
+           "Its lines disabled by attacks this quarter: random attacks and scripted "
+           "node_attack injects."),
     Output("attacks_foiled", "Attacks foiled", COUNT,
            "Attacks on its lines foiled by protection this quarter."),
     Output("perceived_threat", "Perceived threat", INDEX, "The threat it perceives."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import metadata
@@ -61,6 +62,7 @@ def test_default_folder_is_under_results(tmp_path):
     ([BASELINE, "--set", "alliance.governance=bogus"], "alliance.governance"),
     ([BASELINE, "--set", "simulation.steps=0"], "simulation.steps"),
     ([BASELINE, "--set", "novalue"], "expected dotted.path=value"),
+    ([BASELINE, "--set", 'metadata.name="\\ud800"'], "\\ud800 is a lone surrogate"),
     ([BASELINE, "--bogus-flag"], "unrecognized arguments"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, arguments, expected):
@@ -71,6 +73,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, arguments, expected):
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_an_output_folder_named_in_bytes_that_are_not_utf8_is_refused_before_writing(
+        tmp_path):
+    out = os.fsencode(tmp_path) + b"/caf\xe9"  # a name Linux allows and Parquet refuses
+    result = subprocess.run([sys.executable, str(ROOT / "run.py"), BASELINE, "--set",
+                             "simulation.steps=2", "--replications", "1", "--out", out],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith("caf\\xe9: the name is not UTF-8 text; Parquet "
+                                          "tables cannot be written there")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_refuses_a_non_empty_output_folder(tmp_path):

@@ -113,6 +113,24 @@ def test_dashboard_loads_cleanly_and_every_panel_holds_data(browser, folders, na
     assert empty == []
 
 
+@pytest.mark.parametrize("name", ["run", "compare", "stored"])
+def test_every_panels_title_and_subtitle_fit_inside_the_panel(browser, folders, name):
+    """Plotly does not wrap titles: a line longer than the panel is cut off at its edge
+    (a comparison's names make some subtitles long)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(folders[name].resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .flatMap(d => {
+            const box = d.getBoundingClientRect();
+            return [...d.querySelectorAll('.gtitle')]
+                .filter(t => t.getBoundingClientRect().right > box.right + 1)
+                .map(t => d.id + ': ' + t.textContent);
+        })""")
+    page.close()
+    assert overflowing == []
+
+
 def test_scenario_text_is_shown_as_text_not_markup(browser, folders):
     seen = open_page(browser, folders["hostile"])
     assert HOSTILE in seen["text"]
@@ -295,3 +313,27 @@ def test_a_folder_without_lines_hit_says_so_rather_than_claiming_no_attacks(fold
     texts = [note.text for note in attacks_by_nation_chart([run], [older]).layout.annotations]
     assert any("does not record lines hit" in text for text in texts)
     assert not any("no production line was hit" in text for text in texts)
+
+
+def test_lines_hit_by_scripted_sabotage_are_counted_and_the_panel_says_so(tmp_path):
+    """The hybrid campaign's scripted attacks on German and Polish ammunition plants, with
+    no random attack at all: the panel shows them, and does not call them random."""
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    scenario = tmp_path / "scenarios" / "sabotage_only.yaml"
+    scenario.write_text("extends: hybrid_campaign.yaml\n"
+                        "drivers:\n  hybrid_attack_rate:\n    points: {0: 0.0}\n")
+    out = tmp_path / "run"
+    result = cli("run", str(scenario), "--set", "simulation.steps=8", "--replications", "1",
+                 "--quiet", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    run = load_run(out, ("timeseries", "kpis"))
+    sums, _ = nation_summaries(out, run.horizon)
+    figure = attacks_by_nation_chart([run], [sums])
+    hits = dict(zip(figure.data[0].y, figure.data[0].x, strict=True))
+    assert hits["DEU"] > 0 and hits["POL"] > 0 and sum(hits.values()) == hits["DEU"] + hits[
+        "POL"]
+    subtitle = figure.layout.title.text
+    assert "scripted sabotage" in subtitle
+    columns = read_csv(out / "columns.csv")
+    described = columns[(columns["table"] == "nations") & (columns["column"] == "lines_hit")]
+    assert "scripted node_attack injects" in described["description"].item()

@@ -334,3 +334,29 @@ def test_discovery_page_loads_cleanly_has_data_and_escapes_names(tmp_path, capsy
     assert "alliance.cohesion.trust_gain" in seen["text"] and "Coverage" in seen["text"]
     assert HOSTILE in seen["text"]  # shown as text in the box table, never as markup
     assert HOSTILE not in page.read_text()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium or Playwright on this machine; "
+                    "browser test skipped")
+def test_the_chosen_box_label_is_drawn_inside_the_plot_at_full_coverage(tmp_path, capsys,
+                                                                        browser):
+    folder = make_sweep(tmp_path / "sweep")  # most cases above 0.5: a box near coverage 1
+    status, _, _ = discover(str(folder), "--kpi", "final_cohesion", "--above", "0.5",
+                            capsys=capsys)
+    assert status == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((folder / "discovery-final_cohesion-above-0.5.html").resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+    placed = page.evaluate("""() => {
+        const plot = document.querySelector('.js-plotly-plot');
+        const size = plot._fullLayout._size;
+        const svg = plot.querySelector('.main-svg').getBoundingClientRect();
+        const label = [...plot.querySelectorAll('.textpoint')]
+            .find(t => t.textContent.startsWith('box '));
+        const box = label.getBoundingClientRect();
+        return {coverage: plot.data[plot.data.length - 1].x[0], right: box.right,
+                edge: svg.left + size.l + size.w};
+    }""")
+    page.close()
+    assert placed["coverage"] > 0.9
+    assert placed["right"] <= placed["edge"]  # the label is not cut off at the edge

@@ -158,3 +158,21 @@ def test_nato_figures_are_found_beside_the_scenario_from_any_working_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["hindcast", str(project / "results" / "hindcast")]) == 0
     assert "mean absolute error" in capsys.readouterr().out
+
+
+def test_an_observed_figure_that_is_not_a_share_is_refused_at_its_line(hindcast_run,
+                                                                      tmp_path, capsys):
+    """A typo in one ally's cell must not drop that ally silently out of every score."""
+    shipped = (SCENARIOS / "data" / "nato_defence_expenditure_2024.csv").read_text()
+    folder = tmp_path / "copy"
+    shutil.copytree(hindcast_run, folder, ignore=shutil.ignore_patterns("hindcast.*"))
+    lines = shipped.splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if ",POL," in line)
+    for typo in ("4.12x", "-4.12"):
+        lines[number - 1] = lines[number - 1].replace(",4.12,", f",{typo},")
+        observed = tmp_path / "observed.csv"
+        observed.write_text("\n".join(lines) + "\n")
+        assert _refused(folder, capsys, "--observed", str(observed)).strip() == (
+            f"error: {observed}:{number}: POL: defence_pct_gdp: expected a share of GDP in "
+            f"percent, 0 or more, or an empty cell (got {typo})")
+        lines = shipped.splitlines()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from sim.loader import load_scenario
 from sim.model import AllianceModel
 from sim.play.explorer import MAIN_PARAMETERS, Explorer, sliders
 from sim.play.game import Game, controls, whole_percents
-from sim.play.log import replay
+from sim.play.log import read_log, replay
 from sim.policies import Decisions
 from sim.policies.scripted import SCALAR_DECISIONS
 from sim.results.tables import result_tables
@@ -133,6 +135,50 @@ def test_games_started_in_the_same_second_are_saved_apart(baseline, tmp_path,
     assert resumed.log_path == first.log_path and resumed.quarter == 3
 
 
+def test_a_quarter_the_disk_refuses_to_save_stays_played_and_the_next_save_catches_up(
+        baseline, tmp_path):
+    """Disk full or the folder made read-only mid-game: the quarter is played and kept in
+    memory with the reason, and the next save writes the whole game."""
+    game = play(baseline, tmp_path, quarters=1)
+    folder = game.folder
+    shutil.rmtree(folder)
+    folder.write_text("")  # nothing can be written there (chmod would not stop root)
+    game.end_quarter()
+    assert game.quarter == 2 and game.unsaved == f"{folder}: File exists"
+    assert game.save() is None and game.unsaved
+    folder.unlink()  # room again
+    game.end_quarter()
+    assert game.unsaved == "" and game.log_path.parent == folder
+    log, model = replay(game.log_path)
+    assert log.quarters_played == 3
+    pd.testing.assert_frame_equal(result_tables(model)["nations"], game.tables()["nations"])
+
+
+def test_a_game_whose_plays_folder_cannot_be_made_is_kept_until_it_can(baseline, tmp_path):
+    plays = tmp_path / "plays"
+    plays.write_text("")
+    game = Game.start(baseline, str(BASELINE), "POL", 3, 8, plays=plays)
+    game.end_quarter()
+    assert game.quarter == 1 and str(plays) in game.unsaved and not game.claimed
+    plays.unlink()
+    assert game.save() == game.log_path and game.log_path.is_file()
+
+
+def test_a_control_given_what_is_not_a_number_keeps_its_value_and_the_quarter_plays(
+        baseline, tmp_path):
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=2, plays=tmp_path)
+    before = game.pending["resilience_pct_gdp"]
+    for typed in ("nan", "abc", ""):
+        with pytest.raises(ValueError, match="resilience pct gdp must be a number from 0 "
+                           "to 3 % of GDP; it stays"):
+            game.set_number("resilience_pct_gdp", typed)
+    assert game.pending["resilience_pct_gdp"] == before and not game.undo_stack
+    game.set_number("resilience_pct_gdp", " 9 ")  # a number beyond the range: held in it
+    assert game.pending["resilience_pct_gdp"] == 3.0
+    game.end_quarter()
+    assert game.quarter == 1
+
+
 def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     game = play(baseline, tmp_path, quarters=2)
     resumed = Game.resume(game.log_path)
@@ -140,6 +186,19 @@ def test_a_saved_game_resumes_where_it_stopped(baseline, tmp_path):
     resumed.end_quarter()
     game.end_quarter()
     pd.testing.assert_frame_equal(resumed.tables()["nations"], game.tables()["nations"])
+
+
+def test_a_game_ended_early_is_saved_ended_and_resumes_at_its_debrief(baseline, tmp_path):
+    game = play(baseline, tmp_path, quarters=2)  # a game of 8 quarters
+    path = game.end_now()
+    assert read_log(path).quarters == 2
+    resumed = Game.resume(path)
+    assert resumed.over and resumed.quarter == 2
+    with pytest.raises(RuntimeError, match="the game is over"):
+        resumed.end_quarter()
+    unplayed = Game.start(baseline, str(BASELINE), "POL", 11, quarters=8, plays=tmp_path)
+    with pytest.raises(RuntimeError, match="no quarter has been played"):
+        unplayed.end_now()
 
 
 def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline, tmp_path):
@@ -150,6 +209,20 @@ def test_the_debrief_compares_with_the_default_policy_on_the_same_seed(baseline,
     spending = nation.set_index("figure").loc["defence spending (% of GDP)"]
     assert spending["your nation"] > spending["default policy, same seed"]
     assert spending["rank among allies"] == 1
+
+
+def test_the_debrief_says_in_words_what_a_short_game_has_not_reached(baseline, tmp_path):
+    """After two quarters no milestone has fallen due and no programme has delivered: the
+    debrief says so, as the dashboards do, in the units and labels of sim/outputs.py."""
+    game = play(baseline, tmp_path, quarters=2)
+    kpis = game.debrief()[0].set_index("kpi")
+    assert "nan" not in kpis.to_string().lower()
+    milestones = kpis.loc["Milestones on time (%)"]
+    assert milestones["your game"] == "undefined (nothing due by 2025 Q2)"
+    assert milestones["your game - default"] == "undefined"
+    delivery = kpis.loc["Time to first joint delivery (quarters)"]
+    assert delivery["default policy, same seed"] == "not reached by 2025 Q2"
+    assert kpis.loc["Final readiness (%)", "your game"].endswith(" %")
 
 
 def test_every_decision_declared_in_the_schema_is_offered_and_played():
@@ -188,6 +261,21 @@ def test_a_rule_decides_while_its_condition_holds(baseline):
 def test_the_play_server_binds_to_loopback_by_default():
     args = build_parser().parse_args(["play", str(BASELINE), "--nation", "POL"])
     assert args.host == "127.0.0.1"
+
+
+def test_a_plays_folder_that_is_a_file_is_refused_before_the_server_starts(tmp_path):
+    """Games are saved after every quarter: a --plays that cannot hold them would fail the
+    first save, with the game under way."""
+    from sim.cli.errors import UsageError
+    from sim.cli.play_command import app_config
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for plays in (taken, taken / "games"):
+        args = build_parser().parse_args(["play", str(BASELINE), "--nation", "POL",
+                                          "--plays", str(plays)])
+        with pytest.raises(UsageError, match=f"--plays {plays}: {taken} is not a folder"):
+            app_config(args)
+    assert taken.read_text() == "mine"
 
 
 def write(path: Path, text: str) -> Path:
@@ -246,6 +334,17 @@ decisions:
     ("kind: scripted\ndecisions:\n  - step: 2\n    propose: {area: naval, partners: [XXX]}\n",
      "policy.yaml:4:39: nations.members.POL.policy.decisions.0.propose.partners.0: 'XXX' is "
      "not another nation of the scenario"),
+    (POLICY.replace("national", "nationl"),  # a typo in a split keyed by area name
+     "policy.yaml:6:15: decisions.0.allocation.naval.nationl: unknown key 'nationl'; did "
+     "you mean 'national'?"),
+    ("kind: scripted\nrules:\n  - when: {threat: {abov: 0.7}}\n    defence_pct_gdp: 5\n",
+     "policy.yaml:3:21: rules.0.when.threat.abov: unknown key 'abov'; did you mean "
+     "'above'?"),
+    ("kind: scripted\nrules:\n  - when: \"threat > 0.7\"\n    then:\n"
+     "      defence_pct_gdp: 5.0\n",  # one mistake: a rule written as if/then
+     "policy.yaml:3:11: rules.0.when: expected conditions as a mapping, e.g. when: "
+     "{threat: {above: 0.7}}, not an expression (got 'threat > 0.7'); the decisions go "
+     "beside when:, not under then:"),
 ])
 def test_a_bad_policy_file_is_one_line_naming_file_line_and_field(tmp_path, text, message):
     policy = write(tmp_path / "policy.yaml", text)
@@ -323,3 +422,40 @@ def test_the_explorers_charts_show_the_live_run_on_dates_and_travel_as_plain_jso
     median = next(trace for trace in panels[0].data if trace.name == "this run"
                   and trace.fill is None)
     assert list(median.x) == ["2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01"]
+
+
+def test_the_play_pages_charts_run_on_calendar_dates(baseline, tmp_path):
+    """Time on the play page's charts as on the dashboards: dates, a tick a year - not
+    step numbers with ticks at half quarters."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    game.end_quarter()
+    for figure in solara_app.history_figures(game):
+        json.dumps(figure.to_plotly_json())  # plain JSON for the widgets
+        assert figure.layout.xaxis.type == "date" and figure.layout.xaxis.title.text == \
+            "quarter"
+        for trace in figure.data:
+            assert list(trace.x) == ["2024-10-01", "2025-01-01", "2025-04-01"]
+            assert list(trace.text) == ["2024 Q4", "2025 Q1", "2025 Q2"]
+
+
+def test_the_cohesion_axis_has_ticks_of_its_own_and_the_dashboards_title(baseline, tmp_path):
+    """Drawn over capability, cohesion's axis took its ticks from capability's gridlines
+    (plotly's default for an overlaying axis): 0.679136, 0.67966, ..."""
+    solara_app = pytest.importorskip("sim.play.app", reason="solara is not installed")
+    game = Game.start(baseline, str(BASELINE), "POL", 11, quarters=4, plays=tmp_path)
+    game.end_quarter()
+    cohesion = solara_app.history_figures(game)[2].layout.yaxis2
+    assert cohesion.tickmode == "auto"
+    assert cohesion.title.text == "Alliance cohesion (index 0-1)"
+
+
+@pytest.mark.parametrize(("seed", "message"), [
+    (-1, "seed: Input should be greater than or equal to 0 (got -1)"),
+    (2**64, "seed: Input should be less than or equal to 9223372036854775807"),
+    (None, "seed: Input should be a valid integer (got None)")])
+def test_the_explorer_refuses_a_seed_the_schema_does_not_allow_in_one_line(
+        baseline, seed, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Explorer(baseline, seed)

@@ -1,8 +1,8 @@
 """What `validate` accepts, `run` can run: true/false where a number belongs, NaN and
 infinity, empty or duplicated nation tables, levels outside their range are refused at
-their file, line and field; an inject after the horizon is a warning. And reading stays
-quick and exact: large tables load in time proportional to their size, a broken CSV
-quote or a pipe is named as such."""
+their file, line and field; an inject or scripted decision after the horizon is a
+warning. And reading stays quick and exact: large tables load in time proportional to
+their size, a broken CSV quote or a pipe is named as such."""
 
 from __future__ import annotations
 
@@ -116,6 +116,23 @@ def test_an_inject_after_the_horizon_is_a_warning_not_an_error(folder, capsys):
                      "horizon (40 quarters); the inject has no effect"]
     status, lines = validate(folder, capsys, "extends: baseline.yaml\ninjects:\n"
                              "  - {step: 40, target: threat, value: 0.9}\n")
+    assert status == 0 and lines == []
+
+
+def test_scripted_decisions_after_the_horizon_are_one_warning_per_nation(folder, capsys):
+    scripted = ("extends: baseline.yaml\nnations:\n  members:\n    - code: POL\n"
+                "      policy:\n        kind: scripted\n        decisions:\n"
+                "          - {step: 40, defence_pct_gdp: 3.0}\n"
+                "          - {step: 41, defence_pct_gdp: 3.5}\n"
+                "          - {step: 45, defence_pct_gdp: 4.0}\n")
+    status, lines = validate(folder, capsys, scripted)
+    assert status == 0
+    assert lines == ["warning: bad.yaml:9:20: nations.members.POL.policy.decisions.1.step: 2 "
+                     "scripted decision(s) from quarter 41 are after the horizon (40 "
+                     "quarters); they have no effect"]
+    status, lines = validate(folder, capsys, scripted.replace(
+        "          - {step: 41, defence_pct_gdp: 3.5}\n"
+        "          - {step: 45, defence_pct_gdp: 4.0}\n", ""))
     assert status == 0 and lines == []
 
 

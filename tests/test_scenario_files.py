@@ -61,6 +61,10 @@ MISTAKES = {
                      "less than or equal to 0.6 (got 0.9)"),
     "missing_required": ("extends: baseline.yaml\ninjects:\n  - {target: threat}\n",
                          "bad.yaml:3:5: injects.0.step: missing required field"),
+    "misspelled_required_key": ("extends: baseline.yaml\ninjects:\n"
+                                "  - {stepp: 3, target: threat, value: 0.1}\n",
+                                "bad.yaml:3:6: injects.0.stepp: unknown key 'stepp'; did "
+                                "you mean 'step'?"),
     "duplicate_key": ("simulation:\n  steps: 40\n  steps: 41\n",
                       "bad.yaml:3:3: simulation.steps: duplicate key 'steps'"),
     "unknown_nation_in_inject": (
@@ -78,6 +82,10 @@ MISTAKES = {
                       "bad.yaml:2:14: nations.from_csv.0:"),
     "alias_bomb": (BOMB, "refusing a possible alias bomb"),
     "non_utf8": (b"metadata:\n  name: caf\xe9\n", "bad.yaml:2:12: not UTF-8 text"),
+    "lone_surrogate_escape": ('extends: baseline.yaml\nmetadata:\n  name: "\\ud800"\n',
+                              "bad.yaml:3:9: metadata.name: \\ud800 is a lone surrogate"),
+    "control_character": ("extends: baseline.yaml\nmetadata:\n  name: a\x00b\n",
+                          "bad.yaml:3:10: control character U+0000 is not allowed"),
     "empty": ("", "bad.yaml:1:1: the file is empty"),
     "escapes_folder": ("extends: ../elsewhere.yaml\n",
                        "bad.yaml:1:10: extends: ../elsewhere.yaml is outside"),
@@ -87,6 +95,20 @@ MISTAKES = {
     "table_escapes_folder": ("nations:\n  from_csv: [../elsewhere.csv]\n",
                              "bad.yaml:2:14: nations.from_csv.0: ../elsewhere.csv is "
                              "outside"),
+    "table_column_twice": ("extends: baseline.yaml\nnations:\n  from_csv: [data/twice.csv]\n",
+                           "twice.csv:1:17: column 'gdp_usd_bn' appears twice (first as "
+                           "column 2)"),
+    "table_column_misspelt": ("extends: baseline.yaml\nnations:\n  from_csv:\n"
+                              "    - data/nato_defence_expenditure_2024.csv\n"
+                              "    - data/misspelt.csv\n",
+                              "misspelt.csv:1:6: nations.members.ALB.threat_exposur: unknown "
+                              "key 'threat_exposur'; did you mean 'threat_exposure'? (the "
+                              "same in 31 more nations of this file: BEL, BGR, CAN, HRV, "
+                              "CZE, DNK, ...)"),
+    "table_without_a_required_column": (
+        "extends: baseline.yaml\nnations:\n  from_csv: [data/nation_attributes.csv]\n",
+        "nation_attributes.csv:2:1: nations.members.ALB.gdp_usd_bn: missing required field "
+        "(the same in 31 more nations of this file: BEL, BGR, CAN, HRV, CZE, DNK, ...)"),
     "error_in_extended_file": ("extends: parent.yaml\n",
                                "parent.yaml:3:28: alliance.formation.min_members: Input "
                                "should be greater than or equal to 2"),
@@ -101,6 +123,12 @@ def prepare(folder: Path, kind: str) -> Path:
         write(folder.parent, "elsewhere.yaml", "metadata: {name: x}\n")
     if kind == "table_escapes_folder":
         write(folder.parent, "elsewhere.csv", "code,gdp_usd_bn,defence_pct_gdp\nAAA,1,2\n")
+    if kind == "table_column_misspelt":  # one typo in the header, not one line per row
+        attributes = (folder / "data" / "nation_attributes.csv").read_text()
+        write(folder, "data/misspelt.csv", attributes.replace("threat_exposure",
+                                                              "threat_exposur", 1))
+    if kind == "table_column_twice":  # which of the two cells counts? neither
+        write(folder, "data/twice.csv", "code,gdp_usd_bn,gdp_usd_bn\nPOL,900,90\n")
     if kind == "error_in_extended_file":
         write(folder, "parent.yaml",
               "extends: baseline.yaml\nalliance:\n  formation: {min_members: 1}\n")
@@ -182,6 +210,14 @@ def test_set_on_the_command_line_reports_the_command_line(folder):
                                      "'governence'; did you mean 'governance'?")
 
 
+def test_a_set_giving_a_nation_the_code_of_another_points_at_the_command_line(folder):
+    result = cli("validate", "baseline.yaml", "--set", "nations.members.POL.code=DEU",
+                 cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("<command line>: nations.members.DEU.code: duplicate "
+                                     "nation code 'DEU': nation 10 of the list has it too")
+
+
 def test_tables_named_on_the_command_line_may_live_outside_the_folder(folder, tmp_path):
     table = tmp_path / "elsewhere.csv"
     table.write_text("code,gdp_usd_bn,defence_pct_gdp\nAAA,100,2\nBBB,50,1\n")
@@ -240,3 +276,25 @@ def test_model_parameter_tables_are_current():
 
     document = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
     assert update_parameter_tables(document) == document
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["validate", "experiments/governance_and_trust.yaml"], "not a scenario file"),
+    (["run", "experiments/governance_and_trust.yaml"], "not a scenario file"),
+    (["run", "policies/poland_commits.yaml"], "not a scenario file"),
+    (["sweep", "baseline.yaml"], "not an experiment file"),
+    (["sensitivity", "baseline.yaml", "--method", "sobol"], "not an experiment file"),
+    (["run", "baseline.yaml", "--policy", "POL=baseline.yaml"],
+     "not a policy file or a play log"),
+    (["play", "--replay", "experiments/governance_and_trust.yaml"], "not a play log"),
+])
+def test_a_file_of_another_kind_is_one_line_saying_what_was_expected(folder, arguments,
+                                                                      expected):
+    """One mistake - the wrong file - is one line, not one per key of the file."""
+    out = ["--out", str(folder / "out")] if arguments[0] in ("run", "sweep", "sensitivity") \
+        else []
+    result = cli(*arguments, *out, cwd=folder)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f": {expected}: expected its keys among " in lines[0], lines
+    assert not (folder / "out").exists() and not (folder / "results").exists()

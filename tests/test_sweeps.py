@@ -5,6 +5,7 @@ function's analytic values along the model's own path, and one-line errors."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from sim.experiment.design import Factor, build_design
 from sim.experiment.evaluators import AllianceEvaluator, ishigami_indices
 from sim.experiment.folder_checks import RunFolderError
 from sim.experiment.seeds import replication_seed
-from sim.experiment.spec import experiment_json_schema_text, load_experiment
+from sim.experiment.sensitivity import stability_warnings
+from sim.experiment.spec import SAMPLES, experiment_json_schema_text, load_experiment
 from sim.experiment.store import RunFolder
 from sim.experiment.sweep import run_sweep
 from sim.loader import apply_overrides, load_scenario
@@ -152,6 +154,37 @@ MISTAKES = {
     "a word for a number": ("replications: 3", "replications: three",
                             "experiment.yaml:4:15: replications: Input should be a valid "
                             "integer"),
+    "a fixed setting out of range": ("replications: 3",
+                                     "replications: 3\nset: {simulation.steps: 0}",
+                                     "experiment.yaml:5:25: simulation.steps: Input should "
+                                     "be greater than or equal to 1"),
+    "a fixed setting that is no parameter": ("replications: 3",
+                                             "replications: 3\nset: {simulation.stepz: 4}",
+                                             "experiment.yaml:5:25: simulation.stepz: "
+                                             "unknown key 'stepz'; did you mean 'steps'?"),
+    "a value listed twice": ("values: [consensus, coalitions]",
+                             "values: [consensus, coalitions, consensus]",
+                             "experiment.yaml:7:37: parameters.0.values.2: 'consensus' is "
+                             "listed twice"),
+    "an integer range holding one whole number": (
+        "    values: [consensus, coalitions]\n",
+        "    values: [consensus, coalitions]\n  - path: alliance.formation.min_members\n"
+        "    range: [2.5, 3.2]\n",
+        "experiment.yaml:9:12: parameters.1.range: alliance.formation.min_members takes "
+        "whole numbers and [2.5, 3.2] holds only one; expected a range with at least two"),
+    "an integer range holding no whole number": (
+        "    values: [consensus, coalitions]\n",
+        "    values: [consensus, coalitions]\n  - path: alliance.formation.min_members\n"
+        "    range: [2.5, 2.7]\n",
+        "experiment.yaml:9:12: parameters.1.range: alliance.formation.min_members takes "
+        "whole numbers and [2.5, 2.7] holds none; expected"),
+    "one parameter varied by two paths": (
+        "  - path: alliance.governance\n",
+        "  - path: nations.members.AAA.gdp_usd_bn\n    range: [50, 150]\n"
+        "  - path: nations.members.aaa.gdp_usd_bn\n    range: [50, 100]\n"
+        "  - path: alliance.governance\n",
+        "experiment.yaml:8:11: parameters.1.path: nations.members.aaa.gdp_usd_bn is "
+        "nations.members.AAA.gdp_usd_bn again; a parameter is varied once"),
 }
 
 
@@ -199,6 +232,14 @@ def test_integer_parameters_stay_integers_from_design_to_table(tmp_path):
     kpis = pd.read_parquet(out / "kpis.parquet")
     assert kpis["alliance.formation.min_members"].dtype == "int64"
     assert sorted(kpis["alliance.formation.min_members"].unique()) == [2, 3, 4]
+
+
+def test_an_integer_range_varies_the_whole_numbers_within_it(tmp_path):
+    file = write(tmp_path, TINY_EXPERIMENT.replace(
+        "    values: [consensus, coalitions]", "    values: [consensus, coalitions]\n"
+        "  - path: alliance.formation.min_members\n    range: [2.5, 4.5]"))
+    factor = load_experiment(file).factors[1]
+    assert sorted(set(factor.scale(np.linspace(0, 1, 11)))) == [3, 4]  # 2 is outside
 
 
 def test_replication_k_of_every_point_runs_on_the_seeds_of_replication_k(tiny_experiment,
@@ -321,6 +362,30 @@ def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values(seed, 
             assert abs(row["value"] - value) < TOLERANCE, (index, name, row["value"])
             assert row["ci_low"] - 0.01 <= value <= row["ci_high"] + 0.01
     assert (out / "sensitivity.html").is_file()
+
+
+def advised_samples(warning: str) -> int | None:
+    found = re.search(r"raise --samples \(to (?:about )?(\d+)", warning)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize(("method", "samples", "half_width"), [
+    ("sobol", 2, 13756.0),  # final_capability with --samples 2: +/-13756 asked for 2**38
+    ("sobol", 16, 0.2), ("morris", 600_000, 5.0), ("morris", 1_000_000, 5.0)])
+def test_the_samples_advised_are_ones_samples_accepts_or_it_says_what_else(
+        method, samples, half_width):
+    index = "ST" if method == "sobol" else "mu_star"
+    indices = pd.DataFrame({"kpi": "k", "parameter": ["a", "b"], "index": index,
+                            "value": [0.5, 0.4], "ci_low": [0.5 - half_width, 0.3],
+                            "ci_high": [0.5 + half_width, 0.5]})
+    [warning] = stability_warnings(method, indices, samples, points=samples * 4)
+    advised = advised_samples(warning)
+    if advised is None:
+        assert "raise the replications" in warning
+    else:
+        assert samples < advised <= SAMPLES[1]
+    if samples == 2:  # far beyond what the option accepts: said so, with what to do
+        assert advised is None and "--method morris" in warning
 
 
 def test_too_few_sobol_samples_warn_and_the_check_prints_analytic_values(tmp_path, capsys):

@@ -31,11 +31,12 @@ from sim.cli import (
     sweep_command,
     validate_command,
 )
-from sim.cli.errors import UsageError, describe_os_error
+from sim.cli.errors import UsageError
 from sim.cli.invocation import SCRIPT, invocation, program_name, version
 from sim.experiment.backends import BackendError
 from sim.experiment.interrupts import signal_number, stop_signals_interrupt
 from sim.scenario_files.problems import ScenarioError, ScenarioWarning
+from sim.storage_errors import describe_os_error
 
 COMMANDS = {"run": run_command, "compare": compare_command, "replay": replay_command,
             "dashboard": dashboard_command, "sweep": sweep_command,

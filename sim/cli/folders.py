@@ -5,6 +5,7 @@ when the run starts (sim.experiment.store)."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,12 @@ def fresh_output_folder(path: Path) -> Path:
     """A results folder that does not exist yet, or exists empty (but perhaps for what a
     run killed as it started left), and is not inside a run folder; never overwrite."""
     from sim.experiment.store import holds_nothing, inside_a_run_folder
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system allows; Parquet refuses them
+        raise UsageError(f"--out {os.fsencode(path).decode(errors='backslashreplace')}: "
+                         "the name is not UTF-8 text; Parquet tables cannot be written "
+                         "there") from None
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {path}: exists and is not a folder")
     if path.is_dir() and not holds_nothing(path):

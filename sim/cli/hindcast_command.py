@@ -80,11 +80,14 @@ def find_data(folder: Path, manifest: dict, name: str) -> Path | None:
 
 
 def read_shares(path: Path) -> pd.Series:
-    """Defence shares of GDP by ally code from a CSV file (code, defence_pct_gdp)."""
+    """Defence shares of GDP by ally code from a CSV file (code, defence_pct_gdp); an empty
+    cell is an ally without a figure (Iceland has no armed forces)."""
+    import numpy as np
     import pandas as pd
 
     from sim.experiment.folder_checks import read_csv
-    table = read_csv(path)
+    # Blank lines kept (then dropped) so that row i is line i + 2 of the file.
+    table = read_csv(path, skip_blank_lines=False).dropna(how="all")
     missing = {"code", "defence_pct_gdp"} - set(table.columns)
     if missing:
         raise UsageError(f"{path}: expected the columns code and defence_pct_gdp "
@@ -93,7 +96,14 @@ def read_shares(path: Path) -> pd.Series:
     if codes.duplicated().any():
         raise UsageError(f"{path}: ally {codes[codes.duplicated()].iloc[0]} has more than "
                          "one row; expected one row per ally")
-    shares = pd.to_numeric(table["defence_pct_gdp"], errors="coerce")
+    cells = table["defence_pct_gdp"]
+    shares = pd.to_numeric(cells, errors="coerce")
+    wrong = cells.notna() & ~(np.isfinite(shares) & (shares >= 0))
+    if wrong.any():  # left out, the ally would silently drop out of every score
+        row = wrong.idxmax()
+        raise UsageError(f"{path}:{row + 2}: {codes[row]}: defence_pct_gdp: expected a "
+                         f"share of GDP in percent, 0 or more, or an empty cell (got "
+                         f"{cells[row]})")
     return pd.Series(shares.to_numpy(), index=codes).dropna()
 
 

@@ -13,16 +13,32 @@ def parse_set_options(pairs: list[str] | None) -> dict[str, Any]:
     """``["a.b=1", "c=x"]`` -> ``{"a.b": 1, "c": "x"}``; values read as YAML scalars, then
     typed and checked by the schema."""
     import yaml
+
+    from sim.scenario_files.yaml_reader import not_text
     overrides: dict[str, Any] = {}
     for pair in pairs or []:
         key, separator, raw = pair.partition("=")
         if not separator or not key.strip():
             raise UsageError(f"--set {pair!r}: expected dotted.path=value")
         try:
-            overrides[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+            value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:
-            overrides[key.strip()] = raw
+            value = raw
+        problem = next(filter(None, map(not_text, [key, *_strings(value)])), None)
+        if problem:  # an escape, or bytes of the command line that are not UTF-8
+            raise UsageError(f"--set {pair.encode(errors='backslashreplace').decode()}: "
+                             f"{problem}")
+        overrides[key.strip()] = value
     return overrides
+
+
+def _strings(value: Any) -> list[Any]:
+    """Every string in a value read from YAML, however nested."""
+    if isinstance(value, dict):
+        return [item for pair in value.items() for part in pair for item in _strings(part)]
+    if isinstance(value, list):
+        return [item for part in value for item in _strings(part)]
+    return [value]
 
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:

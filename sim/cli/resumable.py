@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.errors import describe_os_error
 from sim.cli.invocation import invocation
 from sim.experiment.interrupts import signal_number
+from sim.storage_errors import describe_os_error
 
 if TYPE_CHECKING:
     from sim.experiment.runner import Outcome

@@ -54,7 +54,10 @@ def tradeoff_figure(discovery: Discovery) -> go.Figure:
         x=[chosen.coverage], y=[chosen.density], mode="markers+text",
         marker={"symbol": "circle-open", "size": 20, "color": "#D55E00",
                 "line": {"width": 3}},
-        text=[f"box {discovery.chosen}"], textposition="top right",
+        # The chosen box often covers (nearly) every case: at coverage 1 the ring sits on
+        # the plot's right edge, so it is drawn whole and labelled on its inner side.
+        text=[f"box {discovery.chosen}"], cliponaxis=False,
+        textposition="top left" if chosen.coverage > 0.5 else "top right",
         name=f"chosen: box {discovery.chosen}", hoverinfo="skip"))
     if discovery.dropped:  # the reported box, off the trajectory
         final = discovery.final

@@ -6,6 +6,7 @@ renders a subset of HTML in titles and legends."""
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,8 @@ from sim.dashboards.palette import OKABE_ITO, with_alpha
 from sim.outputs import Output
 
 PANEL_HEIGHT = 400
+# Characters of a subtitle line (11 px) that fit a half-page panel of a 1280 px page.
+SUBTITLE_WIDTH = 95
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8",
          "zerolinewidth": 2, "ticks": "", "automargin": True, "title": {"standoff": 15}}
 # plotly_white's look, cut to what the panels use: plotly copies a figure's template into
@@ -38,14 +41,21 @@ def safe(text: str) -> str:
 def layout(figure: go.Figure, name: str, title: str, x_title: str, y_title: str,
            height: int = PANEL_HEIGHT, subtitle: str = "") -> go.Figure:
     """The common look; ``name`` identifies the panel (PNG file names, page anchors);
-    ``subtitle``: smaller lines under the title (``<br>`` between lines: plotly does not
-    wrap them)."""
-    lines = subtitle.split("<br>") if subtitle else []
+    ``subtitle``: smaller lines under the title (``<br>`` between lines), each wrapped here
+    at the width of a half-page panel, since plotly cuts a long line off at the panel's
+    edge (a comparison's names make some long)."""
+    lines = [part for line in subtitle.split("<br>")
+             for part in textwrap.wrap(line, SUBTITLE_WIDTH, break_long_words=False,
+                                       break_on_hyphens=False) or [""]] if subtitle else []
     title += "".join(f"<br><span style='font-size:11px;color:#555'>{line}</span>"
                      for line in lines)
-    figure.update_layout(title={"text": title, "font": {"size": 15}}, template=TEMPLATE,
-                         height=height, meta={"panel": name},
-                         margin={"l": 80, "r": 30, "t": 60 + 16 * max(len(lines), 1),
+    # The title hangs from the top, its lines (about 20 px each) above the plot however
+    # many there are (centred in the margin, as plotly places it, a third line reached
+    # into the plot).
+    figure.update_layout(title={"text": title, "font": {"size": 15}, "yref": "container",
+                                "y": 1, "yanchor": "top", "pad": {"t": 20}},
+                         template=TEMPLATE, height=height, meta={"panel": name},
+                         margin={"l": 80, "r": 30, "t": 56 + 20 * max(len(lines), 1),
                                  "b": 60},
                          # Below the x axis title, whatever the figure's height.
                          legend={"orientation": "h", "yanchor": "top", "y": -90 / height},

@@ -90,9 +90,10 @@ def attack_rates(sums: pd.DataFrame, replications: int, steps_per_year: int = 4
 
 
 def attacks_by_nation_chart(runs: list[RunResults], sums: list[pd.DataFrame]) -> go.Figure:
-    """Who was attacked: per nation with production lines, its lines hit by random hybrid
-    attacks per run, and per line and year (front-line exposure against plant size);
-    nations in the order of the first run's hits."""
+    """Who was attacked: per nation with production lines, its lines hit by hybrid attacks
+    (random, and the scenario's scripted node_attack injects) per run, and per line and
+    year (front-line exposure against plant size); nations in the order of the first run's
+    hits."""
     hit = NATIONS["lines_hit"]
     rates = [attack_rates(frame, int(run.kpis["replication"].nunique()),
                           run.calendar.steps_per_year)
@@ -119,8 +120,9 @@ def attacks_by_nation_chart(runs: list[RunResults], sums: list[pd.DataFrame]) ->
     layout(figure, "attacks-by-nation", "Who was attacked: hybrid attacks on production "
            "lines, by nation", "", "nation",
            height=max(PANEL_HEIGHT, 22 * len(order) * max(1, len(runs) // 2 + 1) + 170),
-           subtitle=f"random attacks that disabled a line, {start} to {end}, summed over "
-           f"the run;<br>{left_out} nations without production lines not shown")
+           subtitle=f"lines disabled by random attacks and scripted sabotage (injects), "
+           f"{start} to {end},<br>summed over the run; {left_out} nations without "
+           "production lines not shown")
     figure.update_layout(margin={"t": 130})
     figure.update_yaxes(title="", row=1, col=2)
     figure.update_xaxes(title=f"lines hit per run ({hit.unit.shown})", rangemode="tozero",

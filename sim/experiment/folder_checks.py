@@ -161,13 +161,14 @@ def read_parquet(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
         raise RunFolderError(f"{file}: cannot read the table ({error})") from None
 
 
-def read_csv(file: Path) -> pd.DataFrame:
-    """A CSV written by sim.writers.write_csv, its neutralised cells restored."""
+def read_csv(file: Path, **options: Any) -> pd.DataFrame:
+    """A CSV written by sim.writers.write_csv, its neutralised cells restored; ``options``
+    go to pandas.read_csv."""
     if not file.is_file():
         raise RunFolderError(f"{file}: missing" if not file.exists() else
                              f"{file}: not a file")
     try:
-        return restore(pd.read_csv(file))
+        return restore(pd.read_csv(file, **options))
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError) as error:
         raise RunFolderError(f"{file}: cannot read the table ({error})") from None

@@ -33,6 +33,7 @@ from sim.experiment.store import TABLES, RunFolder
 from sim.results.columns import write_columns
 from sim.results.tables import run_replication
 from sim.schema import Scenario
+from sim.storage_errors import describe_os_error
 from sim.writers import build_manifest, code_hash, config_hash, write_csv
 from sim.writers.atomic import AtomicParquetWriter
 
@@ -232,7 +233,7 @@ def _lost(error: BaseException) -> str | None:
         return f"dask workers were lost ({type(error).__name__}: " \
             f"{str(error).split('. ')[0]})"
     if isinstance(error, OSError):
-        return f"{error.filename or 'storage'}: {error.strerror or error}"
+        return describe_os_error(error)
     return None
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from sim.experiment.design import unit_column, unit_problem
 from sim.experiment.evaluators import ishigami_indices
 from sim.experiment.folder_checks import read_design, read_manifest, read_parquet
+from sim.experiment.spec import SAMPLES
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
@@ -39,6 +40,12 @@ SOBOL_TARGET = 0.05
 # than Campolongo et al. (2007) use, make the screen unreliable.
 MORRIS_RELATIVE_HALF_WIDTH = 0.25
 MORRIS_TRAJECTORIES = 10
+# The most base samples to advise for Sobol: a power of two (Sobol sequences balance at
+# powers of two) that --samples accepts.
+SOBOL_MOST_SAMPLES = 2 ** int(math.log2(SAMPLES[1]))
+# What to do when even the most samples --samples accepts would not be enough.
+BEYOND_SAMPLES = ("raise the replications (less noise in each point's KPI), vary fewer "
+                  "parameters, or screen them first with --method morris")
 
 
 class AnalysisError(ValueError):
@@ -170,6 +177,12 @@ def stability_warnings(method: str, indices: pd.DataFrame, samples: int,
                 continue
             needed = samples * (half / SOBOL_TARGET) ** 2
             suggestion = 2 ** math.ceil(math.log2(max(needed, samples * 2)))
+            if suggestion <= SOBOL_MOST_SAMPLES:
+                advice = f"raise --samples (to about {suggestion}) or the replications"
+            else:
+                advice = (f"at this spread even {SOBOL_MOST_SAMPLES} base samples (--samples "
+                          f"accepts up to {SAMPLES[1]}) would not narrow the intervals to "
+                          f"+/-{SOBOL_TARGET}: {BEYOND_SAMPLES}")
             text = (f"{kpi}: Sobol indices unstable with N = {samples} base samples ({points} "
                     f"points): 95 % intervals up to +/-{half:.2f}")
             if not outside.empty:
@@ -177,17 +190,18 @@ def stability_warnings(method: str, indices: pd.DataFrame, samples: int,
                 count = f"{len(outside)} estimate{'s' if len(outside) > 1 else ''}"
                 text += (f"; {count} outside [0, 1] (e.g. {worst['index']} of "
                          f"{worst['parameter']} = {worst['value']:.2f})")
-            warnings.append(text + f". Do not rank inputs on these; raise --samples (to about "
-                            f"{suggestion}) or the replications.")
+            warnings.append(f"{text}. Do not rank inputs on these; {advice}.")
         else:
             mu = rows[rows["index"] == "mu_star"]
             largest = float(mu["value"].abs().max()) or 1.0
             relative = float(((mu["ci_high"] - mu["ci_low"]) / 2).max()) / largest
             if relative <= MORRIS_RELATIVE_HALF_WIDTH and samples >= MORRIS_TRAJECTORIES:
                 continue
+            more = max(MORRIS_TRAJECTORIES, 2 * samples)
+            advice = (f"raise --samples (to {more} or more)" if more <= SAMPLES[1] else
+                      f"raise --samples (to {SAMPLES[1]}, the most it accepts)"
+                      if samples < SAMPLES[1] else "raise the replications")
             warnings.append(f"{kpi}: Morris screening unstable with {samples} trajectories: "
                             f"intervals of mu* up to +/-{relative:.0%} of the largest mu*"
-                            .replace("%", " %") + f"; raise --samples (to "
-                            f"{max(MORRIS_TRAJECTORIES, 2 * samples)} or more) before "
-                            "screening inputs out.")
+                            .replace("%", " %") + f"; {advice} before screening inputs out.")
     return warnings

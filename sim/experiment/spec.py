@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sim.experiment.design import Factor
 from sim.experiment.evaluators import Evaluator, evaluator_for
 from sim.loader import apply_overrides, load_scenario
-from sim.scenario_files.documents import Document
+from sim.scenario_files.documents import Document, parse_dotted, set_path
 from sim.scenario_files.problems import FieldError, Problem, ScenarioError
-from sim.scenario_files.validation import suggestion, validate_as
+from sim.scenario_files.validation import refuse_another_kind, suggestion, validate_as
 from sim.scenario_files.yaml_reader import read_located_yaml
 from sim.schema import Scenario
 from sim.schema.base import Checked
@@ -57,6 +57,10 @@ class VariedParameter(Checked):
                                         f"{list(self.range)}")
         if self.values is not None and len(self.values) < 2:
             raise FieldError(("values",), "give at least two values")
+        for index, value in enumerate(self.values or []):
+            if any(type(earlier) is type(value) and earlier == value  # 1 is not true
+                   for earlier in self.values[:index]):  # the same points would run again
+                raise FieldError(("values", index), f"{value!r} is listed twice")
         return self
 
 
@@ -190,7 +194,8 @@ def _scenario(document: Document, spec: ExperimentFile, file: Path) -> Scenario 
     target = (file.parent / spec.scenario)
     if not target.is_file():
         raise _fail(document, ("scenario",), f"no scenario file at {target}")
-    return load_scenario(target, spec.set)
+    return load_scenario(target, spec.set, written_at={
+        key: document.where(("set", key)) for key in spec.set})
 
 
 def _factor(document: Document, index: int, item: VariedParameter, evaluator: Evaluator,
@@ -208,6 +213,14 @@ def _factor(document: Document, index: int, item: VariedParameter, evaluator: Ev
         if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
             raise _fail(document, (*where, "path"), "the schema declares no full range "
                         "for this parameter; give range: [low, high] or values")
+        if declared.integer:  # the design varies the whole numbers within the range
+            whole = math.floor(high) - math.ceil(low) + 1
+            if whole < 2:
+                raise _fail(document, (*where, "range" if item.range else "path"),
+                            f"{item.path} takes whole numbers and [{low:g}, {high:g}] "
+                            f"holds {'only one' if whole == 1 else 'none'}; expected a "
+                            "range with at least two, so that it varies")
+            low, high = math.ceil(low), math.floor(high)
         factor = Factor(item.path, low=float(low), high=float(high),
                         integer=declared.integer)
     if scenario is not None:  # the extremes must make valid scenarios
@@ -223,15 +236,31 @@ def _factor(document: Document, index: int, item: VariedParameter, evaluator: Ev
     return factor
 
 
+def _each_varied_once(document: Document, spec: ExperimentFile, scenario: Scenario) -> None:
+    """Two paths to one parameter (``nations.members.POL.x`` and ``...pol.x``, or by
+    position) would silently vary it twice, the last one winning."""
+    data = scenario.model_dump(mode="python")  # a copy to resolve paths in
+    first: dict[tuple[str | int, ...], str] = {}
+    for index, item in enumerate(spec.parameters):
+        concrete = set_path(data, parse_dotted(item.path), None)
+        if concrete in first:
+            raise _fail(document, ("parameters", index, "path"),
+                        f"{item.path} is {first[concrete]} again; a parameter is varied once")
+        first[concrete] = item.path
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file; every problem is a ScenarioError."""
     file = Path(path)
     document = Document.from_located(read_located_yaml(file, str(path)))
+    refuse_another_kind(document, ExperimentFile, "an experiment file")
     spec = validate_as(ExperimentFile, document)
     scenario = _scenario(document, spec, file)
     evaluator = evaluator_for(spec.model, scenario)
     factors = [_factor(document, index, item, evaluator, scenario)
                for index, item in enumerate(spec.parameters)]
+    if scenario is not None:
+        _each_varied_once(document, spec, scenario)
     kpis = spec.kpis if spec.kpis is not None else list(evaluator.headline)
     for index, kpi in enumerate(kpis):
         if kpi not in evaluator.kpis:

@@ -17,16 +17,19 @@ import plotly.graph_objects as go
 import solara
 import solara.lab
 
+from sim.calendar import Calendar
 from sim.dashboards import panels as draw
+from sim.dashboards.figures import date_axis, periods, steps_to_dates
 from sim.dashboards.palette import colour
 from sim.enums import VentureKind
 from sim.loader import ScenarioError, load_scenario
 from sim.outputs import TIMESERIES
 from sim.play import briefing, server
 from sim.play.explorer import Explorer, current_value, sliders
-from sim.play.game import PATHWAYS, Game, controls
+from sim.play.game import PATHWAYS, Control, Game, controls
 from sim.play.log import LOG_NAME
 from sim.results import RunResults
+from sim.results.tables import calendar as calendar_of
 
 PLAY_INTERVAL = 0.4  # seconds between quarters while the explorer plays
 COOPERATIVE = [pathway for pathway in PATHWAYS if pathway != "national"]
@@ -58,37 +61,50 @@ def changed(message: str = "") -> None:
 
 
 # ---------------------------------------------------------------------- charts
-def style(figure: go.Figure, title: str, y_title: str) -> go.Figure:
+def style(figure: go.Figure, title: str, y_title: str, calendar: Calendar) -> go.Figure:
+    """The play page's look, time on the dashboards' calendar axis (a tick a year)."""
     figure.update_layout(title=title, template="plotly_white", height=300,
                          margin={"l": 60, "r": 20, "t": 50, "b": 50},
                          legend={"orientation": "h", "y": -0.3})
-    figure.update_layout(xaxis_title="quarter", yaxis_title=y_title)
+    figure.update_layout(yaxis_title=y_title)
+    date_axis(figure, calendar)
     return figure
+
+
+def dated(steps: Any, values: Any, calendar: Calendar, **line: Any) -> go.Scatter:
+    """A line over steps, drawn at their dates (as text: the widgets send plain JSON),
+    the quarter in the hover."""
+    return go.Scatter(x=steps_to_dates(calendar, list(steps)), y=values,
+                      text=periods(calendar, list(steps)),
+                      hovertemplate="%{text}: %{y:.3~f}", **line)
 
 
 def history_figures(current: Game) -> list[go.Figure]:
     nation = briefing.nation_history(current.model, current.index)
     alliance = current.model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    steps = list(range(len(alliance)))
-    code = current.nation
+    steps = range(len(alliance))
+    code, when = current.nation, calendar_of(current.model)
     spending = go.Figure([
-        go.Scatter(x=nation["step"], y=nation["defence_pct_gdp"], name=code,
-                   line={"color": colour(0), "width": 2.5}),
-        go.Scatter(x=steps, y=alliance["mean_defence_pct_gdp"], name="alliance mean",
-                   line={"color": colour(1), "dash": "dot"})])
+        dated(nation["step"], nation["defence_pct_gdp"], when, name=code,
+              line={"color": colour(0), "width": 2.5}),
+        dated(steps, alliance["mean_defence_pct_gdp"], when, name="alliance mean",
+              line={"color": colour(1), "dash": "dot"})])
     capability = go.Figure([
-        go.Scatter(x=nation["step"], y=nation["capability"], name=f"{code} capability",
-                   line={"color": colour(0), "width": 2.5})])
+        dated(nation["step"], nation["capability"], when, name=f"{code} capability",
+              line={"color": colour(0), "width": 2.5})])
     picture = go.Figure([
-        go.Scatter(x=steps, y=alliance["effective_capability"], name="capability",
-                   line={"color": colour(2)}),
-        go.Scatter(x=steps, y=alliance["cohesion"], name="cohesion (right axis)",
-                   yaxis="y2", line={"color": colour(3), "dash": "dot"})])
-    picture.update_layout(yaxis2={"title": "cohesion (0-1)", "overlaying": "y",
-                                  "side": "right"})
-    return [style(spending, "Defence spending", "% of GDP"),
-            style(capability, "Your capability", "capability units"),
-            style(picture, "Alliance capability and cohesion", "capability units")]
+        dated(steps, alliance["effective_capability"], when, name="capability",
+              line={"color": colour(2)}),
+        dated(steps, alliance["cohesion"], when, name="cohesion (right axis)",
+              yaxis="y2", line={"color": colour(3), "dash": "dot"})])
+    # Ticks of its own: an overlaying axis's default ("sync") puts them at the capability
+    # axis's gridlines, at values such as 0.679136.
+    picture.update_layout(yaxis2={"title": TIMESERIES["cohesion"].axis_title,
+                                  "overlaying": "y", "side": "right", "tickmode": "auto",
+                                  "showgrid": False})
+    return [style(spending, "Defence spending", "% of GDP", when),
+            style(capability, "Your capability", "capability units", when),
+            style(picture, "Alliance capability and cohesion", "capability units", when)]
 
 
 # ---------------------------------------------------------------------- small parts
@@ -175,15 +191,35 @@ def StartPanel() -> None:
 
 # ---------------------------------------------------------------------- a turn
 @solara.component
+def NumberControl(current: Game, control: Control, version: int) -> None:
+    """A number decision typed as text and parsed by the game (Solara's InputFloat takes
+    "nan" as a number and, as nan never equals itself, renders again without end). The
+    field always shows the decision as held: a number beyond the range at its end, and
+    after a refusal the value kept."""
+    held = str(current.pending[control.name])
+    text = solara.use_reactive(held)
+
+    def typed(new: str) -> None:
+        if new == str(current.pending[control.name]):  # the field set back to the decision
+            return
+        try:
+            current.set_number(control.name, new)
+        except ValueError as error:  # not a number
+            changed(f"Not set: {error}.")
+        else:
+            changed()
+        text.set(str(current.pending[control.name]))
+
+    solara.InputText(f"{briefing.words(control.name)} ({control.unit})", value=text,
+                     on_value=typed, continuous_update=False,
+                     classes=[f"control-{control.name}"])
+
+
+@solara.component
 def Decisions(current: Game, version: int) -> None:
     pending = current.pending
     for control in controls():
-        solara.InputFloat(
-            f"{briefing.words(control.name)} ({control.unit})",
-            value=pending[control.name], continuous_update=False,
-            on_value=lambda value, name=control.name: (
-                current.set_number(name, value if value is not None else 0.0), changed()),
-            classes=[f"control-{control.name}"])
+        NumberControl(current, control, version)
         solara.Text(f"{control.description} Range {control.low:g} to {control.high:g} "
                     f"{control.unit}.", style={"color": "#555", "font-size": "0.85em"})
     solara.Text("Split of each area's procurement budget (% of the area's budget; "
@@ -210,8 +246,9 @@ def Coalition(current: Game, version: int) -> None:
     partners = solara.use_reactive(cast(list[str], []))
     title = solara.use_reactive("")
     proposal = current.pending.get("propose")
+    # A Column: a card sets its texts inline, one running into the next.
     with solara.Card("Propose a coalition (a pooled programme with named partners)",
-                     margin=0, elevation=0):
+                     margin=0, elevation=0), solara.Column(gap="4px"):
         solara.Text("Made once, this quarter. You lead and your standard is bought; "
                     "partners already in a programme in the area stay where they are; "
                     "agreement is then negotiated. Keep a pooled share above 0 % in the "
@@ -225,7 +262,9 @@ def Coalition(current: Game, version: int) -> None:
                         "and your partners would form the coalition without you.",
                         style={"color": "#b45f06", "font-size": "0.85em"})
         with solara.Row():
-            solara.Select("area", values=current.areas, value=area)
+            named = {briefing.words(name): name for name in current.areas}
+            solara.Select("area", values=list(named), value=briefing.words(area.value),
+                          on_value=lambda label: area.set(named[label]))
             solara.SelectMultiple("partners", values=partners.value, all_values=others,
                                   on_value=partners.set)
             solara.InputText("name (optional)", value=title)
@@ -240,18 +279,34 @@ def Coalition(current: Game, version: int) -> None:
                               on_click=lambda: (current.propose("", []), changed()))
 
 
+def not_saved(current: Game) -> str:
+    return (f"could not be saved ({current.unsaved}); the game is kept here and saved "
+            "again with the next quarter or Save.")
+
+
 def end_quarter(current: Game) -> None:
     try:
         current.end_quarter()
     except ValueError as error:  # a decision out of its bounds
         changed(f"Not played: {error}")
         return
-    changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
+    if current.unsaved:
+        changed(f"Quarter {current.quarter} played but {not_saved(current)}")
+    else:
+        changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
+
+
+def end_game(current: Game) -> None:
+    path = current.end_now()
+    changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
 
 
 def save(current: Game) -> None:
     path = current.save()
-    changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
+    if current.unsaved:
+        changed(f"The game {not_saved(current)}")
+    else:
+        changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
 
 
 @solara.component
@@ -273,8 +328,7 @@ def Turn(current: Game, version: int) -> None:
             "like.")))
         solara.Button("Save", on_click=lambda: save(current), classes=["save-game"])
         solara.Button("End game now", text=True, disabled=current.quarter == 0,
-                      on_click=lambda: (setattr(current, "quarters", current.quarter),
-                                        changed()))
+                      on_click=lambda: end_game(current))
     with solara.Columns([2, 3]):
         with solara.Column(), solara.Card("Your decisions for this quarter"):
             Decisions(current, version)
@@ -310,15 +364,21 @@ def Debrief(current: Game, version: int) -> None:
     default = current.default_run()
     played = briefing.nation_history(current.model, current.index)
     baseline = briefing.nation_history(default, current.index)
+    when = calendar_of(current.model)
     figure = go.Figure([
-        go.Scatter(x=played["step"], y=played["capability"], name="your game",
-                   line={"color": colour(0), "width": 2.5}),
-        go.Scatter(x=baseline["step"], y=baseline["capability"], name="default policy",
-                   line={"color": colour(1), "dash": "dot"})])
+        dated(played["step"], played["capability"], when, name="your game",
+              line={"color": colour(0), "width": 2.5}),
+        dated(baseline["step"], baseline["capability"], when, name="default policy",
+              line={"color": colour(1), "dash": "dot"})])
     Figures([style(figure, f"{current.nation} capability: your game and the default",
-                   "capability units")])
+                   "capability units", when)])
     with solara.Card("Was it skill or luck?"), solara.Column():
-        solara.Text(f"The game is saved in {current.log_path}. Test your strategy over many "
+        if current.unsaved:
+            solara.Text(f"The game could not be saved ({current.unsaved}); it is kept "
+                        "here until Save succeeds.", style={"color": "#b45f06"})
+            solara.Button("Save", on_click=lambda: save(current), classes=["save-game"])
+        where = "Once saved, the game is in" if current.unsaved else "The game is saved in"
+        solara.Text(f"{where} {current.log_path}. Test your strategy over many "
                     "futures on common random numbers (after the last quarter played your "
                     "decisions hold):")
         solara.Text(f"python3 run.py compare {current.scenario_path} --policy "
@@ -382,6 +442,7 @@ def ExplorerPage() -> None:
     current = explorer.value
     values = solara.use_reactive(cast(dict[str, Any], {}))
     seed = solara.use_reactive(settings.seed)
+    refused = solara.use_reactive("")  # why the last Apply was refused
 
     def play_loop() -> None:  # as Mesa's SolaraViz plays: a task stepping while playing
         while playing.value and not current.done:
@@ -393,8 +454,16 @@ def ExplorerPage() -> None:
 
     def apply() -> None:
         playing.value = False
-        with EXPLORER_LOCK:
-            explorer.value = Explorer(current.scenario, seed.value, dict(values.value))
+        try:
+            fresh = Explorer(current.scenario, seed.value, dict(values.value))
+        except ValueError as error:  # a seed the schema does not allow
+            refused.value = f"Not applied: {error}."
+            return
+        refused.value = ""
+        # Not under EXPLORER_LOCK: setting the value renders the page at once, in this
+        # thread, and the page takes the lock to read the run (a lock held here hung the
+        # server).
+        explorer.value = fresh
         explorer_revision.value += 1
 
     with solara.Columns([1, 3]):
@@ -418,6 +487,9 @@ def ExplorerPage() -> None:
                             style={"color": "#555", "font-size": "0.8em"})
             solara.InputInt("seed", value=seed)
             solara.Button("Apply and reset", on_click=apply, classes=["apply-reset"])
+            # Always present (as the play page's notice): nothing above it is rebuilt.
+            solara.Text(refused.value or "\u00a0", classes=["explorer-notice"],
+                        style={"color": "#b45f06"})
         with solara.Column():
             with solara.Row():
                 solara.Button("Step", on_click=explorer_step, disabled=current.done,

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import TypeAdapter, ValidationError
 
 from sim.model import AllianceModel
 from sim.results import RunResults
 from sim.results.tables import timeseries_table
-from sim.schema import Scenario
+from sim.schema import Scenario, Simulation
 from sim.schema.reference import Parameter, parameter
 
 # The parameters offered, by dotted path: the debates of the seed article (governance,
@@ -81,6 +82,17 @@ def current_value(scenario: Scenario, path: str) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+def checked_seed(seed: Any) -> int:
+    """The seed typed in the explorer, as the schema allows a scenario's simulation.seed;
+    a ValueError in one line otherwise (a negative seed would fail deep in numpy)."""
+    declared = Simulation.model_fields["seed"]
+    try:
+        return TypeAdapter(Annotated[(int, *declared.metadata)]).validate_python(
+            seed, strict=True)
+    except ValidationError as error:
+        raise ValueError(f"seed: {error.errors()[0]['msg']} (got {seed})") from None
+
+
 @dataclass
 class Explorer:
     scenario: Scenario
@@ -89,6 +101,7 @@ class Explorer:
     model: AllianceModel = field(init=False)
 
     def __post_init__(self) -> None:
+        self.seed = checked_seed(self.seed)
         self.reset()
 
     def reset(self) -> None:

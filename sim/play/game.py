@@ -11,6 +11,7 @@ so the log written after every quarter replays the game to identical tables
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,16 +24,18 @@ import pandas as pd
 from sim.enums import Pathway
 from sim.mechanisms import decisions as decision_mechanism
 from sim.model import AllianceModel
+from sim.outputs import KPIS, Censoring, Output
 from sim.play import briefing
 from sim.play import log as play_log
 from sim.policies import Decisions, ScriptedPolicy
 from sim.policies.scripted import SCALAR_DECISIONS
 from sim.records import NATION_FIELDS
-from sim.results.tables import result_tables
+from sim.results.tables import calendar, result_tables
 from sim.schema import Scenario
 from sim.schema.play import PlayLog
 from sim.schema.policy import DecisionFields, NationPolicy, PolicyEntry
 from sim.schema.scenario import check_policy
+from sim.storage_errors import describe_os_error
 from sim.writers import config_hash, write_parquet
 
 PLAYS = Path("results") / "plays"
@@ -114,6 +117,7 @@ class Game:
     undo_stack: list[dict[str, Any]] = field(default_factory=list)
     news: dict[int, list[str]] = field(default_factory=dict)  # quarter -> what happened
     claimed: bool = False  # whether ``folder`` is this game's (made by its first save)
+    unsaved: str = ""  # why the last save failed; "" when the saved log is the game so far
 
     def __post_init__(self) -> None:
         self.nation = self.nation.upper()
@@ -205,12 +209,23 @@ class Game:
         self.undo_stack.append(copy.deepcopy(self.pending))
         return self.pending
 
-    def set_number(self, name: str, value: float) -> None:
-        """Set a number decision (a Control's name)."""
+    def set_number(self, name: str, value: float | str) -> None:
+        """Set a number decision (a Control's name) from a number or the text typed in its
+        field, held within the control's range; a ValueError, and nothing changed, for what
+        is not a number ("abc", or "nan": it cannot be held within a range, and the log
+        refuses it)."""
         control = next((c for c in controls() if c.name == name), None)
         if control is None:
             raise KeyError(name)
-        self._edit()[name] = round(min(max(float(value), control.low), control.high), 3)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if math.isnan(number):
+            raise ValueError(f"{briefing.words(name)} must be a number from "
+                             f"{control.low:g} to {control.high:g} {control.unit}; it stays "
+                             f"{self.pending[name]:g}")
+        self._edit()[name] = round(min(max(number, control.low), control.high), 3)
 
     def set_share(self, area: str, pathway: str, percent: int) -> None:
         """Set a cooperative pathway's share of an area's budget (whole %); national
@@ -247,13 +262,23 @@ class Game:
         return PolicyEntry(step=self.quarter + 1, **{**self.pending, "allocation": allocation})
 
     def end_quarter(self) -> None:
-        """Play this turn's decisions: the model advances one quarter, the log is saved."""
+        """Play this turn's decisions: the model advances one quarter, the log is saved
+        (if the disk refuses, the quarter stays played: see ``save``)."""
         if self.over:
             raise RuntimeError("the game is over")
         self._play(self.entry())
         self.pending = self.held()
         self.undo_stack.clear()
         self.save()
+
+    def end_now(self) -> Path:
+        """End the game after the quarters played and save it so: the log's length becomes
+        them, and the game resumed from it opens at its debrief."""
+        if not self.entries:
+            raise RuntimeError("no quarter has been played: there is no game to end")
+        self.quarters = self.quarter
+        self.save()
+        return self.log_path
 
     def _play(self, entry: PolicyEntry) -> None:
         down_before = self.model.state.industry.line_down_until.copy()
@@ -278,15 +303,22 @@ class Game:
 
     def save(self) -> Path | None:
         """Write the log and the game's tables so far (each file atomically); None before
-        the first quarter has been played."""
+        the first quarter has been played, or when the disk refused (full, read-only):
+        then ``unsaved`` says why and the game goes on in memory - the log is the whole
+        game, so the next save that succeeds catches up."""
         if not self.entries:
             return None
-        if not self.claimed:
-            self.folder = new_folder(self.folder)
-            self.claimed = True
-        for name, table in self.tables().items():
-            write_parquet(self.folder / f"{name}.parquet", table)
-        play_log.write_log(self.log(), self.log_path)
+        try:
+            if not self.claimed:
+                self.folder = new_folder(self.folder)
+                self.claimed = True
+            for name, table in self.tables().items():
+                write_parquet(self.folder / f"{name}.parquet", table)
+            play_log.write_log(self.log(), self.log_path)
+        except OSError as error:
+            self.unsaved = describe_os_error(error)
+            return None
+        self.unsaved = ""
         return self.log_path
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -304,11 +336,14 @@ class Game:
         KPIs, and the player's nation against its default self and the other allies."""
         default = self.default_run()
         mine, theirs = self.model.kpis(), default.kpis()
-        kpis = pd.DataFrame({
-            "kpi": [f"{briefing.words(name)} ({unit})" for name, unit in DEBRIEF_KPIS.items()],
-            "your game": [mine[name] for name in DEBRIEF_KPIS],
-            "default policy, same seed": [theirs[name] for name in DEBRIEF_KPIS]})
-        kpis["your game - default"] = kpis["your game"] - kpis["default policy, same seed"]
+        when = calendar(self.model).readable(self.quarter)
+        kpis = pd.DataFrame([
+            {"kpi": KPIS[name].axis_title,
+             "your game": kpi_text(KPIS[name], mine[name], when),
+             "default policy, same seed": kpi_text(KPIS[name], theirs[name], when),
+             "your game - default": KPIS[name].unit.difference(mine[name] - theirs[name],
+                                                               with_unit=False)}
+            for name in DEBRIEF_KPIS])
         row = self.index
         played, baseline = self.model.nation_rows[-1], default.nation_rows[-1]
         others = np.arange(played.shape[0]) != row
@@ -318,15 +353,24 @@ class Game:
              "median of the other allies": float(np.median(played[others, column])),
              "rank among allies": int((played[:, column] > played[row, column]).sum()) + 1}
             for label, unit, column in NATION_DEBRIEF])
-        return kpis.round(3), nation.round(3)
+        return kpis, nation.round(3)
 
 
-DEBRIEF_KPIS = {  # KPI -> its unit
-    "final_capability": "capability units", "final_cohesion": "0-1",
-    "final_interoperability": "0-1", "milestone_on_time_rate": "share of milestones due",
-    "time_to_first_joint_delivery": "quarters", "final_readiness": "0-1",
-    "final_mean_defence_pct_gdp": "% of GDP", "programmes_formed": "count",
-    "total_defence_spending": "USD bn"}
+# Labelled, in units and with words for what has not happened yet as the dashboards and
+# the terminal's summary give them (sim/outputs.py).
+DEBRIEF_KPIS = ("final_capability", "final_cohesion", "final_interoperability",
+                "milestone_on_time_rate", "time_to_first_joint_delivery", "final_readiness",
+                "final_mean_defence_pct_gdp", "programmes_formed", "total_defence_spending")
+UNDEFINED_WORDS = {Censoring.UNDEFINED: "undefined (nothing due by {when})",
+                   Censoring.NOT_REACHED: "not reached by {when}"}
+
+
+def kpi_text(output: Output, value: float, when: str) -> str:
+    """A KPI of the game at ``when`` (the last quarter played) in its unit; one that is
+    not defined (NaN) says why in words."""
+    if math.isnan(value):
+        return UNDEFINED_WORDS.get(output.censoring, "undefined").format(when=when)
+    return output.unit.number(value)
 NATION_DEBRIEF = [(label, unit, list(NATION_FIELDS).index(name)) for label, unit, name in (
     ("defence spending", "% of GDP", "defence_pct_gdp"),
     ("capability", "capability units", "capability"),

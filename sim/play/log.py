@@ -16,7 +16,7 @@ from sim.loader import load_scenario
 from sim.model import AllianceModel
 from sim.scenario_files.documents import read_document
 from sim.scenario_files.problems import Problem, ScenarioError
-from sim.scenario_files.validation import validate_as
+from sim.scenario_files.validation import refuse_another_kind, validate_as
 from sim.schema import Scenario
 from sim.schema.play import PlayLog
 from sim.writers import atomic_write_text, config_hash
@@ -65,7 +65,9 @@ def write_log(log: PlayLog, path: Path) -> None:
 
 def read_log(path: Path) -> PlayLog:
     """The log in ``path``; a ScenarioError (one line per problem) when it is not one."""
-    return validate_as(PlayLog, read_document(path, str(path)))
+    document = read_document(path, str(path))
+    refuse_another_kind(document, PlayLog, "a play log")
+    return validate_as(PlayLog, document)
 
 
 def played_scenario(log: PlayLog, path: Path) -> tuple[Scenario, Scenario]:

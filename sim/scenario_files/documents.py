@@ -167,6 +167,13 @@ def read_nation_table(path: Path, display: str) -> Document:
         raise ScenarioError(Problem(Location(display), "", "the table is empty")) from None
     except csv.Error as error:
         raise ScenarioError(Problem(Location(display, 1), "", f"not CSV: {error}")) from None
+    for position, name in enumerate(header):
+        if name and name in header[:position]:  # one cell of a row would silently win
+            column = 1 + sum(len(h) + 1 for h in header[:position])
+            raise ScenarioError(Problem(Location(display, 1, column), "",
+                                        f"column {name!r} appears twice (first as column "
+                                        f"{header.index(name) + 1}); a table names each "
+                                        "field once"))
     document = Document({"nations": {"members": []}})
     members = document.data["nations"]["members"]
     row_number = reader.line_num
@@ -261,21 +268,25 @@ def parse_dotted(dotted: str) -> Path_:
     return tuple(int(part) if _is_number(part) else part for part in dotted.split("."))
 
 
-def apply_command_line(document: Document, overrides: dict[str, Any]) -> set[Path_]:
-    """Apply ``--set`` overrides; return the concrete paths they set."""
+def apply_command_line(document: Document, overrides: dict[str, Any],
+                       written_at: dict[str, Location] | None = None) -> set[Path_]:
+    """Apply ``--set`` overrides; return the concrete paths they set. ``written_at`` says
+    where an override was written when not on the command line (an experiment's
+    ``set:``), so that its problems point there."""
     touched: set[Path_] = set()
     for dotted, value in overrides.items():
+        location = (written_at or {}).get(dotted, Location(COMMAND_LINE))
         try:
             path = set_path(document.data, parse_dotted(dotted), value)
         except KeyError as error:
             message = str(error) if isinstance(error, NoSuchItemError) else "no such parameter"
-            raise ScenarioError(Problem(Location(COMMAND_LINE), dotted, message)) from None
+            raise ScenarioError(Problem(location, dotted, message)) from None
         document._drop(path)
-        document.values[path] = Location(COMMAND_LINE)
+        document.values[path] = location
         for end in range(len(path) - 1, 0, -1):  # sections the override created
             if path[:end] in document.values:
                 break
-            document.values[path[:end]] = Location(COMMAND_LINE)
+            document.values[path[:end]] = location
         touched.add(path)
     return touched
 

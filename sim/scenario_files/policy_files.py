@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim.scenario_files.documents import MEMBERS, Document, read_document
 from sim.scenario_files.problems import COMMAND_LINE, Location, Problem, ScenarioError
-from sim.scenario_files.validation import validate_as
+from sim.scenario_files.validation import refuse_another_kind, validate_as
 from sim.schema.play import PlayLog
 from sim.schema.policy import NationPolicy
 
@@ -25,6 +25,7 @@ def read_policy(path: Path, display: str) -> tuple[Document, tuple[str, ...]]:
     if LOG_KEY in document.data:
         validate_as(PlayLog, document)
         return document, (LOG_KEY,)
+    refuse_another_kind(document, NationPolicy, "a policy file or a play log", (LOG_KEY,))
     validate_as(NationPolicy, document)
     return document, ()
 

@@ -60,7 +60,11 @@ class _Builder:
             raise self.fail(node, path, f"nested deeper than {MAX_DEPTH} levels")
         self.values.setdefault(path, _location(self.file, node))
         if isinstance(node, ScalarNode):
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
+            problem = not_text(value)
+            if problem:
+                raise self.fail(node, path, problem)
+            return value
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -69,6 +73,9 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode):
                     raise self.fail(key_node, path, "keys must be plain words or numbers")
                 key = self.constructor.construct_object(key_node, deep=True)
+                problem = not_text(key)
+                if problem:
+                    raise self.fail(key_node, path, problem)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise self.fail(key_node, path, "merge keys (<<) are not supported; use "
                                     "extends: to build on another scenario")
@@ -80,6 +87,17 @@ class _Builder:
                 result[key] = self.build(value_node, (*path, key))
             return result
         raise self.fail(node, path, "unsupported YAML node")
+
+
+def not_text(value: Any) -> str | None:
+    """Why a string read from YAML is not text, or None: a ``"\\ud800"`` escape names a
+    lone surrogate, which no file, page or terminal can hold (it fails when written)."""
+    if isinstance(value, str):
+        for character in value:
+            if "\ud800" <= character <= "\udfff":
+                return f"\\u{ord(character):04x} is a lone surrogate, not a character; " \
+                    "write the character itself"
+    return None
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -136,6 +154,12 @@ def read_located_yaml(path: Path, display: str | None = None) -> Located:
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = error.problem or error.context or "invalid YAML"
         raise ScenarioError(Problem(where, "", f"YAML syntax error: {problem}")) from None
+    except yaml.reader.ReaderError as error:  # a control character such as NUL
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise ScenarioError(Problem(Location(file, line, column), "",
+                                    f"control character U+{error.character:04X} is not "
+                                    "allowed in YAML")) from None
     except yaml.YAMLError as error:
         raise ScenarioError(Problem(Location(file), "", f"YAML error: {error}")) from None
     except RecursionError:

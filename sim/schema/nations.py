@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from pydantic import field_validator, model_validator
 
+from sim.scenario_files.problems import FieldError
 from sim.schema.base import Section, param
 from sim.schema.policy import NationPolicy
 
@@ -85,8 +84,11 @@ class Nations(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> Nations:
-        counts = Counter(nation.code for nation in self.members)
-        duplicates = sorted(code for code, count in counts.items() if count > 1)
-        if duplicates:
-            raise ValueError(f"duplicate nation codes: {', '.join(duplicates)}")
+        first: dict[str, int] = {}
+        for index, nation in enumerate(self.members):  # files merge by code: a --set can't
+            if nation.code in first:
+                raise FieldError(("members", index, "code"), f"duplicate nation code "
+                                 f"{nation.code!r}: nation {first[nation.code]} of the list "
+                                 "has it too")
+            first[nation.code] = index
         return self

@@ -20,7 +20,9 @@ class PlayLog(Section):
                                "scenario file that has changed since.")
     seed: int = param(..., "Seed of the game's random streams.", ge=0, le=2**63 - 1)
     nation: str = param(..., "Code of the nation played.")
-    quarters: int = param(..., "Length of the game.", unit="quarters", ge=1, le=10_000)
+    quarters: int = param(..., "Length of the game (a game ended early: the quarters "
+                          "played, so that it resumes at its debrief).", unit="quarters",
+                          ge=1, le=10_000)
     policy: NationPolicy = param(..., "The player's decisions, by quarter (kind: scripted).")
 
     @field_validator("nation")

@@ -13,7 +13,7 @@ them from here (docs/PLAY.md, "Adding a decision").
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
@@ -135,6 +135,21 @@ class PolicyRule(DecisionFields):
         ..., "Conditions on what the nation sees: threat, us_commitment (0-1), its own "
         "political_pressure (0-1), defence_pct_gdp (% of GDP) and readiness (0-1), each "
         "with above: and/or below:.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _conditions_not_an_expression(cls, data: Any) -> Any:
+        """A rule written as an expression (``when: "threat > 0.7"``), its decisions
+        under ``then:``, is one mistake, said once at when: - not also as an unknown key
+        then:."""
+        when = data.get("when") if isinstance(data, dict) else None
+        if isinstance(when, str):
+            under_then = "; the decisions go beside when:, not under then:" \
+                if "then" in data else ""
+            raise FieldError(("when",), "expected conditions as a mapping, e.g. when: "
+                             f"{{threat: {{above: 0.7}}}}, not an expression (got {when!r})"
+                             + under_then)
+        return data
 
     @field_validator("when")
     @classmethod
