@@ -154,6 +154,17 @@ def test_a_quarter_the_disk_refuses_to_save_stays_played_and_the_next_save_catch
     pd.testing.assert_frame_equal(result_tables(model)["nations"], game.tables()["nations"])
 
 
+def test_ending_a_game_the_disk_refuses_to_save_says_so(baseline, tmp_path):
+    """The page's line after End game now must not claim a save that failed."""
+    from sim.play import app
+    game = play(baseline, tmp_path, quarters=1)
+    shutil.rmtree(game.folder)
+    game.folder.write_text("")
+    app.end_game(game)
+    assert game.quarters == 1 and game.unsaved
+    assert app.notice.value.startswith("Game ended after quarter 1 but could not be saved")
+
+
 def test_a_game_whose_plays_folder_cannot_be_made_is_kept_until_it_can(baseline, tmp_path):
     plays = tmp_path / "plays"
     plays.write_text("")

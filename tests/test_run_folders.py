@@ -274,20 +274,40 @@ def test_resume_of_a_damaged_folder_is_one_line_and_touches_nothing(
                                          if path.name != ".lock"}
 
 
-def test_resume_refuses_replications_stored_by_other_code(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("recorded, refusal", [
+    ("0" * 64, "started by other code"),  # as the code before the change recorded
+    (None, "written by an older version of alliance-sim (no code_hash)"),
+])
+def test_resume_refuses_replications_stored_by_other_code(tmp_path, capsys, monkeypatch,
+                                                          recorded, refusal):
     """A run stopped, then alliance-sim (or numpy, or Mesa) changed, then resumed: the
     replications stored and those the resume would add could come from two different
     models, mixed in one table under one manifest. Refused in one line; nothing touched."""
     folder = tmp_path / "run"
     stopped_before_gathering(folder, monkeypatch)
-    rewrite_manifest(folder, code_hash="0" * 64)  # as the code before the change recorded
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if recorded is None:
+        del manifest["code_hash"]
+    else:
+        manifest["code_hash"] = recorded
+    (folder / "manifest.json").write_text(json.dumps(manifest))
     before = files_in(folder)
     capsys.readouterr()
     status = main(["run", "--resume", str(folder), "--workers", "1", "--quiet"])
-    assert "started by other code" in one_line_error(capsys, status)
+    assert refusal in one_line_error(capsys, status)
     assert {path: data for path, data in files_in(folder).items()
             if path.name != ".lock"} == {path: data for path, data in before.items()
                                          if path.name != ".lock"}
+
+
+def test_a_complete_folder_of_other_code_is_still_accepted(tmp_path, capsys):
+    """Its tables all come from one code: resuming it only checks them (and redraws a
+    missing page)."""
+    folder = tmp_path / "run"
+    assert main(["run", str(TINY), *QUICK, "--out", str(folder)]) == 0
+    rewrite_manifest(folder, code_hash="0" * 64)
+    capsys.readouterr()
+    assert main(["run", "--resume", str(folder), "--workers", "1", "--quiet"]) == 0
 
 
 @pytest.fixture(scope="module")

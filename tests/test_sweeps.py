@@ -166,6 +166,11 @@ MISTAKES = {
                              "values: [consensus, coalitions, consensus]",
                              "experiment.yaml:7:37: parameters.0.values.2: 'consensus' is "
                              "listed twice"),
+    "a number listed twice, once as a whole number": (
+        "  - path: alliance.governance\n",
+        "  - path: nations.members.AAA.gdp_usd_bn\n    values: [50, 75, 50.0]\n"
+        "  - path: alliance.governance\n",
+        "experiment.yaml:7:22: parameters.0.values.2: 50.0 is listed twice"),
     "an integer range holding one whole number": (
         "    values: [consensus, coalitions]\n",
         "    values: [consensus, coalitions]\n  - path: alliance.formation.min_members\n"
@@ -184,7 +189,21 @@ MISTAKES = {
         "  - path: nations.members.aaa.gdp_usd_bn\n    range: [50, 100]\n"
         "  - path: alliance.governance\n",
         "experiment.yaml:8:11: parameters.1.path: nations.members.aaa.gdp_usd_bn is "
-        "nations.members.AAA.gdp_usd_bn again; a parameter is varied once"),
+        "nations.members.AAA.gdp_usd_bn, also varied; a parameter is varied once"),
+    "a section varied, then a field inside it": (
+        "  - path: alliance.governance\n",
+        "  - path: alliance.formation\n    values: [{min_members: 2}, {min_members: 3}]\n"
+        "  - path: alliance.formation.min_members\n    range: [2, 4]\n"
+        "  - path: alliance.governance\n",
+        "experiment.yaml:8:11: parameters.1.path: alliance.formation.min_members is inside "
+        "alliance.formation, also varied; a parameter is varied once"),
+    "a field varied, then the section holding it": (
+        "  - path: alliance.governance\n",
+        "  - path: alliance.formation.min_members\n    range: [2, 4]\n"
+        "  - path: alliance.formation\n    values: [{min_members: 2}, {min_members: 3}]\n"
+        "  - path: alliance.governance\n",
+        "experiment.yaml:8:11: parameters.1.path: alliance.formation contains "
+        "alliance.formation.min_members, also varied; a parameter is varied once"),
 }
 
 

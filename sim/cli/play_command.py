@@ -71,8 +71,9 @@ def handle(args: argparse.Namespace) -> int:
 def app_config(args: argparse.Namespace) -> AppConfig:
     from sim.loader import load_scenario
     # Checked before serving: games are saved there after every quarter.
-    existing = next(path for path in (args.plays, *args.plays.parents) if path.exists())
-    if not existing.is_dir():
+    existing = next((path for path in (args.plays, *args.plays.parents) if path.exists()),
+                    None)
+    if existing is not None and not existing.is_dir():
         raise UsageError(f"--plays {args.plays}: {existing} is not a folder; games are saved "
                          "in a folder")
     if args.resume is not None:

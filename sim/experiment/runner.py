@@ -367,8 +367,12 @@ def reopen(folder: RunFolder, expected: dict[str, Any]) -> dict[str, Any] | None
             folder.clean_up()
             folder.lock.release(remove=True)
             return None
-        # Folders written before manifests recorded the code have no code_hash.
-        if manifest.get("code_hash", code_hash()) != code_hash():
+        if "code_hash" not in manifest:  # as its parts carry no fingerprint then
+            raise RunFolderError(f"{folder.manifest_path}: written by an older version of "
+                                 "alliance-sim (no code_hash), so the replications stored "
+                                 "could differ from those a resume would add; run it "
+                                 "again into a new folder")
+        if manifest["code_hash"] != code_hash():
             raise RunFolderError(f"{folder.manifest_path}: started by other code (its "
                                  "code_hash differs: alliance-sim, numpy or Mesa changed "
                                  "since the run started), so the replications stored "

@@ -8,6 +8,7 @@ schema's), every problem reported at its file, line and field.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from enum import StrEnum
@@ -39,6 +40,15 @@ class Method(StrEnum):
     MORRIS = "morris"
 
 
+def same_value(one: Any, other: Any) -> bool:
+    """Equal as a parameter's values: 1 and 1.0 are one number, but true is not 1."""
+    if isinstance(one, bool) or isinstance(other, bool):
+        return type(one) is type(other) and one == other
+    if isinstance(one, int | float) and isinstance(other, int | float):
+        return one == other
+    return type(one) is type(other) and one == other
+
+
 class VariedParameter(Checked):
     path: str = Field(description="Dotted path of a scenario parameter, e.g. "
                       "alliance.cohesion.trust_gain or nations.members.DEU.gdp_usd_bn.")
@@ -58,8 +68,8 @@ class VariedParameter(Checked):
         if self.values is not None and len(self.values) < 2:
             raise FieldError(("values",), "give at least two values")
         for index, value in enumerate(self.values or []):
-            if any(type(earlier) is type(value) and earlier == value  # 1 is not true
-                   for earlier in self.values[:index]):  # the same points would run again
+            if any(same_value(earlier, value)  # the same points would run again
+                   for earlier in self.values[:index]):
                 raise FieldError(("values", index), f"{value!r} is listed twice")
         return self
 
@@ -238,15 +248,23 @@ def _factor(document: Document, index: int, item: VariedParameter, evaluator: Ev
 
 def _each_varied_once(document: Document, spec: ExperimentFile, scenario: Scenario) -> None:
     """Two paths to one parameter (``nations.members.POL.x`` and ``...pol.x``, or by
-    position) would silently vary it twice, the last one winning."""
-    data = scenario.model_dump(mode="python")  # a copy to resolve paths in
-    first: dict[tuple[str | int, ...], str] = {}
+    position), or a section and a field inside it, would silently vary it twice, the
+    last one winning while both are recorded as inputs."""
+    data = scenario.model_dump(mode="python")
+    first: list[tuple[tuple[str | int, ...], str]] = []
     for index, item in enumerate(spec.parameters):
-        concrete = set_path(data, parse_dotted(item.path), None)
-        if concrete in first:
+        # Resolved in a copy of its own: setting a path replaces what lies under it.
+        concrete = set_path(copy.deepcopy(data), parse_dotted(item.path), None)
+        for earlier, earlier_path in first:
+            shorter = min(len(earlier), len(concrete))
+            if earlier[:shorter] != concrete[:shorter]:
+                continue
+            relation = ("is" if len(earlier) == len(concrete) else
+                        "is inside" if len(concrete) > len(earlier) else "contains")
             raise _fail(document, ("parameters", index, "path"),
-                        f"{item.path} is {first[concrete]} again; a parameter is varied once")
-        first[concrete] = item.path
+                        f"{item.path} {relation} {earlier_path}, also varied; a parameter "
+                        "is varied once")
+        first.append((concrete, item.path))
 
 
 def load_experiment(path: str | Path) -> Experiment:

@@ -298,7 +298,10 @@ def end_quarter(current: Game) -> None:
 
 def end_game(current: Game) -> None:
     path = current.end_now()
-    changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
+    if current.unsaved:
+        changed(f"Game ended after quarter {current.quarter} but {not_saved(current)}")
+    else:
+        changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
 
 
 def save(current: Game) -> None:

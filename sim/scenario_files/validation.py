@@ -172,7 +172,7 @@ def _one_line_per_field_of_a_file(problems: list[Problem]) -> list[Problem]:
     for problem in problems:
         parts = problem.path.split(".")
         same = nations.get((problem.location.file, parts[-1], problem.message), [problem]) \
-            if len(parts) == 4 else [problem]
+            if parts[:2] == ["nations", "members"] and len(parts) == 4 else [problem]
         if len(same) == 1:
             kept.append(problem)
         elif problem is same[0]:

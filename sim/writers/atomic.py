@@ -40,7 +40,7 @@ def sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def replace_durably(temporary: Path, path: Path) -> None:
+def _replace_durably(temporary: Path, path: Path) -> None:
     """Rename a fully written temporary file into place, flushed before and after."""
     sync_file(temporary)
     os.replace(temporary, path)
@@ -59,7 +59,7 @@ def _temporary_beside(path: Path) -> Path:
 
 def _put_in_place(temporary: Path, path: Path) -> None:
     os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
-    replace_durably(temporary, path)
+    _replace_durably(temporary, path)
 
 
 def _replace_from_temp(path: Path, write: Callable[[Path], object]) -> None:

@@ -62,7 +62,9 @@ def code_hash() -> str:
     other code, whose stored replications could differ from those it would add."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for file in sorted(package.rglob("*.py")):
+    # Not hidden files: an editor's lock (.#model.py) may be a link to nowhere.
+    for file in sorted(f for f in package.rglob("*.py")
+                       if not f.name.startswith(".") and f.is_file()):
         digest.update(file.relative_to(package).as_posix().encode("utf-8") + b"\0")
         digest.update(file.read_bytes() + b"\0")
     versions = package_versions()
