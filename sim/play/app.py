@@ -284,32 +284,32 @@ def not_saved(current: Game) -> str:
             "again with the next quarter or Save.")
 
 
+def say_whether_saved(current: Game, unsaved_opening: str, saved: str) -> None:
+    """The page's line after a save: ``saved``, or, when the save failed, the line that
+    opens with ``unsaved_opening`` and says why and what happens to the game."""
+    changed(f"{unsaved_opening} {not_saved(current)}" if current.unsaved else saved)
+
+
 def end_quarter(current: Game) -> None:
     try:
         current.end_quarter()
     except ValueError as error:  # a decision out of its bounds
         changed(f"Not played: {error}")
         return
-    if current.unsaved:
-        changed(f"Quarter {current.quarter} played but {not_saved(current)}")
-    else:
-        changed(f"Quarter {current.quarter} played; game saved to {current.log_path}.")
+    played = f"Quarter {current.quarter} played"
+    say_whether_saved(current, f"{played} but", f"{played}; game saved to {current.log_path}.")
 
 
 def end_game(current: Game) -> None:
     path = current.end_now()
-    if current.unsaved:
-        changed(f"Game ended after quarter {current.quarter} but {not_saved(current)}")
-    else:
-        changed(f"Game ended after quarter {current.quarter}; saved to {path}.")
+    ended = f"Game ended after quarter {current.quarter}"
+    say_whether_saved(current, f"{ended} but", f"{ended}; saved to {path}.")
 
 
 def save(current: Game) -> None:
     path = current.save()
-    if current.unsaved:
-        changed(f"The game {not_saved(current)}")
-    else:
-        changed(f"Saved to {path}." if path else "Nothing to save before the first quarter.")
+    say_whether_saved(current, "The game", f"Saved to {path}." if path else
+                      "Nothing to save before the first quarter.")
 
 
 @solara.component
