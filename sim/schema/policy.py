@@ -101,7 +101,8 @@ class PolicyEntry(DecisionFields):
     """The decisions a scripted nation takes from one quarter on."""
 
     step: int = param(..., "First quarter of these decisions; each holds until a later "
-                      "entry gives it again.", unit="quarters", ge=1)
+                      "entry gives it again (decisions after the horizon have no effect: "
+                      "validate and run warn about them).", unit="quarters", ge=1)
     propose: CoalitionProposal | None = param(
         None, "A pooled programme proposed to named partners in this quarter only.")
 
