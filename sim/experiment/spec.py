@@ -42,11 +42,9 @@ class Method(StrEnum):
 
 def same_value(one: Any, other: Any) -> bool:
     """Equal as a parameter's values: 1 and 1.0 are one number, but true is not 1."""
-    if isinstance(one, bool) or isinstance(other, bool):
-        return type(one) is type(other) and one == other
-    if isinstance(one, int | float) and isinstance(other, int | float):
-        return one == other
-    return type(one) is type(other) and one == other
+    numbers = all(isinstance(value, int | float) and not isinstance(value, bool)
+                  for value in (one, other))
+    return one == other and (numbers or type(one) is type(other))
 
 
 class VariedParameter(Checked):

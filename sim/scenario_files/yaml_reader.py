@@ -93,10 +93,11 @@ def not_text(value: Any) -> str | None:
     """Why a string read from YAML is not text, or None: a ``"\\ud800"`` escape names a
     lone surrogate, which no file, page or terminal can hold (it fails when written)."""
     if isinstance(value, str):
-        for character in value:
-            if "\ud800" <= character <= "\udfff":
-                return f"\\u{ord(character):04x} is a lone surrogate, not a character; " \
-                    "write the character itself"
+        try:
+            value.encode("utf-8")  # fails on a surrogate only
+        except UnicodeEncodeError as error:
+            return f"\\u{ord(value[error.start]):04x} is a lone surrogate, not a " \
+                "character; write the character itself"
     return None
 
 
